@@ -1,0 +1,46 @@
+package io.sparkllama.engine;
+
+import io.sparkllama.engine.generate.GenerationRequest;
+import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.Generator;
+import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.engine.score.Scorer;
+
+/** One thread's working set for an {@link Engine}: worker threads, KV cache and scratch memory. */
+public final class InferenceSession implements AutoCloseable {
+    private final Engine engine;
+    private final WorkerPool pool;
+    private final int chunk;
+    private Generator generator;
+    private Scorer scorer;
+
+    InferenceSession(Engine engine, int threads, int chunk) {
+        this.engine = engine;
+        this.pool = new WorkerPool(threads);
+        this.chunk = chunk;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public GenerationResult generate(GenerationRequest request) {
+        if (generator == null) {
+            generator = new Generator(engine.transformer(), engine.tokenizer(), pool, chunk);
+        }
+        return generator.generate(request);
+    }
+
+    public ScoreResult score(int[] tokens) {
+        if (scorer == null) {
+            scorer = new Scorer(engine.transformer(), pool, chunk);
+        }
+        return scorer.score(tokens);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

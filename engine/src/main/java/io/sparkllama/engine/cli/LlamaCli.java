@@ -1,0 +1,167 @@
+package io.sparkllama.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.error.SparkLlamaException;
+import io.sparkllama.engine.format.TokenizerLoader;
+import io.sparkllama.engine.generate.GenerationRequest;
+import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.engine.tokenizer.Tokenizer;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code bin/llama}: tokenize, generate and score from the command line, no Spark involved. */
+public final class LlamaCli {
+    private static final String USAGE = """
+            usage: llama <command> [options]
+              tokenize --tokenizer T --text S [--no-bos] [--json]
+              generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
+                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--json]
+              score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--json]
+            M is a model file or directory; T a tokenizer file (default: the model's own).
+            With --json each command prints one JSON object.""";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LlamaCli() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        int status;
+        try {
+            status = run(args, out);
+        } catch (UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            status = 2;
+        } catch (SparkLlamaException e) {
+            System.err.println("error: " + e.getMessage());
+            status = 1;
+        }
+        out.flush();
+        System.exit(status);
+    }
+
+    static int run(String[] args, PrintStream out) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        switch (args[0]) {
+            case "tokenize" -> tokenize(CliArguments.parse("tokenize", args, 1, Set.of("tokenizer", "text", "model"), Set.of("json", "no-bos")), out);
+            case "generate" -> generate(CliArguments.parse("generate", args, 1,
+                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context"),
+                    Set.of("json")), out);
+            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context"), Set.of("json")), out);
+            default -> throw new UsageException("unknown command '" + args[0] + "'");
+        }
+        return 0;
+    }
+
+    private static void tokenize(CliArguments a, PrintStream out) {
+        Tokenizer tok;
+        if (a.get("tokenizer", null) != null) {
+            tok = TokenizerLoader.load(Path.of(a.require("tokenizer")));
+        } else {
+            try (Engine engine = Engine.open(Path.of(a.require("model")), null, 1)) {
+                tok = engine.tokenizer();
+            }
+        }
+        int[] ids = tok.encode(a.require("text"), !a.flag("no-bos"));
+        if (a.flag("json")) {
+            ObjectNode o = JSON.createObjectNode();
+            o.set("token_ids", ints(ids));
+            out.println(o);
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                sb.append(id).append(' ');
+            }
+            out.println(sb.toString().trim());
+        }
+    }
+
+    private static void generate(CliArguments a, PrintStream out) {
+        int threads = threads(a);
+        SamplingParams sampling = new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0),
+                a.floatValue("top-p", 1f), a.longValue("seed", 42));
+        try (Engine engine = open(a); InferenceSession session = engine.newSession(threads)) {
+            int[] prompt = engine.tokenizer().encode(a.require("prompt"), true);
+            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling));
+            if (a.flag("json")) {
+                ObjectNode o = JSON.createObjectNode();
+                o.set("prompt_token_ids", ints(r.promptTokens()));
+                o.set("token_ids", ints(r.tokens()));
+                o.set("token_logprobs", floats(r.logprobs()));
+                o.put("text", r.text());
+                o.put("finish_reason", r.finishReason().label());
+                o.put("prompt_tok_per_s", r.promptTokensPerSecond());
+                o.put("decode_tok_per_s", r.decodeTokensPerSecond());
+                out.println(o);
+            } else {
+                out.println(a.require("prompt") + r.text());
+                out.printf(Locale.ROOT, "%n[%d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s, finish: %s]%n",
+                        r.promptTokens().length, r.promptTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond(),
+                        r.finishReason().label());
+            }
+        }
+    }
+
+    private static void score(CliArguments a, PrintStream out) {
+        try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
+            int[] tokens = engine.tokenizer().encode(a.require("text"), true);
+            ScoreResult r = session.score(tokens);
+            if (a.flag("json")) {
+                ObjectNode o = JSON.createObjectNode();
+                o.set("token_ids", ints(r.tokens()));
+                o.set("token_logprobs", floats(r.logprobs()));
+                o.put("sum_logprob", r.sumLogprob());
+                o.put("n_scored", r.scored());
+                o.put("perplexity", r.perplexity());
+                o.put("tok_per_s", r.tokensPerSecond());
+                out.println(o);
+            } else {
+                out.printf(Locale.ROOT, "tokens %d, scored %d, sum logprob %.6f, mean NLL %.6f, perplexity %.4f (%.1f tok/s)%n",
+                        r.tokens().length, r.scored(), r.sumLogprob(), r.meanNll(), r.perplexity(), r.tokensPerSecond());
+            }
+        }
+    }
+
+    private static Engine open(CliArguments a) {
+        String tok = a.get("tokenizer", null);
+        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), a.intValue("context", 0));
+    }
+
+    private static int threads(CliArguments a) {
+        int t = a.intValue("threads", 1);
+        if (t < 1) {
+            throw new UsageException("--threads must be >= 1, got " + t);
+        }
+        return t;
+    }
+
+    private static ArrayNode ints(int[] values) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (int v : values) {
+            arr.add(v);
+        }
+        return arr;
+    }
+
+    private static ArrayNode floats(float[] values) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (float v : values) {
+            arr.add(v);
+        }
+        return arr;
+    }
+}

@@ -1,0 +1,92 @@
+package io.sparkllama.engine.format;
+
+import io.sparkllama.engine.error.ModelMismatchException;
+import io.sparkllama.engine.error.ModelNotFoundException;
+import io.sparkllama.engine.format.llama2c.Llama2cModelReader;
+import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
+import io.sparkllama.engine.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opens a model from a file or directory, detecting its format from the files themselves.
+ *
+ * <p>A directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
+ * {@code tokenizer.bin} or {@code tok*.bin} (the tokenizer).
+ */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    /**
+     * @param model     a model file or directory
+     * @param tokenizer a tokenizer file, or null to use the one inside or beside the model
+     */
+    public static LoadedModel load(Path model, Path tokenizer) {
+        Path weightsFile = Files.isDirectory(model) ? llama2cWeightsIn(model) : model;
+        Path tokenizerFile = tokenizer != null ? tokenizer : llama2cTokenizerBeside(weightsFile);
+        MappedFile file = MappedFile.open(weightsFile);
+        try {
+            Llama2cModelReader.Result r = Llama2cModelReader.read(file);
+            Tokenizer tok = Llama2cTokenizerReader.read(tokenizerFile);
+            requireSameVocabulary(r.config().vocabSize(), weightsFile, tok, tokenizerFile);
+            return new LoadedModel(r.config(), r.weights(), tok, "llama2.c " + weightsFile.getFileName(), List.of(file));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** The model's vocabulary must be the tokenizer's (Meta's reference asserts the same). */
+    public static void requireSameVocabulary(int modelVocab, Path modelFile, Tokenizer tok, Path tokenizerFile) {
+        if (tok.vocabSize() != modelVocab) {
+            throw new ModelMismatchException("model " + modelFile + " has vocab_size " + modelVocab + " but tokenizer "
+                    + tokenizerFile + " has " + tok.vocabSize() + " tokens: they do not belong together (pass the model's own tokenizer with --tokenizer)");
+        }
+    }
+
+    private static Path llama2cWeightsIn(Path dir) {
+        List<Path> bins = binFiles(dir);
+        return bins.stream()
+                .filter(p -> !isTokenizerName(p))
+                .max(Comparator.comparingLong(ModelLoader::size))
+                .orElseThrow(() -> new ModelNotFoundException(dir + ": no model file found (expected a llama2.c .bin)"));
+    }
+
+    private static Path llama2cTokenizerBeside(Path weights) {
+        Path dir = weights.toAbsolutePath().getParent();
+        return binFiles(dir).stream()
+                .filter(ModelLoader::isTokenizerName)
+                .findFirst()
+                .orElseThrow(() -> new ModelNotFoundException("no tokenizer beside " + weights
+                        + " (expected tokenizer.bin or tok*.bin); pass one with --tokenizer"));
+    }
+
+    private static boolean isTokenizerName(Path p) {
+        String name = p.getFileName().toString();
+        return name.equals("tokenizer.bin") || name.startsWith("tok");
+    }
+
+    private static List<Path> binFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> out = new ArrayList<>();
+            s.filter(p -> p.getFileName().toString().endsWith(".bin") && Files.isRegularFile(p)).sorted().forEach(out::add);
+            return out;
+        } catch (IOException e) {
+            throw new ModelNotFoundException(dir + ": cannot list directory (" + e.getMessage() + ")");
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.sparkllama.engine.format.llama2c;
+
+import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.format.MappedFile;
+import io.sparkllama.engine.model.LlamaWeights;
+import io.sparkllama.engine.model.ModelConfig;
+import io.sparkllama.engine.tensor.F32Matrix;
+import io.sparkllama.engine.tensor.WeightMatrix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Reads karpathy's llama2.c {@code model.bin} (version 0): a 7-int32 header (dim, hidden_dim,
+ * n_layers, n_heads, n_kv_heads, vocab_size, seq_len; a negative vocab_size means an unshared
+ * classifier follows), then fp32 tensors. Validates everything against the file length first.
+ */
+public final class Llama2cModelReader {
+    static final int HEADER_BYTES = 7 * Integer.BYTES;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private Llama2cModelReader() {
+    }
+
+    /** The header's configuration and the weights, as views of {@code file}. */
+    public record Result(ModelConfig config, LlamaWeights weights) {
+    }
+
+    public static Result read(MappedFile file) {
+        Path path = file.path();
+        MemorySegment seg = file.segment();
+        if (seg.byteSize() < HEADER_BYTES) {
+            throw ModelFormatException.of(path, "llama2.c header needs " + HEADER_BYTES + " bytes, file has "
+                    + seg.byteSize() + " (is this a llama2.c model.bin?)");
+        }
+        int dim = seg.get(INT, 0);
+        int hidden = seg.get(INT, 4);
+        int nLayers = seg.get(INT, 8);
+        int nHeads = seg.get(INT, 12);
+        int nKvHeads = seg.get(INT, 16);
+        int rawVocab = seg.get(INT, 20);
+        int seqLen = seg.get(INT, 24);
+        requirePositive(path, "dim", dim);
+        requirePositive(path, "hidden_dim", hidden);
+        requirePositive(path, "n_layers", nLayers);
+        requirePositive(path, "n_heads", nHeads);
+        requirePositive(path, "n_kv_heads", nKvHeads);
+        requirePositive(path, "seq_len", seqLen);
+        if (rawVocab == 0 || rawVocab == Integer.MIN_VALUE) {
+            throw ModelFormatException.of(path, "header field vocab_size is " + rawVocab + ", must be non-zero");
+        }
+        boolean shared = rawVocab > 0;
+        int vocab = Math.abs(rawVocab);
+        if (dim % nHeads != 0) {
+            throw ModelFormatException.of(path, "header field n_heads " + nHeads + " does not divide dim " + dim);
+        }
+        if (nKvHeads > nHeads || nHeads % nKvHeads != 0) {
+            throw ModelFormatException.of(path, "header field n_kv_heads " + nKvHeads + " must divide n_heads " + nHeads);
+        }
+        int headSize = dim / nHeads;
+        if (headSize % 2 != 0) {
+            throw ModelFormatException.of(path, "head size " + headSize + " (dim / n_heads) must be even for RoPE");
+        }
+        long kvDim = (long) nKvHeads * headSize;
+        long expected;
+        try {
+            long perLayer = Math.addExact(Math.addExact(
+                    Math.multiplyExact(2L * dim, dim + kvDim),               // wq, wo, wk, wv
+                    Math.multiplyExact(3L * dim, hidden)),                  // w1, w2, w3
+                    2L * dim);                                              // the two norms
+            long floats = Math.addExact(Math.addExact(Math.addExact(
+                    Math.multiplyExact((long) vocab, dim),                  // embedding
+                    Math.multiplyExact(perLayer, nLayers)),
+                    dim + (long) seqLen * headSize),                        // final norm, legacy freq_cis
+                    shared ? 0 : Math.multiplyExact((long) vocab, dim));
+            expected = Math.addExact(HEADER_BYTES, Math.multiplyExact(floats, 4L));
+        } catch (ArithmeticException e) {
+            throw ModelFormatException.of(path, "header dimensions are implausibly large (dim " + dim + ", hidden_dim "
+                    + hidden + ", n_layers " + nLayers + ", vocab_size " + vocab + ")");
+        }
+        if (seg.byteSize() < expected) {
+            throw ModelFormatException.of(path, "file is " + seg.byteSize() + " bytes but its header (dim " + dim
+                    + ", hidden_dim " + hidden + ", n_layers " + nLayers + ", vocab_size " + vocab
+                    + ") implies " + expected + ": truncated or not a llama2.c model");
+        }
+        ModelConfig config = new ModelConfig(dim, hidden, nLayers, nHeads, nKvHeads, vocab, seqLen, headSize,
+                1e-5f, 10000f, ModelConfig.RopeScaling.NONE);
+        return new Result(config, weights(seg, config, shared));
+    }
+
+    private static LlamaWeights weights(MemorySegment seg, ModelConfig c, boolean shared) {
+        Cursor cur = new Cursor(seg);
+        int dim = c.dim();
+        int kvDim = c.kvDim();
+        int hidden = c.hiddenDim();
+        int layers = c.nLayers();
+        WeightMatrix embedding = cur.matrix(c.vocabSize(), dim);
+        float[][] attNorm = cur.vectors(layers, dim);
+        WeightMatrix[] wq = cur.matrices(layers, dim, dim);
+        WeightMatrix[] wk = cur.matrices(layers, kvDim, dim);
+        WeightMatrix[] wv = cur.matrices(layers, kvDim, dim);
+        WeightMatrix[] wo = cur.matrices(layers, dim, dim);
+        float[][] ffnNorm = cur.vectors(layers, dim);
+        WeightMatrix[] w1 = cur.matrices(layers, hidden, dim);
+        WeightMatrix[] w2 = cur.matrices(layers, dim, hidden);
+        WeightMatrix[] w3 = cur.matrices(layers, hidden, dim);
+        float[] finalNorm = cur.vectors(1, dim)[0];
+        cur.skipFloats((long) c.contextLength() * c.headSize()); // freq_cis_real and _imag, unused
+        WeightMatrix classifier = shared ? embedding : cur.matrix(c.vocabSize(), dim);
+        return new LlamaWeights(embedding, attNorm, wq, wk, wv, wo, ffnNorm, w1, w2, w3, finalNorm, classifier);
+    }
+
+    private static void requirePositive(Path path, String field, int value) {
+        if (value <= 0) {
+            throw ModelFormatException.of(path, "header field " + field + " is " + value + ", must be positive");
+        }
+    }
+
+    /** Walks the tensors in file order. */
+    private static final class Cursor {
+        private final MemorySegment seg;
+        private long offset = HEADER_BYTES;
+
+        Cursor(MemorySegment seg) {
+            this.seg = seg;
+        }
+
+        WeightMatrix matrix(int rows, int cols) {
+            long bytes = (long) rows * cols * Float.BYTES;
+            WeightMatrix m = new F32Matrix(seg.asSlice(offset, bytes), rows, cols);
+            offset += bytes;
+            return m;
+        }
+
+        WeightMatrix[] matrices(int layers, int rows, int cols) {
+            WeightMatrix[] out = new WeightMatrix[layers];
+            for (int l = 0; l < layers; l++) {
+                out[l] = matrix(rows, cols);
+            }
+            return out;
+        }
+
+        float[][] vectors(int count, int n) {
+            float[][] out = new float[count][n];
+            for (int i = 0; i < count; i++) {
+                MemorySegment.copy(seg, FLOAT, offset, out[i], 0, n);
+                offset += (long) n * Float.BYTES;
+            }
+            return out;
+        }
+
+        void skipFloats(long n) {
+            offset += n * Float.BYTES;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.sparkllama.engine.model;
+
+import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.tensor.VectorMath;
+
+/**
+ * Causal grouped-query attention of a chunk of tokens over the KV cache, for a range of query
+ * heads. Each head owns its slice of the score buffer, so heads can run on any thread.
+ */
+final class AttentionTask implements WorkerPool.RangeTask {
+    private ModelConfig c;
+    private float[] q;
+    private float[] out;
+    private float[] keys;
+    private float[] values;
+    private float[] att;
+    private int n;
+    private int startPos;
+    private int maxPositions;
+
+    void set(ModelConfig c, ForwardState st, KvCache cache, int layer, int n, int startPos) {
+        this.c = c;
+        this.q = st.q;
+        this.out = st.xb;
+        this.keys = cache.keys[layer];
+        this.values = cache.values[layer];
+        this.att = st.att;
+        this.n = n;
+        this.startPos = startPos;
+        this.maxPositions = st.att.length / c.nHeads();
+    }
+
+    @Override
+    public void run(int headStart, int headEnd) {
+        int hs = c.headSize();
+        int qDim = c.nHeads() * hs;
+        int kvDim = c.kvDim();
+        int group = c.kvGroupSize();
+        float scale = (float) Math.sqrt(hs);
+        for (int h = headStart; h < headEnd; h++) {
+            int attOff = h * maxPositions;
+            int kvOff = (h / group) * hs;
+            for (int t = 0; t < n; t++) {
+                int pos = startPos + t;
+                int qOff = t * qDim + h * hs;
+                for (int p = 0; p <= pos; p++) {
+                    att[attOff + p] = VectorMath.dot(q, qOff, keys, p * kvDim + kvOff, hs) / scale;
+                }
+                VectorMath.softmax(att, attOff, pos + 1);
+                int oOff = t * qDim + h * hs;
+                java.util.Arrays.fill(out, oOff, oOff + hs, 0f);
+                for (int p = 0; p <= pos; p++) {
+                    VectorMath.axpy(out, oOff, att[attOff + p], values, p * kvDim + kvOff, hs);
+                }
+            }
+        }
+    }
+}

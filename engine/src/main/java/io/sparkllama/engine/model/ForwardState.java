@@ -1,0 +1,76 @@
+package io.sparkllama.engine.model;
+
+import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.tensor.WeightMatrix;
+
+/**
+ * Scratch memory for forward steps of up to {@code maxTokens} tokens at once, allocated once
+ * and reused for every step, so the hot path allocates nothing. Not thread-safe: one per caller.
+ */
+public final class ForwardState {
+    final int maxTokens;
+    final WorkerPool pool;
+    final float[] x;
+    final float[] xb;
+    final float[] xb2;
+    final float[] q;
+    final float[] k;
+    final float[] v;
+    final float[] hb;
+    final float[] hb2;
+    final float[] att;
+    /** Logits, {@code vocabSize} per token: of every token of the step, or of the last one only. */
+    public final float[] logits;
+    final MatmulTask matmul = new MatmulTask();
+    final AttentionTask attention = new AttentionTask();
+
+    public ForwardState(ModelConfig c, int maxTokens, int maxPositions, WorkerPool pool) {
+        this.maxTokens = maxTokens;
+        this.pool = pool;
+        this.x = new float[maxTokens * c.dim()];
+        this.xb = new float[maxTokens * c.dim()];
+        this.xb2 = new float[maxTokens * c.dim()];
+        this.q = new float[maxTokens * c.nHeads() * c.headSize()];
+        this.k = new float[maxTokens * c.kvDim()];
+        this.v = new float[maxTokens * c.kvDim()];
+        this.hb = new float[maxTokens * c.hiddenDim()];
+        this.hb2 = new float[maxTokens * c.hiddenDim()];
+        this.att = new float[c.nHeads() * maxPositions];
+        this.logits = new float[maxTokens * c.vocabSize()];
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    /** out = x · Wᵀ for n tokens, rows split across the pool's threads in groups of four. */
+    void matmul(WeightMatrix w, float[] x, int n, float[] out, int outStride) {
+        matmul.set(w, x, n, out, outStride);
+        pool.parallelFor(w.rows(), 4, (long) w.rows() * w.cols() * n, matmul);
+    }
+
+    static final class MatmulTask implements WorkerPool.RangeTask {
+        private WeightMatrix w;
+        private float[] x;
+        private int n;
+        private float[] out;
+        private int outStride;
+
+        void set(WeightMatrix w, float[] x, int n, float[] out, int outStride) {
+            this.w = w;
+            this.x = x;
+            this.n = n;
+            this.out = out;
+            this.outStride = outStride;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            w.matmul(x, n, out, outStride, start, end);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.sparkllama.engine.model;
+
+import io.sparkllama.engine.tensor.WeightMatrix;
+
+/**
+ * Every weight of a Llama transformer in the layout of Meta's reference: q/k rows ordered for
+ * interleaved-pair RoPE. Matrices stay in their stored type (views of the mapped file); the small
+ * norm vectors are copied to the heap as fp32.
+ *
+ * @param classifier the output projection; the token embedding itself when the model ties them
+ */
+public record LlamaWeights(
+        WeightMatrix tokenEmbedding,
+        float[][] attentionNorm,
+        WeightMatrix[] wq,
+        WeightMatrix[] wk,
+        WeightMatrix[] wv,
+        WeightMatrix[] wo,
+        float[][] ffnNorm,
+        WeightMatrix[] w1,
+        WeightMatrix[] w2,
+        WeightMatrix[] w3,
+        float[] finalNorm,
+        WeightMatrix classifier) {
+
+    /** Bytes of weights one decode step reads (every matrix once, plus one embedding row). */
+    public long bytesPerToken() {
+        long total = classifier.byteSize() + tokenEmbedding.byteSize() / tokenEmbedding.rows();
+        for (int l = 0; l < wq.length; l++) {
+            total += wq[l].byteSize() + wk[l].byteSize() + wv[l].byteSize() + wo[l].byteSize()
+                    + w1[l].byteSize() + w2[l].byteSize() + w3[l].byteSize();
+        }
+        return total;
+    }
+
+    /** Number of parameters in the matrices a token passes through (for FLOP counts). */
+    public long matmulParameters() {
+        long total = (long) classifier.rows() * classifier.cols();
+        for (int l = 0; l < wq.length; l++) {
+            for (WeightMatrix m : new WeightMatrix[] {wq[l], wk[l], wv[l], wo[l], w1[l], w2[l], w3[l]}) {
+                total += (long) m.rows() * m.cols();
+            }
+        }
+        return total;
+    }
+}

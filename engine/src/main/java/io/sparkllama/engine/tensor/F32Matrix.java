@@ -1,0 +1,179 @@
+package io.sparkllama.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Little-endian fp32 weights; the kernels stream rows straight from the mapped segment. */
+public final class F32Matrix extends WeightMatrix {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final int vecBound;
+
+    public F32Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+        this.vecBound = S.loopBound(cols);
+    }
+
+    @Override
+    public WeightType type() {
+        return WeightType.F32;
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        long base = (long) row * cols * Float.BYTES;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            FloatVector w = FloatVector.fromMemorySegment(S, data, base + (long) i * Float.BYTES, LE);
+            acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void copyRow(int row, float[] out, int outOffset) {
+        MemorySegment.copy(data, FLOAT, (long) row * cols * Float.BYTES, out, outOffset, cols);
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            dot4(r, x, 0, out, 0);
+        }
+        for (; r < rowEnd; r++) {
+            out[r] = dot(r, x, 0);
+        }
+    }
+
+    @Override
+    public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            int t = 0;
+            for (; t + 2 <= nTokens; t += 2) {
+                dot4x2(r, x, t * cols, out, t * outStride, outStride);
+            }
+            for (; t < nTokens; t++) {
+                dot4(r, x, t * cols, out, t * outStride);
+            }
+        }
+        for (; r < rowEnd; r++) {
+            for (int t = 0; t < nTokens; t++) {
+                out[t * outStride + r] = dot(r, x, t * cols);
+            }
+        }
+    }
+
+    /** Four rows against one token: four independent accumulation chains, one x load each step. */
+    private void dot4(int r, float[] x, int xOff, float[] out, int outOff) {
+        long rowBytes = (long) cols * Float.BYTES;
+        long b0 = r * rowBytes;
+        long b1 = b0 + rowBytes;
+        long b2 = b1 + rowBytes;
+        long b3 = b2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            long o = (long) i * Float.BYTES;
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            a0 = FloatVector.fromMemorySegment(S, data, b0 + o, LE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(S, data, b1 + o, LE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(S, data, b2 + o, LE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(S, data, b3 + o, LE).fma(v, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            long o = (long) i * Float.BYTES;
+            float xi = x[xOff + i];
+            s0 += data.get(FLOAT, b0 + o) * xi;
+            s1 += data.get(FLOAT, b1 + o) * xi;
+            s2 += data.get(FLOAT, b2 + o) * xi;
+            s3 += data.get(FLOAT, b3 + o) * xi;
+        }
+        out[outOff + r] = s0;
+        out[outOff + r + 1] = s1;
+        out[outOff + r + 2] = s2;
+        out[outOff + r + 3] = s3;
+    }
+
+    /** Four rows against two tokens: each weight vector is loaded once and used twice. */
+    private void dot4x2(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        long rowBytes = (long) cols * Float.BYTES;
+        long b0 = r * rowBytes;
+        long b1 = b0 + rowBytes;
+        long b2 = b1 + rowBytes;
+        long b3 = b2 + rowBytes;
+        int xOff2 = xOff + cols;
+        FloatVector a0 = FloatVector.zero(S), c0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            long o = (long) i * Float.BYTES;
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector u = FloatVector.fromArray(S, x, xOff2 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, data, b0 + o, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, data, b1 + o, LE);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, data, b2 + o, LE);
+            FloatVector w3 = FloatVector.fromMemorySegment(S, data, b3 + o, LE);
+            a0 = w0.fma(v, a0);
+            c0 = w0.fma(u, c0);
+            a1 = w1.fma(v, a1);
+            c1 = w1.fma(u, c1);
+            a2 = w2.fma(v, a2);
+            c2 = w2.fma(u, c2);
+            a3 = w3.fma(v, a3);
+            c3 = w3.fma(u, c3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), t0 = c0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD), t1 = c1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), t2 = c2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD), t3 = c3.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            long o = (long) i * Float.BYTES;
+            float xi = x[xOff + i];
+            float ui = x[xOff2 + i];
+            float w0 = data.get(FLOAT, b0 + o);
+            float w1 = data.get(FLOAT, b1 + o);
+            float w2 = data.get(FLOAT, b2 + o);
+            float w3 = data.get(FLOAT, b3 + o);
+            s0 += w0 * xi;
+            t0 += w0 * ui;
+            s1 += w1 * xi;
+            t1 += w1 * ui;
+            s2 += w2 * xi;
+            t2 += w2 * ui;
+            s3 += w3 * xi;
+            t3 += w3 * ui;
+        }
+        out[outOff + r] = s0;
+        out[outOff + r + 1] = s1;
+        out[outOff + r + 2] = s2;
+        out[outOff + r + 3] = s3;
+        int o2 = outOff + outStride;
+        out[o2 + r] = t0;
+        out[o2 + r + 1] = t1;
+        out[o2 + r + 2] = t2;
+        out[o2 + r + 3] = t3;
+    }
+}

@@ -1,0 +1,95 @@
+package io.sparkllama.engine.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vectorized element-wise and reduction kernels on heap float arrays (activations, KV cache). */
+public final class VectorMath {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorMath() {
+    }
+
+    /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code out[oOff..] = weight * x[xOff..] / rms(x[xOff..xOff+n))}. */
+    public static void rmsNorm(float[] out, int oOff, float[] x, int xOff, float[] weight, int n, float eps) {
+        float ss = dot(x, xOff, x, xOff, n);
+        float scale = (float) (1.0 / Math.sqrt(ss / n + eps));
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).mul(scale);
+            v.mul(FloatVector.fromArray(S, weight, i)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = weight[i] * (scale * x[xOff + i]);
+        }
+    }
+
+    /** In-place softmax of {@code x[off..off+n)}. */
+    public static void softmax(float[] x, int off, int n) {
+        float max = x[off];
+        for (int i = 1; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= inv;
+        }
+    }
+
+    /** {@code y[yOff..] += a * x[xOff..]} over n elements. */
+    public static void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    /** {@code y[i] += x[i]} for i in [0, n). */
+    public static void add(float[] y, float[] x, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] += x[i];
+        }
+    }
+
+    /** SwiGLU gate in place: {@code h[i] = silu(h[i]) * g[i]} for i in [0, n). */
+    public static void swiglu(float[] h, float[] g, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = h[i];
+            h[i] = v / (1f + (float) Math.exp(-v)) * g[i];
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.sparkllama.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A read-only row-major matrix of weights in its stored type, usually a view of a mapped file.
+ *
+ * <p>Each storage type implements its own vectorized kernels, so the forward pass never branches
+ * on quantization. Kernels accumulate every output row in one fixed order (a vector accumulator
+ * over the row, reduced, plus a scalar tail), so a row's result is the same whichever kernel,
+ * batch or thread computes it.
+ */
+public abstract class WeightMatrix {
+    protected final MemorySegment data;
+    protected final int rows;
+    protected final int cols;
+
+    protected WeightMatrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    public final int rows() {
+        return rows;
+    }
+
+    public final int cols() {
+        return cols;
+    }
+
+    public abstract WeightType type();
+
+    /** Dot product of row {@code row} with {@code x[xOffset .. xOffset + cols)}. */
+    public abstract float dot(int row, float[] x, int xOffset);
+
+    /** Dequantizes row {@code row} into {@code out[outOffset .. outOffset + cols)}. */
+    public abstract void copyRow(int row, float[] out, int outOffset);
+
+    /** {@code out[r] = row r · x} for rows in [rowStart, rowEnd). */
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            out[r] = dot(r, x, 0);
+        }
+    }
+
+    /**
+     * Many tokens times this matrix: {@code out[t * outStride + r] = row r · x[t * cols ..]} for
+     * tokens [0, nTokens) and rows [rowStart, rowEnd). Implementations block over rows and tokens
+     * so that each weight block is loaded once per group of tokens.
+     */
+    public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        for (int t = 0; t < nTokens; t++) {
+            int xOff = t * cols;
+            int oOff = t * outStride;
+            for (int r = rowStart; r < rowEnd; r++) {
+                out[oOff + r] = dot(r, x, xOff);
+            }
+        }
+    }
+
+    /** Bytes of weights read by one full pass over the matrix. */
+    public long byteSize() {
+        return data.byteSize();
+    }
+}
