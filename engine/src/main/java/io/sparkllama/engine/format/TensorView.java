@@ -38,7 +38,7 @@ public record TensorView(String name, WeightType type, long[] shape, MemorySegme
             out[i] = switch (type) {
                 case F32 -> data.get(FLOAT, (long) i * 4);
                 case F16 -> Float.float16ToFloat(data.get(SHORT, (long) i * 2));
-                case BF16 -> BF16Matrix.toFloat(data.get(SHORT, (long) i * 2));
+                case BF16 -> Float.intBitsToFloat(data.get(SHORT, (long) i * 2) << 16); // bf16: the top half of an fp32
                 default -> throw new IllegalStateException("no float conversion for " + type);
             };
         }
