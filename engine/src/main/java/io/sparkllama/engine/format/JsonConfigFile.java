@@ -46,6 +46,15 @@ public final class JsonConfigFile {
         return new JsonConfigFile(path, root);
     }
 
+    /** A dict read from elsewhere (a checkpoint's model_args), checked like a file; {@code origin} names it in errors. */
+    public static JsonConfigFile of(Path origin, java.util.Map<?, ?> values) {
+        JsonNode node = JSON.valueToTree(values);
+        if (node == null || !node.isObject()) {
+            throw new ModelConfigException(origin + ": not a dict of settings");
+        }
+        return new JsonConfigFile(origin, node);
+    }
+
     public Path path() {
         return path;
     }

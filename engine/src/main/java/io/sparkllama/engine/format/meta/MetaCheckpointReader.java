@@ -1,6 +1,7 @@
 package io.sparkllama.engine.format.meta;
 
 import io.sparkllama.engine.error.ModelNotFoundException;
+import io.sparkllama.engine.format.JsonConfigFile;
 import io.sparkllama.engine.format.LlamaWeightAssembler;
 import io.sparkllama.engine.format.MappedFile;
 import io.sparkllama.engine.format.TensorNames;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * Reads a Meta checkpoint: {@code params.json} and {@code consolidated.NN.pth} (one per
  * model-parallel shard, joined by {@link ShardedTensorSource}), after checking the MD5s of
  * {@code checklist.chk} when it is there. A single {@code .pth}/{@code .pt} file is read with the
- * {@code params.json} beside it.
+ * {@code params.json} beside it, or with the {@code model_args} a llama2.c training checkpoint holds.
  */
 public final class MetaCheckpointReader {
     public static final String PARAMS = "params.json";
@@ -49,18 +50,25 @@ public final class MetaCheckpointReader {
         List<MappedFile> files = new ArrayList<>();
         try {
             List<Map<String, TensorView>> shards = new ArrayList<>();
+            Map<?, ?> modelArgs = null;
             for (Path p : shardFiles) {
                 MappedFile f = MappedFile.open(p);
                 files.add(f);
-                shards.add(TorchCheckpoint.read(f));
-            }
-            Path params = dir.resolve(PARAMS);
-            if (!Files.isRegularFile(params)) {
-                throw new ModelNotFoundException(params + ": no such file; a Meta checkpoint needs its params.json beside it");
+                TorchCheckpoint.Contents contents = TorchCheckpoint.read(f);
+                shards.add(contents.tensors());
+                modelArgs = contents.modelArgs();
             }
             TensorView emb = shards.getFirst().get(TensorNames.META.embedding);
             int vocabFromWeights = emb == null || emb.shape().length != 2 ? -1 : (int) emb.shape()[0];
-            ModelConfig config = MetaParams.read(params, vocabFromWeights);
+            Path params = dir.resolve(PARAMS);
+            ModelConfig config;
+            if (Files.isRegularFile(params)) {
+                config = MetaParams.read(JsonConfigFile.read(params), vocabFromWeights);
+            } else if (modelArgs != null) {
+                config = MetaParams.read(JsonConfigFile.of(Path.of(shardFiles.getFirst() + ":model_args"), modelArgs), vocabFromWeights);
+            } else {
+                throw new ModelNotFoundException(params + ": no such file; a Meta checkpoint needs its params.json beside it");
+            }
             ShardedTensorSource src = new ShardedTensorSource(shardFiles.size() == 1 ? shardFiles.getFirst().toString() : dir.toString(), shards);
             LlamaWeights w = LlamaWeightAssembler.assemble(config, src, TensorNames.META, false, true);
             return new Result(config, w, files);

@@ -21,8 +21,8 @@ public final class MetaParams {
      * Without max_seq_len the context is the family's: 131072 with scaled RoPE (3.1), 8192 with
      * rope_theta 500000 (3), else 4096 (2).
      */
-    public static ModelConfig read(Path file, int vocabFromWeights) {
-        JsonConfigFile f = JsonConfigFile.read(file);
+    public static ModelConfig read(JsonConfigFile f, int vocabFromWeights) {
+        Path file = f.path();
         int dim = f.positiveInt("dim");
         int heads = f.positiveInt("n_heads");
         int kvHeads = f.positiveInt("n_kv_heads", heads);

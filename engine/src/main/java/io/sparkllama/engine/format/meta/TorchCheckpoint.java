@@ -12,13 +12,20 @@ import java.util.Map;
 /**
  * The tensors of one {@code torch.save} zip ({@code <dir>/data.pkl} plus {@code <dir>/data/<key>}
  * storages), each a view straight onto its stored zip entry. A state dict nested under
- * {@code model} or {@code state_dict} (training checkpoints) is found too.
+ * {@code model} or {@code state_dict} (training checkpoints, e.g. llama2.c's {@code ckpt.pt}) is found too.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {
     }
 
-    public static Map<String, TensorView> read(MappedFile file) {
+    /**
+     * @param tensors   the state dict's tensors by name ({@code _orig_mod.} of torch.compile dropped)
+     * @param modelArgs the {@code model_args} dict a llama2.c training checkpoint carries, or null
+     */
+    public record Contents(Map<String, TensorView> tensors, Map<?, ?> modelArgs) {
+    }
+
+    public static Contents read(MappedFile file) {
         String path = file.path().toString();
         ZipArchive zip = ZipArchive.read(path, file.segment());
         ZipArchive.Entry pkl = null;
@@ -48,7 +55,8 @@ public final class TorchCheckpoint {
         if (out.isEmpty()) {
             throw ModelFormatException.of(file.path(), "the checkpoint holds no tensors");
         }
-        return out;
+        Map<?, ?> args = root instanceof Map<?, ?> m && m.get("model_args") instanceof Map<?, ?> a ? a : null;
+        return new Contents(out, args);
     }
 
     private static Map<?, ?> stateDict(String path, Object root) {
