@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.chat.ChatMessage;
+import io.sparkllama.engine.chat.ChatTemplate;
 import io.sparkllama.engine.error.SparkLlamaException;
 import io.sparkllama.engine.format.TokenizerLoader;
 import io.sparkllama.engine.generate.GenerationRequest;
@@ -15,6 +17,7 @@ import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -25,9 +28,11 @@ public final class LlamaCli {
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
                        [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--json]
+              chat     --model M [--tokenizer T] --messages JSON --template llama2|llama3 [generate options]
               score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
-            With --json each command prints one JSON object.""";
+            With --json each command prints one JSON object. chat's JSON is an array of {"role", "content"}
+            (roles system, user, assistant; the last from the user); it prints what generate prints.""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +66,9 @@ public final class LlamaCli {
             case "generate" -> generate(CliArguments.parse("generate", args, 1,
                     Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context"),
                     Set.of("json")), out);
+            case "chat" -> chat(CliArguments.parse("chat", args, 1,
+                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context"),
+                    Set.of("json")), out);
             case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         }
@@ -91,28 +99,46 @@ public final class LlamaCli {
     }
 
     private static void generate(CliArguments a, PrintStream out) {
-        int threads = threads(a);
-        SamplingParams sampling = new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0),
-                a.floatValue("top-p", 1f), a.longValue("seed", 42));
-        try (Engine engine = open(a); InferenceSession session = engine.newSession(threads)) {
+        try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
             int[] prompt = engine.tokenizer().encode(a.require("prompt"), true);
-            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling));
-            if (a.flag("json")) {
-                ObjectNode o = JSON.createObjectNode();
-                o.set("prompt_token_ids", ints(r.promptTokens()));
-                o.set("token_ids", ints(r.tokens()));
-                o.set("token_logprobs", floats(r.logprobs()));
-                o.put("text", r.text());
-                o.put("finish_reason", r.finishReason().label());
-                o.put("prompt_tok_per_s", r.promptTokensPerSecond());
-                o.put("decode_tok_per_s", r.decodeTokensPerSecond());
-                out.println(o);
-            } else {
-                out.println(a.require("prompt") + r.text());
-                out.printf(Locale.ROOT, "%n[%d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s, finish: %s]%n",
-                        r.promptTokens().length, r.promptTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond(),
-                        r.finishReason().label());
-            }
+            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a)));
+            printGeneration(a, out, a.require("prompt"), r);
+        }
+    }
+
+    private static void chat(CliArguments a, PrintStream out) {
+        List<ChatMessage> messages = ChatMessagesJson.parse(a.require("messages"));
+        try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
+            ChatTemplate template = ChatTemplate.named(a.require("template"), engine.tokenizer());
+            int[] prompt = template.encode(messages);
+            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a),
+                    template.stopTokens()));
+            printGeneration(a, out, "", r);
+        }
+    }
+
+    private static SamplingParams sampling(CliArguments a) {
+        return new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0),
+                a.floatValue("top-p", 1f), a.longValue("seed", 42));
+    }
+
+    /** Prints a completion: the JSON fields of generate, or the text after {@code prefix} and a summary line. */
+    private static void printGeneration(CliArguments a, PrintStream out, String prefix, GenerationResult r) {
+        if (a.flag("json")) {
+            ObjectNode o = JSON.createObjectNode();
+            o.set("prompt_token_ids", ints(r.promptTokens()));
+            o.set("token_ids", ints(r.tokens()));
+            o.set("token_logprobs", floats(r.logprobs()));
+            o.put("text", r.text());
+            o.put("finish_reason", r.finishReason().label());
+            o.put("prompt_tok_per_s", r.promptTokensPerSecond());
+            o.put("decode_tok_per_s", r.decodeTokensPerSecond());
+            out.println(o);
+        } else {
+            out.println(prefix + r.text());
+            out.printf(Locale.ROOT, "%n[%d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s, finish: %s]%n",
+                    r.promptTokens().length, r.promptTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond(),
+                    r.finishReason().label());
         }
     }
 

@@ -66,7 +66,7 @@ public final class Generator {
             int next = sampler.sample(logits, 0, vocab, req.sampling(), rng);
             logprobs[count] = (float) (logits[next] - LogSoftmax.logSumExp(logits, 0, vocab));
             out[count++] = next;
-            if (tokenizer.isStopToken(next)) {
+            if (tokenizer.isStopToken(next) || req.isStopToken(next)) {
                 reason = FinishReason.STOP;
                 break;
             }

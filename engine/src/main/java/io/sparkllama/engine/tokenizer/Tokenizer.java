@@ -19,6 +19,11 @@ public interface Tokenizer {
      */
     byte[] decodeBytes(int previous, int token);
 
+    /** The id of a special token such as {@code <|eot_id|>}, or -1 when this vocabulary has none of that name. */
+    default int specialTokenId(String name) {
+        return -1;
+    }
+
     /** Whether generation should stop when the model produces {@code token}. */
     boolean isStopToken(int token);
 
