@@ -29,8 +29,11 @@ public final class Llama2cModelReader {
     }
 
     public static Result read(MappedFile file) {
-        Path path = file.path();
-        MemorySegment seg = file.segment();
+        return read(file.path(), file.segment());
+    }
+
+    /** Reads the model bytes {@code seg}; {@code path} names them in errors. */
+    public static Result read(Path path, MemorySegment seg) {
         if (seg.byteSize() < HEADER_BYTES) {
             throw ModelFormatException.of(path, "llama2.c header needs " + HEADER_BYTES + " bytes, file has "
                     + seg.byteSize() + " (is this a llama2.c model.bin?)");

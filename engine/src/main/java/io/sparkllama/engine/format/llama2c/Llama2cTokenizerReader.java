@@ -28,7 +28,8 @@ public final class Llama2cTokenizerReader {
         }
     }
 
-    static SentencePieceTokenizer read(Path path, MemorySegment seg) {
+    /** Reads the tokenizer bytes {@code seg}; {@code path} names them in errors. */
+    public static SentencePieceTokenizer read(Path path, MemorySegment seg) {
         long size = seg.byteSize();
         if (size < 4) {
             throw TokenizerFormatException.of(path, "file has " + size + " bytes, too short for a llama2.c tokenizer.bin");

@@ -6,6 +6,7 @@ import io.sparkllama.engine.format.MappedFile;
 import io.sparkllama.engine.format.TensorView;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,8 +27,13 @@ public final class TorchCheckpoint {
     }
 
     public static Contents read(MappedFile file) {
-        String path = file.path().toString();
-        ZipArchive zip = ZipArchive.read(path, file.segment());
+        return read(file.path(), file.segment());
+    }
+
+    /** The contents of the checkpoint bytes {@code seg}; {@code file} names it in errors. */
+    public static Contents read(Path file, MemorySegment seg) {
+        String path = file.toString();
+        ZipArchive zip = ZipArchive.read(path, seg);
         ZipArchive.Entry pkl = null;
         for (ZipArchive.Entry e : zip.entries().values()) {
             if (e.name().endsWith("data.pkl") && e.name().indexOf('/') == e.name().length() - "data.pkl".length() - 1) {
@@ -41,7 +47,7 @@ public final class TorchCheckpoint {
         String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
         ZipArchive.Entry order = zip.entries().get(prefix + "byteorder");
         if (order != null && !new String(zip.stored(order).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).equals("little")) {
-            throw ModelFormatException.of(file.path(), "tensors are stored big-endian; only little-endian checkpoints are supported");
+            throw ModelFormatException.of(file, "tensors are stored big-endian; only little-endian checkpoints are supported");
         }
         Object root = RestrictedUnpickler.load(path + ":" + pkl.name(), zip.stored(pkl));
         Map<?, ?> dict = stateDict(path, root);
@@ -53,7 +59,7 @@ public final class TorchCheckpoint {
             }
         }
         if (out.isEmpty()) {
-            throw ModelFormatException.of(file.path(), "the checkpoint holds no tensors");
+            throw ModelFormatException.of(file, "the checkpoint holds no tensors");
         }
         Map<?, ?> args = root instanceof Map<?, ?> m && m.get("model_args") instanceof Map<?, ?> a ? a : null;
         return new Contents(out, args);

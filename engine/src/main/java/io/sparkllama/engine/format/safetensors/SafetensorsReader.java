@@ -33,8 +33,11 @@ public final class SafetensorsReader {
 
     /** The tensors of {@code file} in header order, as views of its mapping. */
     public static Map<String, TensorView> read(MappedFile file) {
-        String path = file.path().toString();
-        MemorySegment seg = file.segment();
+        return read(file.path().toString(), file.segment());
+    }
+
+    /** The tensors of the file bytes {@code seg}; {@code path} names it in errors. */
+    public static Map<String, TensorView> read(String path, MemorySegment seg) {
         long size = seg.byteSize();
         if (size < 8) {
             throw fail(path, "file has " + size + " bytes, too short for the 8-byte header length");
