@@ -25,11 +25,17 @@ public final class Llama3ChatTemplate implements ChatTemplate {
         this.endHeader = special("<|end_header_id|>");
         this.eot = special("<|eot_id|>");
         this.endOfText = special("<|end_of_text|>");
-        this.eom = tokenizer.specialTokenId("<|eom_id|>"); // Llama 3.1 only
+        this.eom = specialOrNone("<|eom_id|>"); // Llama 3.1 only
+    }
+
+    /** The id of a special token: its text, parsed with special tokens on, is that one id. */
+    private int specialOrNone(String name) {
+        int[] ids = tokenizer.encode(name, false, true);
+        return ids.length == 1 && tokenizer.encode(name, false, false).length > 1 ? ids[0] : -1;
     }
 
     private int special(String name) {
-        int id = tokenizer.specialTokenId(name);
+        int id = specialOrNone(name);
         if (id < 0) {
             throw new InvalidRequestException("the llama3 chat template needs the special token " + name
                     + ", which this tokenizer lacks (is it a Llama 3 tokenizer?)");

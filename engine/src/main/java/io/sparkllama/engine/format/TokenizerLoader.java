@@ -1,7 +1,8 @@
 package io.sparkllama.engine.format;
 
 import io.sparkllama.engine.error.ModelNotFoundException;
-import io.sparkllama.engine.error.TokenizerFormatException;
+import io.sparkllama.engine.format.gguf.GgufFile;
+import io.sparkllama.engine.format.gguf.GgufTokenizerReader;
 import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
 import io.sparkllama.engine.format.sentencepiece.SentencePieceModelReader;
 import io.sparkllama.engine.format.tiktoken.TiktokenReader;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Opens a stand-alone tokenizer file, detecting its format from its first bytes: a SentencePiece
+ * Opens a stand-alone tokenizer file, detecting its format from its first bytes: GGUF, a SentencePiece
  * {@code tokenizer.model} protobuf (Llama 1/2), tiktoken {@code base64 rank} lines (Llama 3), or
  * llama2.c's {@code tokenizer.bin}.
  */
@@ -22,7 +23,13 @@ public final class TokenizerLoader {
     private TokenizerLoader() {
     }
 
+    /** The tokenizer in {@code file}: a GGUF file's metadata, tokenizer.model (SentencePiece or tiktoken) or tokenizer.bin. */
     public static Tokenizer load(Path file) {
+        if (ModelLoader.isGguf(file)) {
+            try (MappedFile mapped = MappedFile.open(file)) {
+                return GgufTokenizerReader.read(GgufFile.read(mapped));
+            }
+        }
         try (MappedFile f = MappedFile.open(file)) {
             if (SentencePieceModelReader.looksLike(f.segment())) {
                 return SentencePieceModelReader.read(file, f.segment());
@@ -49,9 +56,5 @@ public final class TokenizerLoader {
         }
         throw new ModelNotFoundException("no tokenizer in " + d + " (expected " + String.join(" or ", NAMES)
                 + "); pass one with --tokenizer");
-    }
-
-    static TokenizerFormatException unknown(Path file) {
-        return TokenizerFormatException.of(file, "not a known tokenizer format");
     }
 }
