@@ -90,6 +90,17 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void compressedEntriesAreRefused() throws IOException {
+        Path p = tmp.resolve("deflated.pth");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(p))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));   // DEFLATED by default
+            zip.write(new byte[] {(byte) 0x80, 2, '}', '.'});
+            zip.closeEntry();
+        }
+        refused(ZipFormatException.class, p, "compressed", "torch.save");
+    }
+
+    @Test
     void checksumMismatch() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("meta"));
         Path src = SharedFiles.require("models/stories260K/meta");

@@ -17,6 +17,7 @@ import io.sparkllama.engine.format.meta.MetaParams;
 import io.sparkllama.engine.format.meta.TorchCheckpoint;
 import io.sparkllama.engine.format.safetensors.SafetensorsReader;
 import io.sparkllama.engine.format.sentencepiece.SentencePieceModelReader;
+import io.sparkllama.engine.format.tiktoken.TiktokenReader;
 import io.sparkllama.engine.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -43,6 +44,7 @@ class FormatFuzzTest {
 
     /** Runs {@code cases} mutations through {@code reader}, allowing only {@code allowed} exceptions. */
     private static void fuzz(String what, Mutator m, int cases, Class<? extends SparkLlamaException> allowed, Consumer<MemorySegment> reader) {
+        reader.accept(m.unmodified());   // the reader accepts the real bytes, so refusals below are the mutations' doing
         int refused = 0;
         for (long seed = 0; seed < cases; seed++) {
             MemorySegment seg = m.mutate(seed);
@@ -95,6 +97,19 @@ class FormatFuzzTest {
                 seg -> SentencePieceModelReader.read(NAME, seg));
         fuzz("tokenizer.model tail", new Mutator(file, file.length - 2000, file.length), 150, TokenizerFormatException.class,
                 seg -> SentencePieceModelReader.read(NAME, seg));
+    }
+
+    @Test
+    void tiktokenRanks() throws IOException {
+        // The first 3000 lines of Llama 3's tokenizer.model: a complete ranks file that parses in milliseconds.
+        byte[] file = bytes("models/llama3-tokenizer/tokenizer.model");
+        int end = 0;
+        for (int lines = 0; lines < 3000; end++) {
+            lines += file[end] == '\n' ? 1 : 0;
+        }
+        byte[] head = java.util.Arrays.copyOf(file, end);
+        fuzz("tiktoken tokenizer.model", new Mutator(head, 0, head.length), 600, TokenizerFormatException.class,
+                seg -> TiktokenReader.read(NAME, seg));
     }
 
     @Test

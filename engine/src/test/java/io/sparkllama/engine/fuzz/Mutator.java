@@ -25,6 +25,11 @@ final class Mutator {
         this.regionEnd = Math.min(regionEnd, original.length);
     }
 
+    /** The original bytes, untouched. */
+    MemorySegment unmodified() {
+        return MemorySegment.ofArray(original.clone());
+    }
+
     /** The bytes of case {@code seed}: a corrupted copy, or a truncated one. */
     MemorySegment mutate(long seed) {
         System.arraycopy(original, 0, buffer, 0, original.length);
