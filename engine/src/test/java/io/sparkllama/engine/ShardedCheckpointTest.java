@@ -48,10 +48,13 @@ class ShardedCheckpointTest {
         try (Engine e = Engine.open(src, tok, 0); InferenceSession s = e.newSession(1)) {
             one = s.score(tokens).logprobs();
         }
-        try (Engine e = Engine.open(dir, tok, 0); InferenceSession s = e.newSession(1)) {
-            float[] two = s.score(tokens).logprobs();
-            for (int i = 0; i < one.length; i++) {
-                assertEquals(one[i], two[i], 1e-5, "logprob at " + i);
+        // The directory, or any one shard's file, opens all shards.
+        for (Path model : new Path[] {dir, dir.resolve("consolidated.01.pth")}) {
+            try (Engine e = Engine.open(model, tok, 0); InferenceSession s = e.newSession(1)) {
+                float[] two = s.score(tokens).logprobs();
+                for (int i = 0; i < one.length; i++) {
+                    assertEquals(one[i], two[i], 1e-5, model.getFileName() + ": logprob at " + i);
+                }
             }
         }
     }

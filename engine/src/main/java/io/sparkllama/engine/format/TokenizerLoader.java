@@ -41,10 +41,11 @@ public final class TokenizerLoader {
         return Llama2cTokenizerReader.read(file);
     }
 
-    /** The tokenizer file in {@code dir} or its parent (Meta ships tokenizer.model beside the model directories). */
+    /** The tokenizer file in {@code dir}, {@code dir/original} or its parent (Meta ships tokenizer.model beside the model directories). */
     public static Path findBeside(Path dir) {
         Path d = dir.toAbsolutePath();
-        for (Path where : new Path[] {d, d.getParent()}) {
+        // Hugging Face Llama 3 repositories keep Meta's tokenizer.model under original/.
+        for (Path where : new Path[] {d, d.resolve("original"), d.getParent()}) {
             if (where == null) {
                 continue;
             }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 public final class MetaCheckpointReader {
     public static final String PARAMS = "params.json";
     public static final String CHECKLIST = "checklist.chk";
+    private static final Pattern SHARD_NAME = Pattern.compile("consolidated\\.\\d+\\.pth");
 
     private MetaCheckpointReader() {
     }
@@ -43,6 +45,9 @@ public final class MetaCheckpointReader {
     public static Result read(Path model) {
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         List<Path> shardFiles = Files.isDirectory(model) ? shardsIn(model) : List.of(model);
+        if (!Files.isDirectory(model) && SHARD_NAME.matcher(model.getFileName().toString()).matches() && shardsIn(dir).size() > 1) {
+            shardFiles = shardsIn(dir);   // one shard of a model-parallel checkpoint stands for all of them
+        }
         Path checklist = dir.resolve(CHECKLIST);
         if (Files.isRegularFile(checklist)) {
             Checklist.verify(checklist);
@@ -81,7 +86,7 @@ public final class MetaCheckpointReader {
     /** consolidated.00.pth, consolidated.01.pth, ... in shard order. */
     static List<Path> shardsIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("consolidated\\.\\d+\\.pth")).sorted().toList();
+            return s.filter(p -> SHARD_NAME.matcher(p.getFileName().toString()).matches()).sorted().toList();
         } catch (IOException e) {
             throw new ModelNotFoundException(dir + ": cannot list directory (" + e.getMessage() + ")");
         }
