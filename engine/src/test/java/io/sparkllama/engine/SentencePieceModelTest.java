@@ -26,6 +26,7 @@ class SentencePieceModelTest {
             String text = item.get("text").asText();
             assertArrayEquals(SharedFiles.ints(item.get("ids")), tok.encode(text, true), "ids of " + text);
             assertArrayEquals(SharedFiles.ints(item.get("ids_no_bos")), tok.encode(text, false), "ids without BOS of " + text);
+            assertArrayEquals(SharedFiles.ints(item.get("ids_parse_special")), tok.encode(text, true, true), "ids with specials of " + text);
         }
     }
 

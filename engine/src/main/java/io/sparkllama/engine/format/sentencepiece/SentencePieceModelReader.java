@@ -2,10 +2,14 @@ package io.sparkllama.engine.format.sentencepiece;
 
 import io.sparkllama.engine.error.TokenizerFormatException;
 import io.sparkllama.engine.tokenizer.SentencePieceTokenizer;
+import io.sparkllama.engine.tokenizer.SpecialTokens;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +17,14 @@ import java.util.List;
  * Reads a SentencePiece {@code tokenizer.model} (Llama 1/2): the {@code ModelProto} protobuf's
  * pieces (field 1: piece, score, type) and the trainer spec's unk/bos/eos ids (fields 40-42 of
  * field 2). Pieces become raw bytes with '▁' as ' ', as llama2.c's export writes them; control
- * pieces are wrapped in newlines as there, so that no text can merge into them.
+ * pieces are wrapped in newlines as there, so that no text can merge into them; their plain text
+ * (e.g. {@code <s>}) becomes an id only when special-token parsing is asked for.
  */
 public final class SentencePieceModelReader {
     private static final byte[] SPACE_MARK = {(byte) 0xE2, (byte) 0x96, (byte) 0x81};
+    private static final int TYPE_UNKNOWN = 2;
     private static final int TYPE_CONTROL = 3;
+    private static final int TYPE_USER_DEFINED = 4;
 
     private SentencePieceModelReader() {
     }
@@ -33,6 +40,8 @@ public final class SentencePieceModelReader {
         ProtobufReader model = new ProtobufReader(file, seg, 0, seg.byteSize());
         List<byte[]> pieces = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
+        Map<String, Integer> control = new HashMap<>();
+        Map<String, Integer> userDefined = new HashMap<>();
         int bos = 1;
         int eos = 2;
         while (model.hasMore()) {
@@ -40,7 +49,7 @@ public final class SentencePieceModelReader {
             int field = tag >>> 3;
             int wire = tag & 7;
             if (field == 1 && wire == ProtobufReader.LENGTH_DELIMITED) {
-                readPiece(model, model.lengthDelimited(), pieces, scores);
+                readPiece(model, model.lengthDelimited(), pieces, scores, control, userDefined);
             } else if (field == 2 && wire == ProtobufReader.LENGTH_DELIMITED) {
                 ProtobufReader trainer = model.nested(model.lengthDelimited());
                 while (trainer.hasMore()) {
@@ -67,10 +76,12 @@ public final class SentencePieceModelReader {
         for (int i = 0; i < s.length; i++) {
             s[i] = scores.get(i);
         }
-        return new SentencePieceTokenizer(pieces.toArray(new byte[0][]), s, bos, eos, eos >= 0 ? new int[] {eos} : new int[0]);
+        return new SentencePieceTokenizer(pieces.toArray(new byte[0][]), s, bos, eos, eos >= 0 ? new int[] {eos} : new int[0],
+                new SpecialTokens(control, userDefined));
     }
 
-    private static void readPiece(ProtobufReader model, long[] range, List<byte[]> pieces, List<Float> scores) {
+    private static void readPiece(ProtobufReader model, long[] range, List<byte[]> pieces, List<Float> scores,
+                                  Map<String, Integer> control, Map<String, Integer> userDefined) {
         ProtobufReader p = model.nested(range);
         byte[] piece = null;
         float score = 0;
@@ -93,6 +104,11 @@ public final class SentencePieceModelReader {
             throw p.fail("piece " + pieces.size() + " has no text");
         }
         byte[] raw = replaceSpaceMark(piece);
+        if (type == TYPE_CONTROL || type == TYPE_UNKNOWN) {
+            control.putIfAbsent(new String(piece, StandardCharsets.UTF_8), pieces.size());
+        } else if (type == TYPE_USER_DEFINED) {
+            userDefined.putIfAbsent(new String(piece, StandardCharsets.UTF_8), pieces.size());
+        }
         if (type == TYPE_CONTROL) {
             byte[] wrapped = new byte[raw.length + 2];
             wrapped[0] = '\n';
