@@ -3,6 +3,7 @@ package io.sparkllama.engine.format;
 import io.sparkllama.engine.error.ModelNotFoundException;
 import io.sparkllama.engine.format.gguf.GgufFile;
 import io.sparkllama.engine.format.gguf.GgufTokenizerReader;
+import io.sparkllama.engine.format.hf.HfTokenizerReader;
 import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
 import io.sparkllama.engine.format.sentencepiece.SentencePieceModelReader;
 import io.sparkllama.engine.format.tiktoken.TiktokenReader;
@@ -13,12 +14,13 @@ import java.util.List;
 
 /**
  * Opens a stand-alone tokenizer file, detecting its format from its first bytes: GGUF, a SentencePiece
- * {@code tokenizer.model} protobuf (Llama 1/2), tiktoken {@code base64 rank} lines (Llama 3), or
+ * {@code tokenizer.model} protobuf (Llama 1/2), a Hugging Face {@code tokenizer.json}, tiktoken
+ * {@code base64 rank} lines (Llama 3), or
  * llama2.c's {@code tokenizer.bin}.
  */
 public final class TokenizerLoader {
     /** Names looked for beside a model, in order of preference. */
-    private static final List<String> NAMES = List.of("tokenizer.model", "tokenizer.bin");
+    private static final List<String> NAMES = List.of("tokenizer.model", "tokenizer.json", "tokenizer.bin");
 
     private TokenizerLoader() {
     }
@@ -33,6 +35,9 @@ public final class TokenizerLoader {
         try (MappedFile f = MappedFile.open(file)) {
             if (SentencePieceModelReader.looksLike(f.segment())) {
                 return SentencePieceModelReader.read(file, f.segment());
+            }
+            if (HfTokenizerReader.looksLike(f.segment())) {
+                return HfTokenizerReader.read(file, f.segment());
             }
             if (TiktokenReader.looksLike(f.segment())) {
                 return TiktokenReader.read(file, f.segment());

@@ -11,6 +11,7 @@ import io.sparkllama.engine.format.LlamaWeightAssembler;
 import io.sparkllama.engine.format.TensorNames;
 import io.sparkllama.engine.format.TensorTable;
 import io.sparkllama.engine.format.hf.HfConfig;
+import io.sparkllama.engine.format.hf.HfTokenizerReader;
 import io.sparkllama.engine.format.llama2c.Llama2cModelReader;
 import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
 import io.sparkllama.engine.format.meta.MetaParams;
@@ -110,6 +111,24 @@ class FormatFuzzTest {
         byte[] head = java.util.Arrays.copyOf(file, end);
         fuzz("tiktoken tokenizer.model", new Mutator(head, 0, head.length), 600, TokenizerFormatException.class,
                 seg -> TiktokenReader.read(NAME, seg));
+    }
+
+    @Test
+    void tokenizerJson() {
+        // A small byte-level tokenizer.json: the 256 byte tokens, two merges, one special token.
+        StringBuilder vocab = new StringBuilder();
+        int next = 256;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            char c = (char) (printable ? b : next++);
+            vocab.append(b == 0 ? "" : ",").append(new com.fasterxml.jackson.databind.node.TextNode(String.valueOf(c))).append(':').append(b);
+        }
+        String json = "{\"added_tokens\":[{\"id\":258,\"content\":\"<|begin_of_text|>\",\"special\":true}],"
+                + "\"model\":{\"type\":\"BPE\",\"vocab\":{" + vocab + ",\"\u0120\u0120\":256,\"ab\":257},"
+                + "\"merges\":[\"\u0120 \u0120\",[\"a\",\"b\"]]}}";
+        byte[] file = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        fuzz("tokenizer.json", new Mutator(file, 0, file.length), 600, TokenizerFormatException.class,
+                seg -> HfTokenizerReader.read(NAME, seg));
     }
 
     @Test
