@@ -4,7 +4,7 @@ package io.sparkllama.engine.tensor;
  * Equal-width matrices side by side (model-parallel shards split along columns), without copying:
  * a row's dot product is the sum of each shard's partial dot product over its slice of x.
  */
-public final class ColumnConcatMatrix extends WeightMatrix {
+public final class ColumnConcatMatrix extends RowViewMatrix {
     private final WeightMatrix[] parts;
     private final int partCols;
 

@@ -1,7 +1,7 @@
 package io.sparkllama.engine.tensor;
 
 /** Equal-height matrices stacked vertically (model-parallel shards split along rows), without copying. */
-public final class RowConcatMatrix extends WeightMatrix {
+public final class RowConcatMatrix extends RowViewMatrix {
     private final WeightMatrix[] parts;
     private final int partRows;
 
@@ -29,13 +29,6 @@ public final class RowConcatMatrix extends WeightMatrix {
     @Override
     public void copyRow(int row, float[] out, int outOffset) {
         parts[row / partRows].copyRow(row % partRows, out, outOffset);
-    }
-
-    @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        for (int r = rowStart; r < rowEnd; r++) {
-            out[r] = dot(r, x, 0);
-        }
     }
 
     @Override

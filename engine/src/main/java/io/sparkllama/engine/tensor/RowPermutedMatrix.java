@@ -4,7 +4,7 @@ package io.sparkllama.engine.tensor;
  * A view of another matrix whose row {@code r} is the underlying row {@code order[r]}: turns
  * Hugging Face's rotate-half q/k layout back into Meta's interleaved pairs without copying weights.
  */
-public final class RowPermutedMatrix extends WeightMatrix {
+public final class RowPermutedMatrix extends RowViewMatrix {
     private final WeightMatrix base;
     private final int[] order;
 
