@@ -9,10 +9,8 @@ public final class ConfigChecks {
     private ConfigChecks() {
     }
 
+    /** {@code c} when its heads, head size and sizes fit together; the reader checks how head size was derived. */
     public static ModelConfig checked(Path file, ModelConfig c) {
-        if (c.dim() % c.nHeads() != 0 && c.headSize() * c.nHeads() != c.dim()) {
-            throw new ModelConfigException(file + ": n_heads " + c.nHeads() + " does not divide dim " + c.dim());
-        }
         if (c.nKvHeads() > c.nHeads() || c.nHeads() % c.nKvHeads() != 0) {
             throw new ModelConfigException(file + ": n_kv_heads " + c.nKvHeads() + " must divide n_heads " + c.nHeads());
         }

@@ -23,7 +23,10 @@ public record HfConfig(ModelConfig model, boolean tiedEmbeddings) {
         int dim = f.positiveInt("hidden_size");
         int heads = f.positiveInt("num_attention_heads");
         int kvHeads = f.positiveInt("num_key_value_heads", heads);
-        int headSize = f.positiveInt("head_dim", dim / Math.max(1, heads));
+        if (!f.has("head_dim") && dim % heads != 0) {
+            throw f.fail("num_attention_heads", heads + " does not divide hidden_size " + dim + " (and there is no head_dim)");
+        }
+        int headSize = f.positiveInt("head_dim", dim / heads);
         ModelConfig.RopeScaling scaling = ModelConfig.RopeScaling.NONE;
         JsonNode rs = f.root().get("rope_scaling");
         if (rs != null && !rs.isNull()) {
