@@ -35,7 +35,7 @@ public final class F32Matrix extends WeightMatrix {
             FloatVector w = FloatVector.fromMemorySegment(S, data, base + (long) i * Float.BYTES, LE);
             acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(acc);
         for (; i < cols; i++) {
             sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
         }
@@ -97,10 +97,10 @@ public final class F32Matrix extends WeightMatrix {
             a2 = FloatVector.fromMemorySegment(S, data, b2 + o, LE).fma(v, a2);
             a3 = FloatVector.fromMemorySegment(S, data, b3 + o, LE).fma(v, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.sum(a0);
+        float s1 = LaneSum.sum(a1);
+        float s2 = LaneSum.sum(a2);
+        float s3 = LaneSum.sum(a3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];
@@ -145,10 +145,10 @@ public final class F32Matrix extends WeightMatrix {
             a3 = w3.fma(v, a3);
             c3 = w3.fma(u, c3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), t0 = c0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD), t1 = c1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), t2 = c2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD), t3 = c3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.sum(a0), t0 = LaneSum.sum(c0);
+        float s1 = LaneSum.sum(a1), t1 = LaneSum.sum(c1);
+        float s2 = LaneSum.sum(a2), t2 = LaneSum.sum(c2);
+        float s3 = LaneSum.sum(a3), t3 = LaneSum.sum(c3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];
