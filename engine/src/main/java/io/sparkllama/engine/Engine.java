@@ -32,6 +32,11 @@ public final class Engine implements AutoCloseable {
         return new Engine(ModelLoader.load(model, tokenizer), maxContext);
     }
 
+    /** An engine over an already loaded model (e.g. one read by a format reader with a tokenizer of the caller's). */
+    public static Engine open(LoadedModel model, int maxContext) {
+        return new Engine(model, maxContext);
+    }
+
     public ModelConfig config() {
         return model.config();
     }

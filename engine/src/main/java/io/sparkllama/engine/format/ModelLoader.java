@@ -5,7 +5,11 @@ import io.sparkllama.engine.error.ModelNotFoundException;
 import io.sparkllama.engine.format.gguf.GgufFile;
 import io.sparkllama.engine.format.gguf.GgufModelReader;
 import io.sparkllama.engine.format.gguf.GgufTokenizerReader;
+import io.sparkllama.engine.format.hf.HfModelReader;
 import io.sparkllama.engine.format.llama2c.Llama2cModelReader;
+import io.sparkllama.engine.format.meta.MetaCheckpointReader;
+import io.sparkllama.engine.model.LlamaWeights;
+import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -19,7 +23,9 @@ import java.util.stream.Stream;
 /**
  * Opens a model from a file or directory, detecting its format from the files themselves.
  *
- * <p>A directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
+ * <p>A directory with {@code config.json} and safetensors is a Hugging Face model; a {@code .pth}
+ * file, or a directory with {@code params.json} and {@code consolidated.NN.pth}, a Meta checkpoint.
+ * A directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
  * {@code tokenizer.bin} or {@code tok*.bin} (the tokenizer).
  */
 public final class ModelLoader {
@@ -33,6 +39,15 @@ public final class ModelLoader {
     public static LoadedModel load(Path model, Path tokenizer) {
         if (!Files.isDirectory(model) && isGguf(model)) {
             return loadGguf(model, tokenizer);
+        }
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        if (HfModelReader.isHfDirectory(dir)) {
+            HfModelReader.Result r = HfModelReader.read(dir);
+            return withTokenizer(r.config().model(), r.weights(), r.files(), dir, tokenizer, "Hugging Face " + dir.getFileName());
+        }
+        if (MetaCheckpointReader.isMetaCheckpoint(model)) {
+            MetaCheckpointReader.Result r = MetaCheckpointReader.read(model);
+            return withTokenizer(r.config(), r.weights(), r.files(), dir, tokenizer, "Meta " + model.getFileName());
         }
         Path weightsFile = Files.isDirectory(model) ? llama2cWeightsIn(model) : model;
         Path tokenizerFile = tokenizer != null ? tokenizer : llama2cTokenizerBeside(weightsFile);
@@ -59,6 +74,20 @@ public final class ModelLoader {
             return new LoadedModel(r.config(), r.weights(), tok, "GGUF v" + gguf.version() + " " + model.getFileName(), List.of(file));
         } catch (RuntimeException e) {
             file.close();
+            throw e;
+        }
+    }
+
+    /** Completes a model with its tokenizer: the one given, else one found in {@code dir} (or its parent). */
+    private static LoadedModel withTokenizer(ModelConfig config, LlamaWeights weights, List<MappedFile> files, Path dir,
+                                             Path tokenizer, String description) {
+        try {
+            Path tokFile = tokenizer != null ? tokenizer : TokenizerLoader.findBeside(dir);
+            Tokenizer tok = TokenizerLoader.load(tokFile);
+            requireSameVocabulary(config.vocabSize(), dir, tok, tokFile);
+            return new LoadedModel(config, weights, tok, description, files);
+        } catch (RuntimeException e) {
+            files.forEach(MappedFile::close);
             throw e;
         }
     }

@@ -1,0 +1,49 @@
+package io.sparkllama.engine.tensor;
+
+/** Equal-height matrices stacked vertically (model-parallel shards split along rows), without copying. */
+public final class RowConcatMatrix extends WeightMatrix {
+    private final WeightMatrix[] parts;
+    private final int partRows;
+
+    public RowConcatMatrix(WeightMatrix[] parts) {
+        super(parts[0].data, parts[0].rows * parts.length, parts[0].cols);
+        this.parts = parts.clone();
+        this.partRows = parts[0].rows;
+        for (WeightMatrix p : parts) {
+            if (p.rows != partRows || p.cols != cols || p.type() != parts[0].type()) {
+                throw new IllegalArgumentException("row shards differ in shape or type");
+            }
+        }
+    }
+
+    @Override
+    public WeightType type() {
+        return parts[0].type();
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        return parts[row / partRows].dot(row % partRows, x, xOffset);
+    }
+
+    @Override
+    public void copyRow(int row, float[] out, int outOffset) {
+        parts[row / partRows].copyRow(row % partRows, out, outOffset);
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            out[r] = dot(r, x, 0);
+        }
+    }
+
+    @Override
+    public long byteSize() {
+        long total = 0;
+        for (WeightMatrix p : parts) {
+            total += p.byteSize();
+        }
+        return total;
+    }
+}
