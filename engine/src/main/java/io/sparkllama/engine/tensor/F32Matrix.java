@@ -161,7 +161,7 @@ public final class F32Matrix extends WeightMatrix {
 
     /** Reduces one (row, token) accumulator and adds the scalar tail, in the order every kernel uses. */
     private void finish(int r, long base, float[] x, int xOff, FloatVector acc, float[] out, int outOff) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.sum(acc);
         for (int i = vecBound; i < cols; i++) {
             s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
         }
