@@ -1,11 +1,13 @@
 package io.sparkllama.engine;
 
+import io.sparkllama.engine.batch.BatchGenerator;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
+import java.util.List;
 
 /** One thread's working set for an {@link Engine}: worker threads, KV cache and scratch memory. */
 public final class InferenceSession implements AutoCloseable {
@@ -14,6 +16,7 @@ public final class InferenceSession implements AutoCloseable {
     private final int chunk;
     private Generator generator;
     private Scorer scorer;
+    private BatchGenerator batch;
 
     InferenceSession(Engine engine, int threads, int chunk) {
         this.engine = engine;
@@ -30,6 +33,19 @@ public final class InferenceSession implements AutoCloseable {
             generator = new Generator(engine.transformer(), engine.tokenizer(), pool, chunk);
         }
         return generator.generate(request);
+    }
+
+    /**
+     * Generates every request with continuous batching, at most {@code maxBatch} sequences at a
+     * time; results in request order, each bitwise what {@link #generate} gives for it alone.
+     * KV caches (up to {@code maxBatch}) are kept for the next call with the same batch size.
+     */
+    public List<GenerationResult> generateAll(List<GenerationRequest> requests, int maxBatch) {
+        if (batch == null || batch.maxBatch() != maxBatch) {
+            batch = null; // let the old caches go before the new ones are made
+            batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, maxBatch, chunk);
+        }
+        return batch.generateAll(requests);
     }
 
     public ScoreResult score(int[] tokens) {

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.generate;
 
-import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
@@ -34,19 +33,10 @@ public final class Generator {
 
     public GenerationResult generate(GenerationRequest req) {
         int[] prompt = req.promptTokens();
-        int limit = model.maxPositions();
-        if (prompt.length > limit) {
-            throw new InvalidRequestException("prompt has " + prompt.length + " tokens, over the context of " + limit);
-        }
-        for (int id : prompt) {
-            if (id < 0 || id >= model.config().vocabSize()) {
-                throw new InvalidRequestException("prompt token id " + id + " is outside the vocabulary [0, " + model.config().vocabSize() + ")");
-            }
-        }
+        int maxNew = RequestLimits.maxNewTokens(req, model);
         int vocab = model.config().vocabSize();
         float[] logits = state.logits;
         SeededRandom rng = new SeededRandom(req.sampling().seed());
-        int maxNew = Math.min(req.maxTokens(), limit - prompt.length + 1);
         int[] out = new int[maxNew];
         float[] logprobs = new float[maxNew];
         TextAssembler text = new TextAssembler();

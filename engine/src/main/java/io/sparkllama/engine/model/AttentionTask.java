@@ -4,29 +4,29 @@ import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.tensor.VectorMath;
 
 /**
- * Causal grouped-query attention of a chunk of tokens over the KV cache, for a range of query
- * heads. Each head owns its slice of the score buffer, so heads can run on any thread.
+ * Causal grouped-query attention of a step's tokens, each over its own sequence's KV cache, for a
+ * range of query heads. Each head owns its slice of the score buffer, so heads can run on any thread.
  */
 final class AttentionTask implements WorkerPool.RangeTask {
     private ModelConfig c;
     private float[] q;
     private float[] out;
-    private float[] keys;
-    private float[] values;
     private float[] att;
+    private int[] positions;
+    private KvCache[] caches;
+    private int layer;
     private int n;
-    private int startPos;
     private int maxPositions;
 
-    void set(ModelConfig c, ForwardState st, KvCache cache, int layer, int n, int startPos) {
+    void set(ModelConfig c, ForwardState st, int layer, int n) {
         this.c = c;
         this.q = st.q;
         this.out = st.xb;
-        this.keys = cache.keys[layer];
-        this.values = cache.values[layer];
         this.att = st.att;
+        this.positions = st.positions;
+        this.caches = st.caches;
+        this.layer = layer;
         this.n = n;
-        this.startPos = startPos;
         this.maxPositions = st.att.length / c.nHeads();
     }
 
@@ -41,7 +41,9 @@ final class AttentionTask implements WorkerPool.RangeTask {
             int attOff = h * maxPositions;
             int kvOff = (h / group) * hs;
             for (int t = 0; t < n; t++) {
-                int pos = startPos + t;
+                int pos = positions[t];
+                float[] keys = caches[t].keys[layer];
+                float[] values = caches[t].values[layer];
                 int qOff = t * qDim + h * hs;
                 for (int p = 0; p <= pos; p++) {
                     att[attOff + p] = VectorMath.dot(q, qOff, keys, p * kvDim + kvOff, hs) / scale;

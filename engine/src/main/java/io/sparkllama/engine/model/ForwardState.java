@@ -19,6 +19,12 @@ public final class ForwardState {
     final float[] hb;
     final float[] hb2;
     final float[] att;
+    /** The step's tokens, their positions and their sequences' caches (see {@link Transformer#forward(int, int, ForwardState)}). */
+    public final int[] tokens;
+    public final int[] positions;
+    public final KvCache[] caches;
+    /** Which tokens of the step need logits, in output order. */
+    public final int[] logitTokens;
     /** Logits, {@code vocabSize} per token: of every token of the step, or of the last one only. */
     public final float[] logits;
     final MatmulTask matmul = new MatmulTask();
@@ -37,6 +43,10 @@ public final class ForwardState {
         this.hb2 = new float[maxTokens * c.hiddenDim()];
         this.att = new float[c.nHeads() * maxPositions];
         this.logits = new float[maxTokens * c.vocabSize()];
+        this.tokens = new int[maxTokens];
+        this.positions = new int[maxTokens];
+        this.caches = new KvCache[maxTokens];
+        this.logitTokens = new int[maxTokens];
     }
 
     public int maxTokens() {

@@ -47,6 +47,27 @@ public final class Transformer {
      * when {@code allLogits}, else of the last token only (at offset 0).
      */
     public void forward(int[] tokens, int off, int n, int startPos, KvCache cache, ForwardState st, boolean allLogits) {
+        for (int t = 0; t < n; t++) {
+            st.tokens[t] = tokens[off + t];
+            st.positions[t] = startPos + t;
+            st.caches[t] = cache;
+            st.logitTokens[t] = t;
+        }
+        if (!allLogits) {
+            st.logitTokens[0] = n - 1;
+        }
+        forward(n, allLogits ? n : 1, st);
+    }
+
+    /**
+     * One step over a batch of tokens that may belong to different sequences: token {@code t} is
+     * {@code st.tokens[t]} at position {@code st.positions[t]} of the sequence whose cache is
+     * {@code st.caches[t]}; a sequence's tokens come in position order. Logits of token
+     * {@code st.logitTokens[j]} go to {@code st.logits[j * vocab ..]} for j in [0, nLogits).
+     * Every kernel computes each token's numbers on their own, so a token's result does not
+     * depend on what else is in the batch.
+     */
+    public void forward(int n, int nLogits, ForwardState st) {
         ModelConfig c = config;
         LlamaWeights w = weights;
         int dim = c.dim();
@@ -56,9 +77,13 @@ public final class Transformer {
         float eps = c.rmsEps();
         float[] x = st.x;
         float[] xb = st.xb;
+        int[] positions = st.positions;
+        KvCache[] caches = st.caches;
 
+        long attUnits = 0;
         for (int t = 0; t < n; t++) {
-            w.tokenEmbedding().copyRow(tokens[off + t], x, t * dim);
+            w.tokenEmbedding().copyRow(st.tokens[t], x, t * dim);
+            attUnits += positions[t] + 1;
         }
         for (int l = 0; l < c.nLayers(); l++) {
             for (int t = 0; t < n; t++) {
@@ -67,18 +92,15 @@ public final class Transformer {
             st.matmul(w.wq()[l], xb, n, st.q, qDim);
             st.matmul(w.wk()[l], xb, n, st.k, kvDim);
             st.matmul(w.wv()[l], xb, n, st.v, kvDim);
-            float[] keys = cache.keys[l];
-            float[] values = cache.values[l];
             for (int t = 0; t < n; t++) {
-                int pos = startPos + t;
+                int pos = positions[t];
                 rope.rotate(st.q, t * qDim, c.nHeads(), pos);
                 rope.rotate(st.k, t * kvDim, c.nKvHeads(), pos);
-                System.arraycopy(st.k, t * kvDim, keys, pos * kvDim, kvDim);
-                System.arraycopy(st.v, t * kvDim, values, pos * kvDim, kvDim);
+                System.arraycopy(st.k, t * kvDim, caches[t].keys[l], pos * kvDim, kvDim);
+                System.arraycopy(st.v, t * kvDim, caches[t].values[l], pos * kvDim, kvDim);
             }
-            st.attention.set(c, st, cache, l, n, startPos);
-            long attWork = (long) n * (startPos + n) * qDim * 2;
-            st.pool.parallelFor(c.nHeads(), 1, attWork, st.attention);
+            st.attention.set(c, st, l, n);
+            st.pool.parallelFor(c.nHeads(), 1, attUnits * qDim * 2, st.attention);
             st.matmul(w.wo()[l], xb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
 
@@ -91,15 +113,9 @@ public final class Transformer {
             st.matmul(w.w2()[l], st.hb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
         }
-        int vocab = c.vocabSize();
-        if (allLogits) {
-            for (int t = 0; t < n; t++) {
-                VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.finalNorm(), dim, eps);
-            }
-            st.matmul(w.classifier(), xb, n, st.logits, vocab);
-        } else {
-            VectorMath.rmsNorm(xb, 0, x, (n - 1) * dim, w.finalNorm(), dim, eps);
-            st.matmul(w.classifier(), xb, 1, st.logits, vocab);
+        for (int j = 0; j < nLogits; j++) {
+            VectorMath.rmsNorm(xb, j * dim, x, st.logitTokens[j] * dim, w.finalNorm(), dim, eps);
         }
+        st.matmul(w.classifier(), xb, nLogits, st.logits, c.vocabSize());
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.sampling;
 
+import io.sparkllama.engine.tensor.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,14 +30,14 @@ public final class LogSoftmax {
         return max;
     }
 
-    /** log Σ exp(x[i]) over {@code x[off..off+n)}; per-lane float partial sums, reduced in double. */
+    /** log Σ exp(x[i]) over {@code x[off..off+n)}; per-lane float partial sums, reduced in double in lane order. */
     public static double logSumExp(float[] x, int off, int n) {
         float max = max(x, off, n);
         int i = 0;
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorExp.exp(FloatVector.fromArray(S, x, off + i).sub(max)));
         }
         double sum = 0;
         for (int lane = 0; lane < L; lane++) {

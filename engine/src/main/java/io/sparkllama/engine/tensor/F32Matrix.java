@@ -35,7 +35,7 @@ public final class F32Matrix extends WeightMatrix {
             FloatVector w = FloatVector.fromMemorySegment(S, data, base + (long) i * Float.BYTES, LE);
             acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(acc);
         for (; i < cols; i++) {
             sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
         }
@@ -49,20 +49,30 @@ public final class F32Matrix extends WeightMatrix {
 
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            dot4(r, x, 0, out, 0);
-        }
-        for (; r < rowEnd; r++) {
-            out[r] = dot(r, x, 0);
-        }
+        matvec1(x, out, rowStart, rowEnd);
     }
+
+    /**
+     * Tokens per register block: 4 rows x 4 tokens = 16 accumulators fit the 32 vector registers
+     * of AVX-512 with room for the loads; AVX2 (16 registers) takes 4 x 2.
+     */
+    private static final int TOKEN_GROUP = L >= 16 ? 4 : 2;
 
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        if (nTokens == 1) {
+            matvec1(x, out, rowStart, rowEnd);
+            return;
+        }
         int r = rowStart;
+        // Row blocks outermost: the 4 rows (a few KiB) stay in L1 while every token streams past.
         for (; r + 4 <= rowEnd; r += 4) {
             int t = 0;
+            if (TOKEN_GROUP == 4) {
+                for (; t + 4 <= nTokens; t += 4) {
+                    dot4x4(r, x, t * cols, out, t * outStride, outStride);
+                }
+            }
             for (; t + 2 <= nTokens; t += 2) {
                 dot4x2(r, x, t * cols, out, t * outStride, outStride);
             }
@@ -75,6 +85,87 @@ public final class F32Matrix extends WeightMatrix {
                 out[t * outStride + r] = dot(r, x, t * cols);
             }
         }
+    }
+
+    private void matvec1(float[] x, float[] out, int rowStart, int rowEnd) {
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            dot4(r, x, 0, out, 0);
+        }
+        for (; r < rowEnd; r++) {
+            out[r] = dot(r, x, 0);
+        }
+    }
+
+    /** Four rows against four tokens: 16 accumulators, each weight and x vector loaded once. */
+    private void dot4x4(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        long rowBytes = (long) cols * Float.BYTES;
+        long b0 = r * rowBytes;
+        long b1 = b0 + rowBytes;
+        long b2 = b1 + rowBytes;
+        long b3 = b2 + rowBytes;
+        int x1 = xOff + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int i = 0; i < vecBound; i += L) {
+            long o = (long) i * Float.BYTES;
+            FloatVector v0 = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector v1 = FloatVector.fromArray(S, x, x1 + i);
+            FloatVector v2 = FloatVector.fromArray(S, x, x2 + i);
+            FloatVector v3 = FloatVector.fromArray(S, x, x3 + i);
+            FloatVector w = FloatVector.fromMemorySegment(S, data, b0 + o, LE);
+            a00 = w.fma(v0, a00);
+            a01 = w.fma(v1, a01);
+            a02 = w.fma(v2, a02);
+            a03 = w.fma(v3, a03);
+            w = FloatVector.fromMemorySegment(S, data, b1 + o, LE);
+            a10 = w.fma(v0, a10);
+            a11 = w.fma(v1, a11);
+            a12 = w.fma(v2, a12);
+            a13 = w.fma(v3, a13);
+            w = FloatVector.fromMemorySegment(S, data, b2 + o, LE);
+            a20 = w.fma(v0, a20);
+            a21 = w.fma(v1, a21);
+            a22 = w.fma(v2, a22);
+            a23 = w.fma(v3, a23);
+            w = FloatVector.fromMemorySegment(S, data, b3 + o, LE);
+            a30 = w.fma(v0, a30);
+            a31 = w.fma(v1, a31);
+            a32 = w.fma(v2, a32);
+            a33 = w.fma(v3, a33);
+        }
+        finish(r, b0, x, xOff, a00, out, outOff);
+        finish(r + 1, b1, x, xOff, a10, out, outOff);
+        finish(r + 2, b2, x, xOff, a20, out, outOff);
+        finish(r + 3, b3, x, xOff, a30, out, outOff);
+        int o1 = outOff + outStride;
+        finish(r, b0, x, x1, a01, out, o1);
+        finish(r + 1, b1, x, x1, a11, out, o1);
+        finish(r + 2, b2, x, x1, a21, out, o1);
+        finish(r + 3, b3, x, x1, a31, out, o1);
+        int o2 = o1 + outStride;
+        finish(r, b0, x, x2, a02, out, o2);
+        finish(r + 1, b1, x, x2, a12, out, o2);
+        finish(r + 2, b2, x, x2, a22, out, o2);
+        finish(r + 3, b3, x, x2, a32, out, o2);
+        int o3 = o2 + outStride;
+        finish(r, b0, x, x3, a03, out, o3);
+        finish(r + 1, b1, x, x3, a13, out, o3);
+        finish(r + 2, b2, x, x3, a23, out, o3);
+        finish(r + 3, b3, x, x3, a33, out, o3);
+    }
+
+    /** Reduces one (row, token) accumulator and adds the scalar tail, in the order every kernel uses. */
+    private void finish(int r, long base, float[] x, int xOff, FloatVector acc, float[] out, int outOff) {
+        float s = LaneSum.sum(acc);
+        for (int i = vecBound; i < cols; i++) {
+            s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
+        }
+        out[outOff + r] = s;
     }
 
     /** Four rows against one token: four independent accumulation chains, one x load each step. */
@@ -97,10 +188,10 @@ public final class F32Matrix extends WeightMatrix {
             a2 = FloatVector.fromMemorySegment(S, data, b2 + o, LE).fma(v, a2);
             a3 = FloatVector.fromMemorySegment(S, data, b3 + o, LE).fma(v, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.sum(a0);
+        float s1 = LaneSum.sum(a1);
+        float s2 = LaneSum.sum(a2);
+        float s3 = LaneSum.sum(a3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];
@@ -145,10 +236,10 @@ public final class F32Matrix extends WeightMatrix {
             a3 = w3.fma(v, a3);
             c3 = w3.fma(u, c3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), t0 = c0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD), t1 = c1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), t2 = c2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD), t3 = c3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.sum(a0), t0 = LaneSum.sum(c0);
+        float s1 = LaneSum.sum(a1), t1 = LaneSum.sum(c1);
+        float s2 = LaneSum.sum(a2), t2 = LaneSum.sum(c2);
+        float s3 = LaneSum.sum(a3), t3 = LaneSum.sum(c3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];

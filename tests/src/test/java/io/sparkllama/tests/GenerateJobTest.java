@@ -1,0 +1,168 @@
+package io.sparkllama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkllama.datasets.InputTableException;
+import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.generate.GenerationRequest;
+import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.jobs.GenerateJob;
+import io.sparkllama.jobs.JobArguments;
+import io.sparkllama.jobs.JobConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generate job end to end on local[2]: rows in = rows out, engine-identical completions, error rows. */
+class GenerateJobTest {
+    @TempDir
+    Path tmp;
+
+    private static final String[] OPTIONS = {"input", "output", "model", "tokenizer"};
+
+    private GenerateJob.Summary run(String input, String output, String model, String... settings) {
+        String[] args = new String[] {"generate", "--input", input, "--output", output, "--model", model};
+        String[] all = new String[args.length + settings.length * 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        for (int i = 0; i < settings.length; i++) {
+            all[args.length + 2 * i] = "--set";
+            all[args.length + 2 * i + 1] = settings[i];
+        }
+        JobArguments a = JobArguments.parse("generate", all, 1, Set.of(OPTIONS), Set.of());
+        return GenerateJob.run(TestSpark.session(), a, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void completionsEqualTheEngineAndBadRowsGetErrors() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String longPrompt = "once upon a time ".repeat(200);
+        Path input = tmp.resolve("prompts.jsonl");
+        Files.writeString(input, String.join("\n",
+                "{\"id\": 1, \"prompt\": \"Once upon a time\"}",
+                "{\"id\": 2, \"prompt\": \"Lily said, \\\"Mom, can we go to the park today?\\\"\"}",
+                "{\"id\": 3, \"prompt\": null}",
+                "{\"id\": 4, \"prompt\": \"\"}",
+                "{\"id\": 5, \"prompt\": \"" + longPrompt + "\"}",
+                "{\"id\": 6, \"prompt\": \"The little fish\", \"temperature\": 0.9, \"seed\": 11}",
+                "{\"id\": 7, \"prompt\": \"Tom had a dog\", \"max_tokens\": 5}",
+                "{\"id\": 8}",
+                "{\"id\": 9, \"prompt\": \"Mia found a shiny stone\"}") + "\n");
+        String out = tmp.resolve("out").toString();
+        GenerateJob.Summary s = run(input.toString(), out, model.toString(), "max_tokens=24", "partitions=3");
+        assertEquals(9, s.rows());
+        assertEquals(4, s.errors());
+
+        SparkSession spark = TestSpark.session();
+        List<Row> rows = spark.read().parquet(out).orderBy("id").collectAsList();
+        assertEquals(9, rows.size(), "rows in = rows out");
+        Map<Long, Row> byId = new HashMap<>();
+        for (Row r : rows) {
+            assertNull(byId.put(r.getAs("id"), r), "duplicate id " + r.getAs("id"));
+        }
+        assertEquals("prompt is null", byId.get(3L).getAs("error"));
+        assertEquals("prompt is empty", byId.get(4L).getAs("error"));
+        assertTrue(((String) byId.get(5L).getAs("error")).contains("over the context of 512"), (String) byId.get(5L).getAs("error"));
+        assertEquals("prompt is null", byId.get(8L).getAs("error"));
+
+        try (Engine engine = Engine.open(model, null, 0); InferenceSession session = engine.newSession(1)) {
+            for (long id : new long[] {1, 2, 6, 7, 9}) {
+                Row r = byId.get(id);
+                assertNull(r.getAs("error"), "row " + id);
+                String prompt = r.getAs("prompt");
+                float temperature = id == 6 ? 0.9f : 0f;
+                long seed = id == 6 ? 11 : 42;
+                int maxTokens = id == 7 ? 5 : 24;
+                int[] promptTokens = engine.tokenizer().encode(prompt, true);
+                GenerationResult expected = session.generate(new GenerationRequest(promptTokens, maxTokens, new SamplingParams(temperature, 0, 1f, seed)));
+                assertEquals(expected.text(), r.getAs("completion"), "completion of row " + id);
+                assertEquals(promptTokens.length, (int) r.getAs("prompt_tokens"));
+                List<Integer> ids = r.getList(r.fieldIndex("completion_token_ids"));
+                List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
+                assertArrayEquals(expected.tokens(), ids.stream().mapToInt(Integer::intValue).toArray(), "ids of row " + id);
+                for (int i = 0; i < lps.size(); i++) {
+                    assertEquals(expected.logprobs()[i], lps.get(i), 0f, "logprob " + i + " of row " + id);
+                }
+                assertEquals(expected.finishReason().label(), r.getAs("finish_reason"));
+            }
+        }
+        // The golden greedy continuation of "Once upon a time" (run.c), first 24 tokens.
+        List<Integer> first = byId.get(1L).getList(byId.get(1L).fieldIndex("completion_token_ids"));
+        assertEquals(List.of(432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282), first);
+        assertEquals(5, byId.get(7L).getList(byId.get(7L).fieldIndex("completion_token_ids")).size());
+    }
+
+    @Test
+    void parquetInputWorksToo() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        SparkSession spark = TestSpark.session();
+        Path parquet = tmp.resolve("in.parquet");
+        spark.createDataFrame(List.of(
+                org.apache.spark.sql.RowFactory.create("a", "Once upon a time"),
+                org.apache.spark.sql.RowFactory.create("b", "Tom and his dog")),
+                new org.apache.spark.sql.types.StructType().add("id", "string").add("prompt", "string"))
+            .write().parquet(parquet.toString());
+        String out = tmp.resolve("out").toString();
+        assertEquals(2, run(parquet.toString(), out, model.toString(), "max_tokens=8").rows());
+        List<Row> rows = spark.read().parquet(out).orderBy("id").collectAsList();
+        assertEquals("a", rows.get(0).getAs("id"));
+        try (Engine engine = Engine.open(model, null, 0)) {
+            int[] golden = {432, 383, 286, 261, 376, 298, 315, 421}; // run.c's greedy continuation
+            assertEquals(engine.tokenizer().decode(378, golden, 0, golden.length), rows.get(0).getAs("completion"));
+            assertEquals(", there was a little girl", rows.get(0).getAs("completion"));
+        }
+        assertNotNull(rows.get(1).getAs("completion"));
+    }
+
+    @Test
+    void badModelFailsOnTheDriverBeforeAnyTask() throws IOException {
+        Path input = tmp.resolve("p.jsonl");
+        Files.writeString(input, "{\"id\": 1, \"prompt\": \"hi\"}\n");
+        byte[] model = Files.readAllBytes(TestSpark.requireShared("models/stories260K/stories260K.bin"));
+        Path bad = tmp.resolve("model");
+        Files.createDirectories(bad);
+        Files.write(bad.resolve("stories.bin"), java.util.Arrays.copyOf(model, 1000));
+        Files.copy(TestSpark.requireShared("models/stories260K/tok512.bin"), bad.resolve("tok512.bin"));
+        int jobsBefore = TestSpark.session().sparkContext().statusTracker().getJobIdsForGroup(null).length;
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> run(input.toString(), tmp.resolve("out").toString(), bad.toString()));
+        assertTrue(e.getMessage().contains("stories.bin") && e.getMessage().contains("truncated"), e.getMessage());
+        assertEquals(jobsBefore, TestSpark.session().sparkContext().statusTracker().getJobIdsForGroup(null).length,
+                "no Spark job may start for a bad model");
+        assertTrue(Files.notExists(tmp.resolve("out")));
+    }
+
+    @Test
+    void inputAndSettingsAreValidated() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        Path input = tmp.resolve("p.jsonl");
+        Files.writeString(input, "{\"id\": 1, \"text\": \"hi\"}\n");
+        InputTableException missing = assertThrows(InputTableException.class,
+                () -> run(input.toString(), tmp.resolve("o1").toString(), model.toString()));
+        assertTrue(missing.getMessage().contains("no column 'prompt'"), missing.getMessage());
+        JobConfigException typo = assertThrows(JobConfigException.class,
+                () -> run(input.toString(), tmp.resolve("o2").toString(), model.toString(), "max_token=3"));
+        assertTrue(typo.getMessage().contains("unknown setting 'max_token'"), typo.getMessage());
+        JobConfigException notNumber = assertThrows(JobConfigException.class,
+                () -> run(input.toString(), tmp.resolve("o3").toString(), model.toString(), "max_tokens=lots"));
+        assertTrue(notNumber.getMessage().contains("max_tokens must be an integer"), notNumber.getMessage());
+    }
+}

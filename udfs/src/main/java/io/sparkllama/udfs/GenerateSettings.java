@@ -1,0 +1,13 @@
+package io.sparkllama.udfs;
+
+import java.io.Serializable;
+
+/**
+ * Job-wide generation defaults; a row's own {@code max_tokens}, {@code temperature} and
+ * {@code seed} columns override them.
+ *
+ * @param threads engine threads per Spark task
+ */
+public record GenerateSettings(int maxTokens, float temperature, int topK, float topP, long seed, int threads)
+        implements Serializable {
+}
