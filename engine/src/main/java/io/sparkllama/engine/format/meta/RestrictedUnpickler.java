@@ -317,7 +317,7 @@ public final class RestrictedUnpickler {
 
     private UnsafePickleException unsafe(String global, String opcode) {
         return new UnsafePickleException(file + ": the pickle references global '" + global + "' (" + opcode
-                + "), which a checkpoint has no need of; refused without running anything. Only trusted tensor "
-                + "checkpoints can be read: re-save the weights with torch.save(model.state_dict())");
+                + "), which a checkpoint has no need of; refused without running anything. If this is a genuine "
+                + "checkpoint, re-save its weights alone with torch.save(model.state_dict(), path)");
     }
 }
