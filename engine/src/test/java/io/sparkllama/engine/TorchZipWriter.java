@@ -12,10 +12,21 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Writes a minimal torch.save-style zip (F32 state dict, stored entries) for tests. */
+/** Writes a minimal torch.save-style zip (a state dict of Float or Half storages, stored entries) for tests. */
 final class TorchZipWriter {
-    /** A tensor to write: shape and little-endian fp32 bytes. */
-    record Tensor(long[] shape, byte[] data) {
+    /** A tensor to write: torch storage type (FloatStorage, HalfStorage, ...), shape and little-endian bytes. */
+    record Tensor(String storage, long[] shape, byte[] data) {
+        Tensor(long[] shape, byte[] data) {
+            this("FloatStorage", shape, data);
+        }
+
+        long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
     }
 
     private TorchZipWriter() {
@@ -33,10 +44,10 @@ final class TorchZipWriter {
             pkl.write('(');
             pkl.write('(');
             unicode(pkl, "storage");
-            global(pkl, "torch", "FloatStorage");
+            global(pkl, "torch", t.storage());
             unicode(pkl, Integer.toString(key));
             unicode(pkl, "cpu");
-            binint(pkl, t.data().length / 4);
+            binint(pkl, t.elements());
             pkl.write('t');
             pkl.write('Q');
             binint(pkl, 0);

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * stories260K's Meta checkpoint split into two model-parallel shards as Meta's fairscale layers
- * split them (wq/wk/wv/w1/w3/output along dim 0, wo/w2/tok_embeddings along dim 1, norms
- * replicated) scores exactly like the single file.
+ * Meta checkpoints written here from stories260K's: two model-parallel shards split as Meta's
+ * fairscale layers split them (wq/wk/wv/w1/w3/output along dim 0, wo/w2/tok_embeddings along
+ * dim 1, norms replicated) score like the single file; HalfStorage matrices like the F16 GGUF.
  */
-class ShardedCheckpointTest {
+class MetaVariantsTest {
     @TempDir
     Path tmp;
 
@@ -55,6 +55,44 @@ class ShardedCheckpointTest {
                 for (int i = 0; i < one.length; i++) {
                     assertEquals(one[i], two[i], 1e-5, model.getFileName() + ": logprob at " + i);
                 }
+            }
+        }
+    }
+
+    /** stories260K's Meta checkpoint with every matrix as torch.HalfStorage scores like the same F16 weights in GGUF. */
+    @Test
+    void halfStorageMatchesF16Gguf() throws IOException {
+        Path src = SharedFiles.require("models/stories260K/meta");
+        Path tok = SharedFiles.require("models/stories260K/tok512.bin");
+        Path dir = Files.createDirectory(tmp.resolve("meta-f16"));
+        Map<String, TorchZipWriter.Tensor> tensors = new LinkedHashMap<>();
+        try (MappedFile f = MappedFile.open(src.resolve("consolidated.00.pth"))) {
+            for (TensorView t : TorchCheckpoint.read(f).tensors().values()) {
+                byte[] all = t.data().toArray(ValueLayout.JAVA_BYTE);
+                if (t.shape().length != 2) {
+                    tensors.put(t.name(), new TorchZipWriter.Tensor(t.shape(), all));
+                    continue;
+                }
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(all.length / 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                while (in.hasRemaining()) {
+                    out.putShort(Float.floatToFloat16(in.getFloat()));
+                }
+                tensors.put(t.name(), new TorchZipWriter.Tensor("HalfStorage", t.shape(), out.array()));
+            }
+        }
+        TorchZipWriter.write(dir.resolve("consolidated.00.pth"), tensors);
+        Files.copy(src.resolve("params.json"), dir.resolve("params.json"));
+        int[] tokens = {1, 403, 407, 261, 378, 430, 271, 500, 280, 301, 2, 1, 67, 89, 420, 344};
+        float[] gguf;
+        try (Engine e = Engine.open(SharedFiles.require("models/stories260K/gguf/stories260K-f16.gguf"), tok, 0);
+             InferenceSession s = e.newSession(1)) {
+            gguf = s.score(tokens).logprobs();
+        }
+        try (Engine e = Engine.open(dir, tok, 0); InferenceSession s = e.newSession(1)) {
+            float[] half = s.score(tokens).logprobs();
+            for (int i = 0; i < half.length; i++) {
+                assertEquals(gguf[i], half[i], 1e-4, "logprob at " + i);
             }
         }
     }
