@@ -4,6 +4,8 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.score.Loglikelihood;
+import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
 
@@ -14,6 +16,7 @@ public final class InferenceSession implements AutoCloseable {
     private final int chunk;
     private Generator generator;
     private Scorer scorer;
+    private Loglikelihood loglikelihood;
 
     InferenceSession(Engine engine, int threads, int chunk) {
         this.engine = engine;
@@ -37,6 +40,14 @@ public final class InferenceSession implements AutoCloseable {
             scorer = new Scorer(engine.transformer(), pool, chunk);
         }
         return scorer.score(tokens);
+    }
+
+    /** lm-eval loglikelihood of {@code continuation} after {@code context} (BOS included by the caller). */
+    public LoglikelihoodResult loglikelihood(int[] context, int[] continuation) {
+        if (loglikelihood == null) {
+            loglikelihood = new Loglikelihood(engine.transformer(), pool, chunk);
+        }
+        return loglikelihood.score(context, continuation);
     }
 
     @Override

@@ -17,7 +17,12 @@ public final class SparkLlama {
                 IN: Parquet, JSONL or CSV with columns id, prompt (optional max_tokens, temperature, seed)
                 settings: max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off),
                           seed (42), threads (1 per task), context (model's), partitions, input_format,
-                          mode (errorifexists | overwrite), and any spark.* key""";
+                          mode (errorifexists | overwrite), and any spark.* key
+              perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--json]
+                llamacpp: llama.cpp's llama-perplexity chunks; rolling: lm-eval loglikelihood_rolling windows
+                runs on the driver; --json prints one JSON object as the last line
+              eval --sweep SWEEP.yaml [--output DIR] [--master URL] [--set spark.key=value ...]
+                models x tasks x settings; complete cells are skipped; exits 3 when a metric regressed""";
 
     private SparkLlama() {
     }
@@ -50,6 +55,10 @@ public final class SparkLlama {
                 } finally {
                     spark.stop();
                 }
+            }
+            case "perplexity" -> {
+                JobArguments a = JobArguments.parse("perplexity", args, 1, PerplexityJob.OPTIONS, Set.of("json"));
+                PerplexityJob.print(PerplexityJob.run(PerplexityJob.Config.from(a)), a.flag("json"), out);
             }
             default -> throw new JobConfigException("unknown job '" + args[0] + "'\n" + USAGE);
         }
