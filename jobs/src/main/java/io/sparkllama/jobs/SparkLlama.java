@@ -1,7 +1,10 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.InputTableException;
+import io.sparkllama.datasets.tasks.TaskFormatException;
+import io.sparkllama.datasets.tasks.UnknownTaskException;
 import io.sparkllama.engine.error.SparkLlamaException;
+import io.sparkllama.jobs.sweep.SweepException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -36,7 +39,7 @@ public final class SparkLlama {
         int status = 0;
         try {
             run(args, out);
-        } catch (JobConfigException | InputTableException | SparkLlamaException e) {
+        } catch (JobConfigException | InputTableException | SparkLlamaException | SweepException | TaskFormatException | UnknownTaskException e) {
             System.err.println("spark-llama: " + e.getMessage());
             status = e instanceof JobConfigException ? 2 : 1;
         }
@@ -59,6 +62,13 @@ public final class SparkLlama {
             case "perplexity" -> {
                 JobArguments a = JobArguments.parse("perplexity", args, 1, PerplexityJob.OPTIONS, Set.of("json"));
                 PerplexityJob.print(PerplexityJob.run(PerplexityJob.Config.from(a)), a.flag("json"), out);
+            }
+            case "eval" -> {
+                JobArguments a = JobArguments.parse("eval", args, 1, Set.of("sweep", "output", "master"), Set.of());
+                if (!EvalJob.run(a, out)) {
+                    // Scheduled runs: a metric got worse than the previous run by more than its tolerance.
+                    System.exit(EvalJob.REGRESSION_STATUS);
+                }
             }
             default -> throw new JobConfigException("unknown job '" + args[0] + "'\n" + USAGE);
         }
