@@ -34,7 +34,12 @@ public final class SweepRunner {
             for (SweepTask t : config.tasks()) {
                 String data = FileDigest.sha256(Path.of(t.path()));
                 for (CellSettings s : config.grid()) {
-                    cells.add(new Cell(m, t, s, sha, data));
+                    // A text's perplexity depends on ctx alone: one cell per ctx, whatever the other axes.
+                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false) : s;
+                    Cell c = new Cell(m, t, eff, sha, data);
+                    if (!cells.contains(c)) {
+                        cells.add(c);
+                    }
                 }
             }
         }
