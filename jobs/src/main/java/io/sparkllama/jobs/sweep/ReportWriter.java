@@ -56,27 +56,44 @@ public final class ReportWriter {
         return file;
     }
 
+    /** Cells x metrics: one column per metric any cell has (stderr shown with its metric), counts last. */
     private static String table(List<ObjectNode> cells) {
-        StringBuilder sb = new StringBuilder("<table><thead><tr><th>model</th><th>weights</th><th>task</th><th>settings</th><th>metrics (± stderr)</th>"
-                + "<th>wall s</th><th>samples</th></tr></thead><tbody>\n");
+        java.util.LinkedHashSet<String> metrics = new java.util.LinkedHashSet<>();
         for (ObjectNode c : cells) {
-            StringBuilder m = new StringBuilder();
-            c.get("metrics").fields().forEachRemaining(e -> {
-                String k = e.getKey();
-                if (k.endsWith("_stderr") || e.getValue().isNull()) {
-                    return;
+            c.get("metrics").fieldNames().forEachRemaining(k -> {
+                if (!k.endsWith("_stderr") && !k.startsWith("n_")) {
+                    metrics.add(k);
                 }
-                m.append(escape(k)).append(' ').append(String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()));
-                JsonNode se = c.get("metrics").get(k + "_stderr");
-                if (se != null && se.isNumber()) {
-                    m.append(String.format(Locale.ROOT, " ± %.4f", se.asDouble()));
-                }
-                m.append("<br>");
             });
+        }
+        StringBuilder sb = new StringBuilder("<table><thead><tr><th>model</th><th>weights</th><th>task</th><th>settings</th>");
+        for (String m : metrics) {
+            sb.append("<th>").append(escape(m)).append("</th>");
+        }
+        sb.append("<th>n</th><th>wall s</th><th>samples</th></tr></thead><tbody>\n");
+        for (ObjectNode c : cells) {
+            JsonNode m = c.get("metrics");
+            JsonNode st = c.get("settings");
             sb.append("<tr><td>").append(escape(c.get("model").asText())).append("</td><td>").append(escape(c.get("weight_type").asText()))
-                    .append("</td><td>").append(escape(c.get("task").asText())).append("</td><td><code>")
-                    .append(escape(c.get("settings").toString())).append("</code></td><td>").append(m)
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", c.get("wall_s").asDouble()))
+                    .append("</td><td>").append(escape(c.get("task").asText())).append("</td><td>")
+                    .append(escape(String.format(Locale.ROOT, "ctx %d, %d-shot, limit %d, seed %d%s", st.get("ctx").asInt(), st.get("n_shot").asInt(),
+                            st.get("limit").asInt(), st.get("seed").asLong(), st.get("shuffle").asBoolean() ? ", shuffled" : "")))
+                    .append("</td>");
+            for (String k : metrics) {
+                JsonNode v = m.get(k);
+                sb.append("<td>");
+                if (v != null && v.isNumber()) {
+                    sb.append(String.format(Locale.ROOT, "%.4f", v.asDouble()));
+                    JsonNode se = m.get(k + "_stderr");
+                    if (se != null && se.isNumber()) {
+                        sb.append(String.format(Locale.ROOT, " ± %.4f", se.asDouble()));
+                    }
+                }
+                sb.append("</td>");
+            }
+            JsonNode n = m.has("n_samples") ? m.get("n_samples") : m.get("n_scored");
+            sb.append("<td>").append(n == null ? "" : String.valueOf(n.asLong())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f", c.get("wall_s").asDouble()))
                     .append("</td><td><a href=\"").append(escape(c.get("samples").asText())).append("\">")
                     .append(escape(c.get("cell").asText())).append("</a></td></tr>\n");
         }
