@@ -2,6 +2,9 @@ package io.sparkllama.engine.format;
 
 import io.sparkllama.engine.error.ModelMismatchException;
 import io.sparkllama.engine.error.ModelNotFoundException;
+import io.sparkllama.engine.format.gguf.GgufFile;
+import io.sparkllama.engine.format.gguf.GgufModelReader;
+import io.sparkllama.engine.format.gguf.GgufTokenizerReader;
 import io.sparkllama.engine.format.llama2c.Llama2cModelReader;
 import io.sparkllama.engine.format.llama2c.Llama2cTokenizerReader;
 import io.sparkllama.engine.tokenizer.Tokenizer;
@@ -28,6 +31,9 @@ public final class ModelLoader {
      * @param tokenizer a tokenizer file, or null to use the one inside or beside the model
      */
     public static LoadedModel load(Path model, Path tokenizer) {
+        if (!Files.isDirectory(model) && isGguf(model)) {
+            return loadGguf(model, tokenizer);
+        }
         Path weightsFile = Files.isDirectory(model) ? llama2cWeightsIn(model) : model;
         Path tokenizerFile = tokenizer != null ? tokenizer : llama2cTokenizerBeside(weightsFile);
         MappedFile file = MappedFile.open(weightsFile);
@@ -39,6 +45,34 @@ public final class ModelLoader {
         } catch (RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** A GGUF file: weights and (unless {@code tokenizer} is given) the tokenizer from its metadata. */
+    private static LoadedModel loadGguf(Path model, Path tokenizer) {
+        MappedFile file = MappedFile.open(model);
+        try {
+            GgufFile gguf = GgufFile.read(file);
+            GgufModelReader.Result r = GgufModelReader.read(gguf);
+            Tokenizer tok = tokenizer != null ? TokenizerLoader.load(tokenizer) : GgufTokenizerReader.read(gguf);
+            requireSameVocabulary(r.config().vocabSize(), model, tok, tokenizer != null ? tokenizer : model);
+            return new LoadedModel(r.config(), r.weights(), tok, "GGUF v" + gguf.version() + " " + model.getFileName(), List.of(file));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code file} starts with the GGUF magic. */
+    static boolean isGguf(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F';
+        } catch (IOException e) {
+            return false;
         }
     }
 

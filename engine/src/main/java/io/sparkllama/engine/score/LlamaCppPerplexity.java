@@ -2,32 +2,55 @@ package io.sparkllama.engine.score;
 
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import java.util.function.Function;
 
 /**
- * llama.cpp's {@code llama-perplexity} (default mode, no stride): the text's tokens are cut into
- * {@code floor(n / nCtx)} chunks of {@code nCtx}; each chunk runs with a fresh KV cache and its
- * first token replaced by BOS, and only the second half of each chunk is scored (positions
- * {@code nCtx/2 .. nCtx-2} predicting the next token), so every scored token has at least
- * {@code nCtx/2} tokens of context.
+ * Perplexity the way llama.cpp's {@code llama-perplexity} computes it by default, so figures
+ * compare with published ones: the whole text's tokens are cut into {@code floor(n / nCtx)}
+ * non-overlapping chunks; each chunk runs from a fresh context with its first token replaced by
+ * BOS, and only its second half is scored (positions {@code nCtx/2 .. nCtx-2} predicting the next
+ * token), so every scored token has at least {@code nCtx/2} tokens of context. (llama.cpp itself
+ * also refuses texts shorter than two chunks; this accepts one.)
  */
 public final class LlamaCppPerplexity {
     private LlamaCppPerplexity() {
     }
 
     /**
-     * @param tokens the whole text encoded with BOS first, as llama.cpp tokenizes it
-     * @param bos    the BOS id that starts every chunk
+     * @param perplexity  exp of the mean negative log-likelihood
+     * @param chunkNll    the summed negative log-likelihood of each chunk
      */
+    public record Result(double perplexity, double meanNll, int chunks, int scoredTokens, double[] chunkNll) {
+    }
+
+    /** Scores with {@code session}; {@code tokens} are the ids of the whole text (BOS first or not: the first of each chunk is replaced). */
+    public static Result compute(int[] tokens, int nCtx, int bos, InferenceSession session) {
+        return summary(run(tokens, nCtx, bos, session::score));
+    }
+
+    /** Scores with {@code scorer} (a fresh context per call, as {@link Scorer#score} gives). */
+    public static Result compute(int[] tokens, int nCtx, int bos, Scorer scorer) {
+        return summary(run(tokens, nCtx, bos, scorer::score));
+    }
+
+    /** The full record (standard error, timings) for the perplexity command and sweeps. */
     public static PerplexityResult run(InferenceSession session, int[] tokens, int nCtx, int bos) {
-        if (nCtx < 4) {
-            throw new InvalidRequestException("perplexity: context must be at least 4 tokens, got " + nCtx);
-        }
-        // Same floor as llama.cpp: fewer tokens would leave at most one half-scored chunk.
-        if (tokens.length < 2 * nCtx) {
-            throw new InvalidRequestException("perplexity: the text has " + tokens.length + " tokens; llama.cpp's method needs at least "
-                    + 2 * nCtx + " (2 x ctx): use a longer text or a smaller --ctx");
+        return run(tokens, nCtx, bos, session::score);
+    }
+
+    private static Result summary(PerplexityResult r) {
+        return new Result(r.perplexity(), r.meanNll(), r.windows(), (int) r.nScored(), r.windowNll());
+    }
+
+    private static PerplexityResult run(int[] tokens, int nCtx, int bos, Function<int[], ScoreResult> score) {
+        if (nCtx < 4 || nCtx % 2 != 0) {
+            throw new InvalidRequestException("perplexity context " + nCtx + " must be even and at least 4");
         }
         int chunks = tokens.length / nCtx;
+        if (chunks == 0) {
+            throw new InvalidRequestException("text has " + tokens.length + " tokens, fewer than one " + nCtx
+                    + "-token chunk: use a longer text or a smaller --ctx");
+        }
         int first = nCtx / 2;
         double[] chunkNll = new double[chunks];
         double sum = 0;
@@ -38,11 +61,11 @@ public final class LlamaCppPerplexity {
         for (int c = 0; c < chunks; c++) {
             System.arraycopy(tokens, c * nCtx, window, 0, nCtx);
             window[0] = bos;
-            ScoreResult r = session.score(window);
+            ScoreResult r = score.apply(window);
             nanos += r.nanos();
             double s = 0;
-            // logprobs[j] is the logprob of window[j + 1] given window[0..j].
-            for (int j = first; j < nCtx - 1; j++) {
+            // logprobs[j] is the log-probability of window[j + 1] given window[0..j].
+            for (int j = first; j <= nCtx - 2; j++) {
                 double nll = -r.logprobs()[j];
                 s += nll;
                 sumSq += nll * nll;

@@ -21,6 +21,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final int bos;
     private final int eos;
     private final int[] stopTokens;
+    private final SpecialTokens specials;
 
     /**
      * @param pieces     raw bytes of each token's piece, SentencePiece's '▁' already turned into ' '
@@ -28,6 +29,12 @@ public final class SentencePieceTokenizer implements Tokenizer {
      * @param stopTokens ids at which generation stops
      */
     public SentencePieceTokenizer(byte[][] pieces, float[] scores, int bos, int eos, int[] stopTokens) {
+        this(pieces, scores, bos, eos, stopTokens, SpecialTokens.NONE);
+    }
+
+    /** @param specials texts that encode to single special ids (llama.cpp's special-token parsing) */
+    public SentencePieceTokenizer(byte[][] pieces, float[] scores, int bos, int eos, int[] stopTokens, SpecialTokens specials) {
+        this.specials = specials;
         this.pieces = pieces;
         this.scores = scores;
         this.bos = bos;
@@ -75,6 +82,30 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     public float score(int token) {
         return scores[token];
+    }
+
+    /**
+     * llama.cpp's SPM behaviour: the text is cut at special tokens, and each ordinary piece is
+     * encoded on its own with the dummy-prefix space.
+     */
+    @Override
+    public int[] encode(String text, boolean addBos, boolean parseSpecial) {
+        java.util.List<SpecialTokens.Fragment> fragments = specials.split(text, parseSpecial);
+        if (fragments.size() == 1 && !fragments.get(0).isToken()) {
+            return encode(text, addBos);
+        }
+        int[] out = new int[16];
+        int n = 0;
+        if (addBos && bos >= 0) {
+            out[n++] = bos;
+        }
+        for (SpecialTokens.Fragment f : fragments) {
+            int[] ids = f.isToken() ? new int[] {f.token()} : encode(f.text(), false);
+            out = ensure(out, n + ids.length);
+            System.arraycopy(ids, 0, out, n, ids.length);
+            n += ids.length;
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     @Override

@@ -14,6 +14,15 @@ public interface Tokenizer {
     int[] encode(String text, boolean addBos);
 
     /**
+     * Like {@link #encode(String, boolean)}, but when {@code parseSpecial} the texts of special
+     * tokens (e.g. {@code <|eot_id|>}) become their ids instead of being tokenized as text.
+     * Vocabularies without special tokens ignore the flag.
+     */
+    default int[] encode(String text, boolean addBos, boolean parseSpecial) {
+        return encode(text, addBos);
+    }
+
+    /**
      * Raw bytes that {@code token} adds to the text when it follows {@code previous} (-1 at the
      * start); may be part of a UTF-8 sequence that later tokens complete.
      */

@@ -1,0 +1,81 @@
+package io.sparkllama.engine.format.gguf;
+
+import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.UnsupportedTensorTypeException;
+import io.sparkllama.engine.tensor.BF16Matrix;
+import io.sparkllama.engine.tensor.F16Matrix;
+import io.sparkllama.engine.tensor.F32Matrix;
+import io.sparkllama.engine.tensor.Q4_0Matrix;
+import io.sparkllama.engine.tensor.Q4_KMatrix;
+import io.sparkllama.engine.tensor.Q6_KMatrix;
+import io.sparkllama.engine.tensor.Q8_0Matrix;
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
+import java.util.Arrays;
+
+/** Turns a GGUF file's tensors into weight matrices and vectors, checking each one's shape and type. */
+final class GgufTensors {
+    private final GgufFile gguf;
+
+    GgufTensors(GgufFile gguf) {
+        this.gguf = gguf;
+    }
+
+    boolean has(String name) {
+        return gguf.tensors().containsKey(name);
+    }
+
+    GgufTensorInfo info(String name) {
+        GgufTensorInfo t = gguf.tensors().get(name);
+        if (t == null) {
+            throw ModelFormatException.of(gguf.file().path(), "tensor " + name + " is missing");
+        }
+        return t;
+    }
+
+    /** A {@code rows x cols} matrix; GGUF lists it as dims [cols, rows]. */
+    WeightMatrix matrix(String name, int rows, int cols) {
+        GgufTensorInfo t = info(name);
+        requireDims(t, cols, rows);
+        WeightType type = GgmlType.weightType(t.ggmlType());
+        if (type == null) {
+            throw new UnsupportedTensorTypeException(gguf.file().path() + ": unsupported tensor type "
+                    + GgmlType.name(t.ggmlType()) + " in tensor " + name + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
+        }
+        var data = gguf.tensorData(t);
+        return switch (type) {
+            case F32 -> new F32Matrix(data, rows, cols);
+            case F16 -> new F16Matrix(data, rows, cols);
+            case BF16 -> new BF16Matrix(data, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q4_K -> new Q4_KMatrix(data, rows, cols);
+            case Q6_K -> new Q6_KMatrix(data, rows, cols);
+        };
+    }
+
+    /** A one-dimensional tensor of {@code n} values, copied to the heap as fp32. */
+    float[] vector(String name, int n) {
+        float[] out = new float[n];
+        matrix(name, 1, n).copyRow(0, out, 0);
+        return out;
+    }
+
+    private void requireDims(GgufTensorInfo t, long... expected) {
+        long[] dims = t.dims();
+        // Trailing dimensions of 1 may be written or not.
+        int n = dims.length;
+        while (n > expected.length && dims[n - 1] == 1) {
+            n--;
+        }
+        long[] exp = expected;
+        int m = exp.length;
+        while (m > n && exp[m - 1] == 1) {
+            m--;
+        }
+        if (!Arrays.equals(Arrays.copyOf(dims, n), Arrays.copyOf(exp, m))) {
+            throw ModelFormatException.of(gguf.file().path(), "tensor " + t.name() + " has dims " + Arrays.toString(dims)
+                    + ", expected " + Arrays.toString(expected) + " from the metadata");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.sparkllama.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * bfloat16 weights (as Meta ships them), widened to fp32 in registers. Every kernel accumulates a (row, token) pair in the same order (one vector
+ * accumulator over the row, a fixed-order lane sum, then a scalar tail), so dot, matvec and matmul
+ * agree bit for bit.
+ */
+public final class BF16Matrix extends WeightMatrix {
+    private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    private static final VectorSpecies<Short> H = KernelSpecies.SHORT;
+    private static final VectorSpecies<Integer> I = KernelSpecies.INT;
+    private static final int L = KernelSpecies.LANES;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final int vecBound;
+    private final long rowBytes;
+
+    public BF16Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+        this.vecBound = S.loopBound(cols);
+        this.rowBytes = (long) cols * 2;
+    }
+
+    @Override
+    public WeightType type() {
+        return WeightType.BF16;
+    }
+
+    /** L bfloat16s at byte offset {@code off}, as floats: a bfloat16 is the top half of a float. */
+    private FloatVector load(long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(H, data, off, LE).convertShape(VectorOperators.S2I, I, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private float at(long off) {
+        return Float.intBitsToFloat(data.get(HALF, off) << 16);
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOffset) {
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            acc = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        }
+        float sum = LaneSum.sum(acc);
+        for (; i < cols; i++) {
+            sum += at(base + 2L * i) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void copyRow(int row, float[] out, int outOffset) {
+        long base = row * rowBytes;
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            load(base + 2L * i).intoArray(out, outOffset + i);
+        }
+        for (; i < cols; i++) {
+            out[outOffset + i] = at(base + 2L * i);
+        }
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            dot4(r, x, 0, out, 0);
+        }
+        for (; r < rowEnd; r++) {
+            out[r] = dot(r, x, 0);
+        }
+    }
+
+    @Override
+    public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            int t = 0;
+            for (; t + 2 <= nTokens; t += 2) {
+                dot4x2(r, x, t * cols, out, t * outStride, outStride);
+            }
+            for (; t < nTokens; t++) {
+                dot4(r, x, t * cols, out, t * outStride);
+            }
+        }
+        for (; r < rowEnd; r++) {
+            for (int t = 0; t < nTokens; t++) {
+                out[t * outStride + r] = dot(r, x, t * cols);
+            }
+        }
+    }
+
+    /** Rows r..r+3 against one token. */
+    private void dot4(int r, float[] x, int xOff, float[] out, int outOff) {
+        long b0 = r * rowBytes;
+        long b1 = b0 + rowBytes;
+        long b2 = b1 + rowBytes;
+        long b3 = b2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            long o = 2L * i;
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            a0 = load(b0 + o).fma(v, a0);
+            a1 = load(b1 + o).fma(v, a1);
+            a2 = load(b2 + o).fma(v, a2);
+            a3 = load(b3 + o).fma(v, a3);
+        }
+        float s0 = LaneSum.sum(a0);
+        float s1 = LaneSum.sum(a1);
+        float s2 = LaneSum.sum(a2);
+        float s3 = LaneSum.sum(a3);
+        for (; i < cols; i++) {
+            long o = 2L * i;
+            float xi = x[xOff + i];
+            s0 += at(b0 + o) * xi;
+            s1 += at(b1 + o) * xi;
+            s2 += at(b2 + o) * xi;
+            s3 += at(b3 + o) * xi;
+        }
+        out[outOff + r] = s0;
+        out[outOff + r + 1] = s1;
+        out[outOff + r + 2] = s2;
+        out[outOff + r + 3] = s3;
+    }
+
+    /** Rows r..r+3 against two tokens: each widened weight vector is used twice. */
+    private void dot4x2(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        long b0 = r * rowBytes;
+        long b1 = b0 + rowBytes;
+        long b2 = b1 + rowBytes;
+        long b3 = b2 + rowBytes;
+        int xOff2 = xOff + cols;
+        FloatVector a0 = FloatVector.zero(S), c0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i < vecBound; i += L) {
+            long o = 2L * i;
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector u = FloatVector.fromArray(S, x, xOff2 + i);
+            FloatVector w0 = load(b0 + o);
+            FloatVector w1 = load(b1 + o);
+            FloatVector w2 = load(b2 + o);
+            FloatVector w3 = load(b3 + o);
+            a0 = w0.fma(v, a0);
+            c0 = w0.fma(u, c0);
+            a1 = w1.fma(v, a1);
+            c1 = w1.fma(u, c1);
+            a2 = w2.fma(v, a2);
+            c2 = w2.fma(u, c2);
+            a3 = w3.fma(v, a3);
+            c3 = w3.fma(u, c3);
+        }
+        float s0 = LaneSum.sum(a0), t0 = LaneSum.sum(c0);
+        float s1 = LaneSum.sum(a1), t1 = LaneSum.sum(c1);
+        float s2 = LaneSum.sum(a2), t2 = LaneSum.sum(c2);
+        float s3 = LaneSum.sum(a3), t3 = LaneSum.sum(c3);
+        for (; i < cols; i++) {
+            long o = 2L * i;
+            float xi = x[xOff + i];
+            float ui = x[xOff2 + i];
+            float w0 = at(b0 + o);
+            float w1 = at(b1 + o);
+            float w2 = at(b2 + o);
+            float w3 = at(b3 + o);
+            s0 += w0 * xi;
+            t0 += w0 * ui;
+            s1 += w1 * xi;
+            t1 += w1 * ui;
+            s2 += w2 * xi;
+            t2 += w2 * ui;
+            s3 += w3 * xi;
+            t3 += w3 * ui;
+        }
+        out[outOff + r] = s0;
+        out[outOff + r + 1] = s1;
+        out[outOff + r + 2] = s2;
+        out[outOff + r + 3] = s3;
+        int o2 = outOff + outStride;
+        out[o2 + r] = t0;
+        out[o2 + r + 1] = t1;
+        out[o2 + r + 2] = t2;
+        out[o2 + r + 3] = t3;
+    }
+}

@@ -1,0 +1,162 @@
+package io.sparkllama.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Per storage type: dot, matvec and matmul give bit-identical results for every (row, token),
+ * whatever the row range; copyRow equals ggml's scalar dequantization exactly; dot is close to a
+ * float64 dot of the dequantized row.
+ */
+class KernelConsistencyTest {
+    private static final int ROWS = 11;
+    private static final int TOKENS = 5;
+
+    private static int cols(WeightType t) {
+        return switch (t) {
+            case F32, F16, BF16 -> 77;   // not a multiple of any lane count: exercises the tails
+            case Q8_0, Q4_0 -> 96;
+            case Q4_K, Q6_K -> 512;
+        };
+    }
+
+    /** Random blocks with sane scales (random bits elsewhere, so every quant value occurs). */
+    static byte[] randomData(WeightType t, int rows, int cols, Random rnd) {
+        byte[] data = new byte[(int) t.byteSize((long) rows * cols)];
+        rnd.nextBytes(data);
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        switch (t) {
+            case F32 -> {
+                for (int i = 0; i < rows * cols; i++) {
+                    b.putFloat(4 * i, (float) rnd.nextGaussian());
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < rows * cols; i++) {
+                    // Include subnormals and signed zeros.
+                    double v = i % 13 == 0 ? rnd.nextGaussian() * 1e-6 : i % 29 == 0 ? -0.0 : rnd.nextGaussian();
+                    b.putShort(2 * i, Float.floatToFloat16((float) v));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < rows * cols; i++) {
+                    b.putShort(2 * i, (short) (Float.floatToRawIntBits((float) rnd.nextGaussian()) >>> 16));
+                }
+            }
+            case Q8_0, Q4_0 -> {
+                for (int o = 0; o < data.length; o += t.blockBytes) {
+                    b.putShort(o, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.05f));
+                }
+            }
+            case Q4_K -> {
+                for (int o = 0; o < data.length; o += t.blockBytes) {
+                    b.putShort(o, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f));
+                    b.putShort(o + 2, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f));
+                }
+            }
+            case Q6_K -> {
+                for (int o = 0; o < data.length; o += t.blockBytes) {
+                    b.putShort(o + 208, Float.floatToFloat16(0.0001f + rnd.nextFloat() * 0.001f));
+                }
+            }
+        }
+        return data;
+    }
+
+    static WeightMatrix matrix(WeightType t, MemorySegment seg, int rows, int cols) {
+        return switch (t) {
+            case F32 -> new F32Matrix(seg, rows, cols);
+            case F16 -> new F16Matrix(seg, rows, cols);
+            case BF16 -> new BF16Matrix(seg, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(seg, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(seg, rows, cols);
+            case Q4_K -> new Q4_KMatrix(seg, rows, cols);
+            case Q6_K -> new Q6_KMatrix(seg, rows, cols);
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightType.class, names = {"F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void dotMatvecMatmulAgreeBitForBit(WeightType type) {
+        Random rnd = new Random(42 + type.ordinal());
+        int cols = cols(type);
+        byte[] bytes = randomData(type, ROWS, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            WeightMatrix m = matrix(type, seg, ROWS, cols);
+            float[] x = new float[TOKENS * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            // Run the kernels many times so that both interpreted and JIT-compiled code are compared.
+            for (int rep = 0; rep < 300; rep++) {
+                float[] mv = new float[ROWS];
+                m.matvec(x, mv, 0, ROWS);
+                float[] mm = new float[TOKENS * ROWS];
+                m.matmul(x, TOKENS, mm, ROWS, 0, ROWS);
+                float[] mmShifted = new float[TOKENS * ROWS];
+                m.matmul(x, TOKENS, mmShifted, ROWS, 1, ROWS);
+                float[] mvShifted = new float[ROWS];
+                m.matvec(x, mvShifted, 3, ROWS);
+                for (int r = 0; r < ROWS; r++) {
+                    float d = m.dot(r, x, 0);
+                    assertEquals(Float.floatToRawIntBits(d), Float.floatToRawIntBits(mv[r]), type + " matvec row " + r);
+                    if (r >= 3) {
+                        assertEquals(Float.floatToRawIntBits(d), Float.floatToRawIntBits(mvShifted[r]), type + " matvec from 3, row " + r);
+                    }
+                    for (int t = 0; t < TOKENS; t++) {
+                        float dt = m.dot(r, x, t * cols);
+                        assertEquals(Float.floatToRawIntBits(dt), Float.floatToRawIntBits(mm[t * ROWS + r]), type + " matmul row " + r + " token " + t);
+                        if (r >= 1) {
+                            assertEquals(Float.floatToRawIntBits(dt), Float.floatToRawIntBits(mmShifted[t * ROWS + r]),
+                                    type + " matmul from 1, row " + r + " token " + t);
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < ROWS; r++) {
+                float[] want = ReferenceDequant.row(type, bytes, r, cols);
+                float[] got = new float[cols + 3];
+                m.copyRow(r, got, 3);
+                double exact = 0;
+                double magnitude = 0;
+                for (int i = 0; i < cols; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[3 + i]), type + " copyRow " + r + " element " + i);
+                    exact += (double) want[i] * x[i];
+                    magnitude += Math.abs((double) want[i] * x[i]);
+                }
+                assertEquals(exact, m.dot(r, x, 0), 1e-5 * magnitude + 1e-6, type + " dot row " + r);
+            }
+        }
+    }
+
+    @Test
+    void everyHalfWidensExactly() {
+        int n = 65536;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(2L * n);
+            for (int i = 0; i < n; i++) {
+                seg.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i, (short) i);
+            }
+            float[] got = new float[n];
+            new F16Matrix(seg, 1, n).copyRow(0, got, 0);
+            for (int i = 0; i < n; i++) {
+                float want = Float.float16ToFloat((short) i);
+                if (Float.isNaN(want)) {
+                    assertEquals(true, Float.isNaN(got[i]), "half 0x" + Integer.toHexString(i));
+                } else {
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[i]), "half 0x" + Integer.toHexString(i));
+                }
+            }
+        }
+    }
+}
