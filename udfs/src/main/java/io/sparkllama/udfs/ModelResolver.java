@@ -21,6 +21,12 @@ public final class ModelResolver {
 
     /** @param sc null only for the {@code path} transport (no Spark needed) */
     public static ModelHandle resolve(String model, String tokenizer, int maxContext, String transport, JavaSparkContext sc) {
+        return resolve(model, tokenizer, maxContext, transport, sc, CHUNK_BYTES);
+    }
+
+    /** As {@link #resolve(String, String, int, String, JavaSparkContext)} with a chosen broadcast piece size. */
+    public static ModelHandle resolve(String model, String tokenizer, int maxContext, String transport, JavaSparkContext sc,
+                                      int chunkBytes) {
         ModelLocation m = ModelLocation.of(model);
         boolean directory = m.isDirectory();
         List<ModelFile> files = new ArrayList<>();
@@ -36,7 +42,7 @@ public final class ModelResolver {
         switch (transport) {
             case "path" -> { }
             case "spark-files" -> all.forEach(f -> sc.sc().addFile(f.source()));
-            case "broadcast" -> all.forEach(f -> chunks.add(broadcastChunks(sc, f)));
+            case "broadcast" -> all.forEach(f -> chunks.add(broadcastChunks(sc, f, chunkBytes)));
             default -> throw new IllegalArgumentException("unknown model transport '" + transport + "'");
         }
         return new ModelHandle(m.source(), tok == null ? null : tok.source(), maxContext, transport, directory, files, tok, chunks);
@@ -48,16 +54,16 @@ public final class ModelResolver {
 
     // Each piece is its own broadcast, so executors fetch pieces by torrent and write them to
     // disk one at a time; neither side needs the whole file in one array.
-    private static List<Broadcast<byte[]>> broadcastChunks(JavaSparkContext sc, ModelFile f) {
+    private static List<Broadcast<byte[]>> broadcastChunks(JavaSparkContext sc, ModelFile f, int chunkBytes) {
         List<Broadcast<byte[]>> out = new ArrayList<>();
         try (InputStream in = ModelLocation.of(f.source()).open()) {
             while (true) {
-                byte[] piece = in.readNBytes(CHUNK_BYTES);
+                byte[] piece = in.readNBytes(chunkBytes);
                 if (piece.length == 0) {
                     break;
                 }
                 out.add(sc.broadcast(piece));
-                if (piece.length < CHUNK_BYTES) {
+                if (piece.length < chunkBytes) {
                     break;
                 }
             }
