@@ -42,12 +42,12 @@ public final class InferenceSession implements AutoCloseable {
         return scorer.score(tokens);
     }
 
-    /** lm-eval loglikelihood of {@code continuation} after {@code context} (BOS included by the caller). */
-    public LoglikelihoodResult loglikelihood(int[] context, int[] continuation) {
+    /** lm-eval loglikelihood of {@code continuation} after {@code context} (text; see {@link Loglikelihood}). */
+    public LoglikelihoodResult loglikelihood(String context, String continuation) {
         if (loglikelihood == null) {
-            loglikelihood = new Loglikelihood(engine.transformer(), pool, chunk);
+            loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, chunk);
         }
-        return loglikelihood.score(context, continuation);
+        return loglikelihood.compute(context, continuation);
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.sparkllama.engine.score.DocumentSize;
 import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.engine.score.PerplexityResult;
-import io.sparkllama.engine.score.RollingScorer;
+import io.sparkllama.engine.score.RollingPerplexity;
 import io.sparkllama.engine.score.ScoreResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,13 +54,13 @@ class PerplexityTest {
             try (Engine big = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"), null, 0);
                  InferenceSession s = big.newSession(1)) {
                 plain = s.score(withBos);
-                PerplexityResult one = RollingScorer.run(s, text, 64, bos);
+                PerplexityResult one = RollingPerplexity.run(s, text, 64, bos);
                 assertEquals(1, one.windows());
                 assertEquals(-plain.sumLogprob(), one.sumNll(), 1e-4);
             }
             // Windows of 8 as lm-eval's get_rolling_token_windows + make_disjoint_window cut them:
             // [BOS]+t[0..8) -> t[0..8); then t[end-9..end) -> its last (end - predicted) targets.
-            PerplexityResult r = RollingScorer.run(session, text, 8, bos);
+            PerplexityResult r = RollingPerplexity.run(session, text, 8, bos);
             assertEquals((text.length + 7) / 8, r.windows());
             assertEquals(text.length, r.nScored());
             double expected = 0;
@@ -83,13 +83,15 @@ class PerplexityTest {
         try (Engine engine = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"), null, 0);
              InferenceSession session = engine.newSession(1)) {
             int[] ctx = engine.tokenizer().encode("Once upon a time, there was a little", true);
-            int[] cont = {engine.tokenizer().encode("Once upon a time, there was a little girl", true)[ctx.length]};
-            int[] all = Arrays.copyOf(ctx, ctx.length + 1);
-            all[ctx.length] = cont[0];
+            int[] all = engine.tokenizer().encode("Once upon a time, there was a little girl", true);
             ScoreResult plain = session.score(all);
-            LoglikelihoodResult ll = session.loglikelihood(ctx, cont);
-            assertEquals(plain.logprobs()[ctx.length - 1], ll.logprob(), 1e-5);
-            assertEquals(1, ll.tokens());
+            LoglikelihoodResult ll = session.loglikelihood("Once upon a time, there was a little", " girl");
+            double expected = 0;
+            for (int i = ctx.length - 1; i < all.length - 1; i++) {
+                expected += plain.logprobs()[i];
+            }
+            assertEquals(expected, ll.sumLogprob(), 1e-5);
+            assertEquals(all.length - ctx.length, ll.tokenCount());
         }
     }
 

@@ -8,7 +8,7 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.score.DocumentSize;
 import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.PerplexityResult;
-import io.sparkllama.engine.score.RollingScorer;
+import io.sparkllama.engine.score.RollingPerplexity;
 import io.sparkllama.udfs.ModelHandle;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +40,7 @@ public final class PerplexityJob {
             int ctx = positive(a, "ctx", 512);
             int threads = positive(a, "threads", 1);
             // Rolling windows run ctx tokens of input plus one target; the KV cache needs ctx positions.
-            return new Config(Path.of(a.require("input")), new ModelHandle(a.require("model"), a.option("tokenizer"), ctx), ctx, mode, threads);
+            return new Config(Path.of(a.require("input")), ModelHandle.local(a.require("model"), a.option("tokenizer"), ctx), ctx, mode, threads);
         }
 
         private static int positive(JobArguments a, String name, int fallback) {
@@ -72,7 +72,7 @@ public final class PerplexityJob {
             int bos = engine.tokenizer().bosId();
             PerplexityResult r = c.mode().equals("llamacpp")
                     ? LlamaCppPerplexity.run(session, engine.tokenizer().encode(text, true), c.ctx(), bos)
-                    : RollingScorer.run(session, engine.tokenizer().encode(text, false), c.ctx(), bos);
+                    : RollingPerplexity.run(session, engine.tokenizer().encode(text, false), c.ctx(), bos);
             return toJson(c, engine.description(), r, DocumentSize.of(text));
         }
     }

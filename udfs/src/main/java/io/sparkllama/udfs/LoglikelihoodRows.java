@@ -1,9 +1,8 @@
 package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.score.ContextSplit;
+import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,54 +11,48 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * Loglikelihood requests through the executor's model: rows {@code (sample, choice, context,
- * continuation)} in, {@link #SCHEMA} out, one per request; a request that cannot be served gets
- * an {@code error} and the partition goes on.
+ * The loglikelihood job's {@code mapPartitions} function: log P(continuation | context) per row
+ * with lm-evaluation-harness semantics ({@link Loglikelihood}), one output row per input row, in
+ * order. A null context or an empty continuation gives an {@code error} row.
  */
 public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> {
-    public static final StructType INPUT = new StructType()
-            .add("sample", DataTypes.IntegerType, false)
-            .add("choice", DataTypes.IntegerType, false)
-            .add("context", DataTypes.StringType, false)
-            .add("continuation", DataTypes.StringType, false);
-    public static final StructType SCHEMA = new StructType()
-            .add("sample", DataTypes.IntegerType, false)
-            .add("choice", DataTypes.IntegerType, false)
-            .add("logprob", DataTypes.DoubleType, true)
-            .add("is_greedy", DataTypes.BooleanType, true)
-            .add("n_tokens", DataTypes.IntegerType, true)
-            .add("error", DataTypes.StringType, true);
-
     private final Broadcast<ModelHandle> model;
-    private final int threads;
+    private final LoglikelihoodSettings settings;
+    private final JobProgress progress;
 
-    public LoglikelihoodRows(Broadcast<ModelHandle> model, int threads) {
+    public LoglikelihoodRows(Broadcast<ModelHandle> model, LoglikelihoodSettings settings, JobProgress progress) {
         this.model = model;
-        this.threads = threads;
+        this.settings = settings;
+        this.progress = progress;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        List<Row> out = new ArrayList<>();
-        try (InferenceSession session = engine.newSession(threads)) {
-            while (rows.hasNext()) {
-                Row in = rows.next();
-                int sample = in.getInt(0);
-                int choice = in.getInt(1);
-                try {
-                    ContextSplit pair = ContextSplit.of(engine.tokenizer(), in.getString(2), in.getString(3));
-                    LoglikelihoodResult r = session.loglikelihood(pair.context(), pair.continuation());
-                    out.add(RowFactory.create(sample, choice, r.logprob(), r.greedy(), r.tokens(), null));
-                } catch (InvalidRequestException e) {
-                    out.add(RowFactory.create(sample, choice, null, null, null, e.getMessage()));
-                }
-            }
+        Loglikelihood ll = Loglikelihood.open(engine, settings.threads());
+        return new RowBatches(rows, settings.batchSize(), batch -> computeAll(ll, batch), ll::close);
+    }
+
+    private List<Row> computeAll(Loglikelihood ll, List<Row> batch) {
+        List<Row> out = new ArrayList<>(batch.size());
+        for (Row in : batch) {
+            out.add(compute(ll, in));
         }
-        return out.iterator();
+        return out;
+    }
+
+    private Row compute(Loglikelihood ll, Row in) {
+        Object id = in.get(in.fieldIndex("id"));
+        try {
+            LoglikelihoodResult r = ll.compute((String) in.getAs("context"), (String) in.getAs("continuation"));
+            progress.add(1, r.contextTokens().length + r.tokenCount() - 1, r.tokenCount(), 0);
+            return RowFactory.create(id, r.sumLogprob(), r.isGreedy(), r.tokenCount(), SparkValues.boxed(r.continuationTokens()),
+                    SparkValues.boxed(r.logprobs()), r.contextTokens().length, r.truncatedTokens(), null);
+        } catch (InvalidRequestException e) {
+            progress.add(1, 0, 0, 1);
+            return RowFactory.create(id, null, null, null, null, null, null, null, e.getMessage());
+        }
     }
 }

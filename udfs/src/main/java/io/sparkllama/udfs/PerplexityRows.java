@@ -4,7 +4,7 @@ import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.PerplexityResult;
-import io.sparkllama.engine.score.RollingScorer;
+import io.sparkllama.engine.score.RollingPerplexity;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class PerplexityRows implements MapPartitionsFunction<Row, Row> {
                 int bos = engine.tokenizer().bosId();
                 PerplexityResult r = mode.equals("llamacpp")
                         ? LlamaCppPerplexity.run(session, engine.tokenizer().encode(text, true), ctx, bos)
-                        : RollingScorer.run(session, engine.tokenizer().encode(text, false), ctx, bos);
+                        : RollingPerplexity.run(session, engine.tokenizer().encode(text, false), ctx, bos);
                 // Totals ride on window 0; the other windows carry their own NLL only.
                 for (int w = 0; w < r.windows(); w++) {
                     boolean first = w == 0;

@@ -5,61 +5,90 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import java.util.Arrays;
 
 /**
- * lm-evaluation-harness' {@code loglikelihood_rolling}: the text is covered by disjoint windows of
- * at most {@code maxLength} predicted tokens; the first window is predicted from BOS, each later
- * one from the {@code maxLength} tokens before its last token (as much left context as fits), so
- * every token is scored exactly once.
+ * Scores sequences of any length with rolling windows of the context size, each token scored
+ * exactly once.
+ *
+ * <p>Stride rule, for a context of {@code C} positions and a stride {@code S} (1 ≤ S ≤ C - 1):
+ * the first window is {@code tokens[0, min(N, C))} and scores all its positions. Each later window
+ * ends {@code S} tokens further ({@code end = min(N, previousEnd + S)}), starts at
+ * {@code end - C} so that it is full, and scores only the tokens the previous windows did not:
+ * {@code tokens[previousEnd, end)}. So every token after the first window is predicted from at
+ * least {@code C - S} earlier tokens (the final window may give more), and a sequence that fits
+ * the context is one window, identical to {@link Scorer}. Later windows begin mid-text, without a
+ * BOS token (as Hugging Face's strided perplexity does). A smaller stride gives more context per
+ * token at the cost of {@code C / S} forward passes per token scored.
  */
 public final class RollingScorer {
-    private RollingScorer() {
+    private final InferenceSession session;
+    private final int context;
+    private final int stride;
+
+    /** @param stride tokens each window advances; 0 for half the context */
+    public RollingScorer(InferenceSession session, int stride) {
+        this.session = session;
+        this.context = session.engine().contextLength();
+        if (context < 2) {
+            throw new InvalidRequestException("rolling scoring needs a context of at least 2 positions, got " + context);
+        }
+        int s = stride == 0 ? Math.max(1, context / 2) : stride;
+        if (s < 1 || s >= context) {
+            throw new InvalidRequestException("stride must be between 1 and context - 1 (" + (context - 1) + "), got " + stride);
+        }
+        this.stride = s;
     }
 
-    /**
-     * @param tokens    the text's ids without BOS
-     * @param maxLength the model's window: tokens of input per forward pass
-     * @param bos       the prefix token that predicts the first token
-     */
-    public static PerplexityResult run(InferenceSession session, int[] tokens, int maxLength, int bos) {
-        if (tokens.length == 0) {
-            throw new InvalidRequestException("perplexity: the text has no tokens");
+    public int stride() {
+        return stride;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    /** The window starts used for {@code n} tokens: window k covers {@code [starts[k], ends[k])}. */
+    public Windows windows(int n) {
+        int count = 1;
+        for (int end = Math.min(n, context); end < n; end = Math.min(n, end + stride)) {
+            count++;
         }
-        if (maxLength < 1) {
-            throw new InvalidRequestException("perplexity: context must be at least 1 token, got " + maxLength);
+        int[] starts = new int[count];
+        int[] ends = new int[count];
+        int end = Math.min(n, context);
+        ends[0] = end;
+        for (int k = 1; k < count; k++) {
+            end = Math.min(n, end + stride);
+            ends[k] = end;
+            starts[k] = end - context;
         }
-        int n = tokens.length;
-        int windows = (n + maxLength - 1) / maxLength;
-        double[] windowNll = new double[windows];
+        return new Windows(starts, ends);
+    }
+
+    /** Per-token logprobs of {@code tokens[1..]}, as {@link Scorer#score} gives for a sequence that fits. */
+    public ScoreResult score(int[] tokens) {
+        if (tokens.length <= context) {
+            return session.score(tokens);
+        }
+        long t0 = System.nanoTime();
+        float[] logprobs = new float[tokens.length - 1];
         double sum = 0;
-        double sumSq = 0;
-        long run = 0;
-        long nanos = 0;
-        int predicted = 0;
-        for (int w = 0; w < windows; w++) {
-            int predLen = Math.min(n - predicted, maxLength);
-            int end = predicted + predLen;
-            int[] input;
-            if (w == 0) {
-                // [BOS] + tokens[0 .. end): predicts tokens[0 .. end).
-                input = new int[end + 1];
-                input[0] = bos;
-                System.arraycopy(tokens, 0, input, 1, end);
-            } else {
-                // maxLength tokens of input ending just before tokens[end - 1], plus the last target.
-                input = Arrays.copyOfRange(tokens, end - maxLength - 1, end);
+        Windows w = windows(tokens.length);
+        int scoredUpTo = 1; // tokens[0] is never predicted
+        for (int k = 0; k < w.starts().length; k++) {
+            int start = w.starts()[k];
+            int end = w.ends()[k];
+            ScoreResult r = session.score(Arrays.copyOfRange(tokens, start, end));
+            // r.logprobs()[j] predicts tokens[start + j + 1]; keep only the new targets.
+            for (int target = scoredUpTo; target < end; target++) {
+                float lp = r.logprobs()[target - start - 1];
+                logprobs[target - 1] = lp;
+                sum += lp;
             }
-            ScoreResult r = session.score(input);
-            nanos += r.nanos();
-            run += input.length - 1;
-            double s = 0;
-            float[] lp = r.logprobs();
-            for (int j = lp.length - predLen; j < lp.length; j++) {
-                s -= lp[j];
-                sumSq += (double) lp[j] * lp[j];
-            }
-            windowNll[w] = s;
-            sum += s;
-            predicted = end;
+            scoredUpTo = end;
         }
-        return new PerplexityResult("rolling", n, windowNll, n, sum, sumSq, run, nanos);
+        return new ScoreResult(tokens, logprobs, sum, System.nanoTime() - t0);
+    }
+
+    /** Window bounds over a token sequence. */
+    public record Windows(int[] starts, int[] ends) {
     }
 }

@@ -8,6 +8,7 @@ import io.sparkllama.datasets.tasks.TaskOptions;
 import io.sparkllama.udfs.GenerateOutput;
 import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.JobProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,9 +52,9 @@ public final class GenerationCell {
             prompts.add(RowFactory.create(i, GenerationTask.prefix(docs, selected[i], options) + d.prompt(), d.maxTokens()));
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cx.spark().sparkContext());
-        GenerateRows.GenerateProgress progress = new GenerateRows.GenerateProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
+        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
                 jsc.sc().longAccumulator(), jsc.sc().longAccumulator());
-        GenerateSettings greedy = new GenerateSettings(16, 0f, 0, 1f, s.seed(), cx.threads());
+        GenerateSettings greedy = new GenerateSettings(16, 0f, 0, 1f, s.seed(), cx.threads(), 8);
         List<Row> out = cx.spark().createDataFrame(prompts, INPUT).repartition(cx.partitions())
                 .mapPartitions(new GenerateRows(cx.model(), greedy, progress), Encoders.row(GenerateOutput.schema(DataTypes.IntegerType)))
                 .collectAsList();

@@ -10,7 +10,7 @@ import io.sparkllama.datasets.tasks.TaskCatalog;
 import io.sparkllama.datasets.tasks.TaskDoc;
 import io.sparkllama.datasets.tasks.TaskMetrics;
 import io.sparkllama.datasets.tasks.TaskOptions;
-import io.sparkllama.udfs.LoglikelihoodRows;
+import io.sparkllama.udfs.ChoiceLoglikelihoodRows;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,9 +58,9 @@ public final class LoglikelihoodCell {
                 requests.add(RowFactory.create(i, c, prefix + choices.get(c).context(), choices.get(c).continuation()));
             }
         }
-        List<Row> scored = cx.spark().createDataFrame(requests, LoglikelihoodRows.INPUT)
+        List<Row> scored = cx.spark().createDataFrame(requests, ChoiceLoglikelihoodRows.INPUT)
                 .repartition(cx.partitions())
-                .mapPartitions(new LoglikelihoodRows(cx.model(), cx.threads()), Encoders.row(LoglikelihoodRows.SCHEMA))
+                .mapPartitions(new ChoiceLoglikelihoodRows(cx.model(), cx.threads()), Encoders.row(ChoiceLoglikelihoodRows.SCHEMA))
                 .collectAsList();
         Row[][] bySample = new Row[selected.length][];
         for (int i = 0; i < selected.length; i++) {

@@ -62,7 +62,7 @@ public final class SweepRunner {
                 records.add(store.readMetrics(cell));
                 continue;
             }
-            ModelHandle h = new ModelHandle(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx());
+            ModelHandle h = ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx());
             CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
