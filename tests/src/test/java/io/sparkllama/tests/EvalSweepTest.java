@@ -163,9 +163,13 @@ class EvalSweepTest {
         List<String> cmd = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(tmp, "chrome"),
                 "--virtual-time-budget=5000", "--screenshot=" + shot, "--window-size=1000,2400", "--dump-dom", report.toUri().toString());
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "chromium did not finish");
+        Path dumpFile = tmp.resolve("dom.html");
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(dumpFile.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            org.junit.jupiter.api.Assertions.fail("chromium did not finish rendering report.html within 90 s");
+        }
+        String dump = Files.readString(dumpFile);
         // The body only: the inlined library in <head> must not count as rendered output.
         String dom = dump.substring(Math.max(0, dump.indexOf("<h1>")));
         long plots = dom.split("class=\"main-svg\"", -1).length - 1;
