@@ -127,11 +127,11 @@ public final class ReportWriter {
             </head><body>
             <h1>spark-llama sweep @TITLE@</h1>
             <p>Compared with: @PREVIOUS@. Each cell's per-sample results are Parquet under its key (links below).</p>
-            <h2>Metrics</h2>
-            @TABLE@
             <h2>Perplexity by weight type</h2><div id="ppl" class="plot"></div>
             <h2>Accuracy by task and model</h2><div id="acc" class="plot"></div>
             <h2>Change since the previous run</h2><div id="delta" class="plot"></div>
+            <h2>Metrics</h2>
+            @TABLE@
             <script>
             const cells = @DATA@;
             const label = c => c.model + " " + JSON.stringify(c.settings);
