@@ -37,4 +37,15 @@ final class LaneSum {
         v = v.add(v.rearrange(SWAP1));
         return v.lane(0);
     }
+
+    /**
+     * Sums {@code n} vector accumulators stored in {@code sums} from the {@code first}-th on into
+     * {@code out[outOff ..]}. Big unrolled kernels store their accumulators rather than summing
+     * them in place, which keeps them small enough for the JIT to inline everything they call.
+     */
+    static void store(float[] sums, int first, int n, float[] out, int outOff) {
+        for (int k = 0; k < n; k++) {
+            out[outOff + k] = sum(FloatVector.fromArray(S, sums, (first + k) * L));
+        }
+    }
 }
