@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * Opens a model from a file or directory, detecting its format from the files themselves.
  *
- * <p>A directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
- * {@code tokenizer.bin} or {@code tok*.bin} (the tokenizer).
+ * <p>A file starting with the GGUF magic is read as GGUF (tokenizer from its metadata unless one
+ * is given). A directory is resolved to its largest {@code .gguf} file, else to its largest
+ * llama2.c {@code .bin} (the weights) and {@code tokenizer.bin} or {@code tok*.bin} (the tokenizer).
  */
 public final class ModelLoader {
     private ModelLoader() {
@@ -31,8 +32,9 @@ public final class ModelLoader {
      * @param tokenizer a tokenizer file, or null to use the one inside or beside the model
      */
     public static LoadedModel load(Path model, Path tokenizer) {
-        if (!Files.isDirectory(model) && isGguf(model)) {
-            return loadGguf(model, tokenizer);
+        Path gguf = Files.isDirectory(model) ? ggufIn(model) : model;
+        if (gguf != null && isGguf(gguf)) {
+            return loadGguf(gguf, tokenizer);
         }
         Path weightsFile = Files.isDirectory(model) ? llama2cWeightsIn(model) : model;
         Path tokenizerFile = tokenizer != null ? tokenizer : llama2cTokenizerBeside(weightsFile);
@@ -60,6 +62,16 @@ public final class ModelLoader {
         } catch (RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** The largest {@code .gguf} file in {@code dir}, or null when it has none. */
+    private static Path ggufIn(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p))
+                    .max(Comparator.comparingLong(ModelLoader::size)).orElse(null);
+        } catch (IOException e) {
+            throw new ModelNotFoundException(dir + ": cannot list directory (" + e.getMessage() + ")");
         }
     }
 
