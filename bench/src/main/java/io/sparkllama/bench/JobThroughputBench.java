@@ -28,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
  * Generate-job throughput on local[2] against the bare engine on the same rows with the same
  * threads (two sessions of one thread each), both after a warm-up run; prints and writes JSON.
  *
- * <p>Usage: {@code JobThroughputBench MODEL ROWS MAX_TOKENS OUT.json}
+ * <p>Usage: {@code JobThroughputBench MODEL ROWS MAX_TOKENS OUT.json [TOKENIZER]}
  */
 public final class JobThroughputBench {
     private JobThroughputBench() {
@@ -39,6 +39,7 @@ public final class JobThroughputBench {
         int rows = Integer.parseInt(args[1]);
         int maxTokens = Integer.parseInt(args[2]);
         Path result = Path.of(args[3]);
+        Path tokenizer = args.length > 4 ? Path.of(args[4]) : null;
         Path work = Files.createTempDirectory("spark-llama-bench");
         List<String> prompts = prompts(rows);
         Path input = work.resolve("prompts.jsonl");
@@ -50,7 +51,7 @@ public final class JobThroughputBench {
 
         double engineTokS = 0;
         long engineTokens = 0;
-        try (Engine engine = Engine.open(model, null, 0)) {
+        try (Engine engine = Engine.open(model, tokenizer, 0)) {
             for (int run = 0; run < 2; run++) { // the first run warms the JIT
                 long t0 = System.nanoTime();
                 engineTokens = engineRun(engine, prompts, maxTokens);
@@ -66,7 +67,11 @@ public final class JobThroughputBench {
             for (int run = 0; run < 2; run++) {
                 String[] a = {"generate", "--input", input.toString(), "--output", work.resolve("out-" + run).toString(),
                     "--model", model.toString(), "--set", "max_tokens=" + maxTokens, "--set", "partitions=2", "--set", "threads=1"};
-                JobArguments parsed = JobArguments.parse("generate", a, 1, Set.of("input", "output", "model"), Set.of());
+                if (tokenizer != null) {
+                    a = java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.stream.Stream.of("--tokenizer", tokenizer.toString()))
+                            .toArray(String[]::new);
+                }
+                JobArguments parsed = JobArguments.parse("generate", a, 1, Set.of("input", "output", "model", "tokenizer"), Set.of());
                 job = GenerateJob.run(spark, parsed, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             }
         } finally {
