@@ -61,7 +61,7 @@ public final class InferenceRun {
         long totalRows = input.count();
         try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, totalRows, PROGRESS_INTERVAL_MILLIS, System.err,
                 spark.sparkContext())) {
-            results.write().mode(common.mode()).parquet(spec.output());
+            TaskFailures.run(() -> results.write().mode(common.mode()).parquet(spec.output()));
         } finally {
             jsc.setJobDescription(null);
         }
