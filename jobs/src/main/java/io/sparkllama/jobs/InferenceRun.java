@@ -59,8 +59,9 @@ public final class InferenceRun {
         long t0 = System.nanoTime();
         jsc.setJobDescription("spark-llama " + spec.job() + ": " + spec.input() + " -> " + spec.output());
         long totalRows = input.count();
-        try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, totalRows, PROGRESS_INTERVAL_MILLIS, System.err)) {
-            results.write().mode(common.mode()).parquet(spec.output());
+        try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, totalRows, PROGRESS_INTERVAL_MILLIS, System.err,
+                spark.sparkContext())) {
+            TaskFailures.run(() -> results.write().mode(common.mode()).parquet(spec.output()));
         } finally {
             jsc.setJobDescription(null);
         }

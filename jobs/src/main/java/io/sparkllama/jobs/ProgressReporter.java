@@ -6,15 +6,21 @@ import java.util.Locale;
 
 /**
  * A driver-side progress line while a job runs: a daemon thread reads the accumulators every few
- * seconds and prints rows done, tokens/s and an ETA to stderr. Accumulators reach the driver as
- * tasks finish, so the line moves per finished partition.
+ * seconds and prints rows done, tokens/s and an ETA to stderr. Finished tasks count through the
+ * accumulators, running ones through their heartbeats ({@link RunningTaskCounts}).
  */
 final class ProgressReporter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    ProgressReporter(String job, JobProgress progress, long totalRows, long intervalMillis, PrintStream err) {
+    private final Runnable detach;
+
+    ProgressReporter(String job, JobProgress progress, long totalRows, long intervalMillis, PrintStream err,
+                     org.apache.spark.SparkContext sc) {
         long t0 = System.nanoTime();
+        RunningTaskCounts live = new RunningTaskCounts(progress.rows(), progress.inputTokens(), progress.outputTokens());
+        sc.addSparkListener(live);
+        this.detach = () -> sc.removeSparkListener(live);
         thread = new Thread(() -> {
             while (running) {
                 try {
@@ -23,7 +29,8 @@ final class ProgressReporter implements AutoCloseable {
                     return;
                 }
                 if (running) {
-                    err.println(line(job, progress, totalRows, (System.nanoTime() - t0) / 1e9));
+                    err.println(line(job, live.live(progress.rows()), live.live(progress.inputTokens()), live.live(progress.outputTokens()),
+                            totalRows, (System.nanoTime() - t0) / 1e9));
                 }
             }
         }, "spark-llama-progress");
@@ -31,10 +38,7 @@ final class ProgressReporter implements AutoCloseable {
         thread.start();
     }
 
-    static String line(String job, JobProgress p, long totalRows, double seconds) {
-        long rows = p.rows().value();
-        long in = p.inputTokens().value();
-        long out = p.outputTokens().value();
+    static String line(String job, long rows, long in, long out, long totalRows, double seconds) {
         String eta = rows == 0 || totalRows <= 0 ? "?" : String.format(Locale.ROOT, "%.0f s", seconds * (totalRows - rows) / rows);
         return String.format(Locale.ROOT, "[spark-llama] %s: %d/%s rows, %d input + %d output tokens, %.1f tok/s, %.0f s elapsed, ETA %s",
                 job, rows, totalRows <= 0 ? "?" : Long.toString(totalRows), in, out, (in + out) / Math.max(seconds, 1e-9), seconds, eta);
@@ -44,5 +48,6 @@ final class ProgressReporter implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        detach.run();
     }
 }

@@ -15,7 +15,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.sparkllama.jobs.TaskFailures;
+import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.ScoreOutput;
+import io.sparkllama.udfs.ScoreRows;
+import io.sparkllama.udfs.ScoreSettings;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,5 +88,25 @@ class ModelTransportTest {
         ModelChecksumException e = assertThrows(ModelChecksumException.class, () -> ExecutorModels.engine(h));
         assertTrue(e.getMessage().contains("m-tampered.bin") && e.getMessage().contains("sha256")
                 && e.getMessage().contains(h.files().get(0).sha256()), e.getMessage());
+    }
+
+    @Test
+    void aMismatchOnAnExecutorFailsTheJobWithThatOneError() throws IOException {
+        Path model = modelCopy("m-executor-mismatch");
+        // The driver hashed the file; it then changes before an executor opens it.
+        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, "path", null);
+        byte[] bytes = Files.readAllBytes(model.resolve("m-executor-mismatch.bin"));
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(model.resolve("m-executor-mismatch.bin"), bytes);
+        SparkSession spark = TestSpark.session();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Dataset<Row> texts = spark.createDataFrame(List.of(RowFactory.create(1L, "Once upon a time")),
+                new StructType().add("id", "long").add("text", "string"));
+        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
+                jsc.sc().longAccumulator());
+        ScoreRows score = new ScoreRows(jsc.broadcast(h), new ScoreSettings(1, 0, 4), progress);
+        ModelChecksumException e = assertThrows(ModelChecksumException.class, () -> TaskFailures.run(
+                () -> texts.mapPartitions(score, Encoders.row(ScoreOutput.schema(DataTypes.LongType))).count()));
+        assertTrue(e.getMessage().contains("m-executor-mismatch.bin") && e.getMessage().contains("the driver computed"), e.getMessage());
     }
 }

@@ -99,6 +99,19 @@ class ScoreJobTest {
         assertTrue(recorded.contains("stride=128"), recorded);
     }
 
+    @Test
+    void balancingByLengthAndBatchSizeChangeNothingButPlacement() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        Path input = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl");
+        String plain = tmp.resolve("plain").toString();
+        String balanced = tmp.resolve("balanced").toString();
+        JobRunner.run("score", input.toString(), plain, model.toString(), "batch_size=1");
+        JobSummary s = JobRunner.run("score", input.toString(), balanced, model.toString(), "balance_by_length=true", "partitions=3", "batch_size=4");
+        assertEquals(6, s.rows());
+        assertEquals(TestSpark.session().read().parquet(plain).orderBy("id").collectAsList(),
+                TestSpark.session().read().parquet(balanced).orderBy("id").collectAsList());
+    }
+
     private static int[] ints(JsonNode a) {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) {
