@@ -29,5 +29,6 @@ spark_llama_build_if_needed() {
      [ -n "$(find "$SPARK_LLAMA_HOME" -maxdepth 2 -name pom.xml -newer "$SPARK_LLAMA_HOME/$marker" -print -quit 2>/dev/null)" ]; then
     echo "[spark-llama] building (mvn package -DskipTests) ..." >&2
     (cd "$SPARK_LLAMA_HOME" && mvn -B -q package -DskipTests) >&2 || { echo "[spark-llama] build failed" >&2; exit 1; }
+    touch "$SPARK_LLAMA_HOME/$marker"  # package leaves an unchanged classpath file old: mark the build done
   fi
 }

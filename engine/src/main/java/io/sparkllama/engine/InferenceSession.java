@@ -5,6 +5,8 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.score.Loglikelihood;
+import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
 import java.util.List;
@@ -17,6 +19,7 @@ public final class InferenceSession implements AutoCloseable {
     private Generator generator;
     private Scorer scorer;
     private BatchGenerator batch;
+    private Loglikelihood loglikelihood;
 
     InferenceSession(Engine engine, int threads, int chunk) {
         this.engine = engine;
@@ -53,6 +56,14 @@ public final class InferenceSession implements AutoCloseable {
             scorer = new Scorer(engine.transformer(), pool, chunk);
         }
         return scorer.score(tokens);
+    }
+
+    /** lm-eval loglikelihood of {@code continuation} after {@code context} (text; see {@link Loglikelihood}). */
+    public LoglikelihoodResult loglikelihood(String context, String continuation) {
+        if (loglikelihood == null) {
+            loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, chunk);
+        }
+        return loglikelihood.compute(context, continuation);
     }
 
     @Override

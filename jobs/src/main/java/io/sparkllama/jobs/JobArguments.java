@@ -15,6 +15,7 @@ public final class JobArguments {
     private final Map<String, String> options = new LinkedHashMap<>();
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<String> flags = new ArrayList<>();
+    private Set<String> optionNames = Set.of();
 
     private JobArguments(String job) {
         this.job = job;
@@ -22,6 +23,7 @@ public final class JobArguments {
 
     public static JobArguments parse(String job, String[] args, int from, Set<String> valued, Set<String> bare) {
         JobArguments a = new JobArguments(job);
+        a.optionNames = valued;
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -50,6 +52,27 @@ public final class JobArguments {
             }
         }
         return a;
+    }
+
+    /**
+     * These arguments over a {@code --config} file's: the command line's options and {@code --set}
+     * settings win over the file's.
+     */
+    public JobArguments withConfigFile(Set<String> knownSettings) {
+        String file = options.get("config");
+        if (file == null) {
+            return this;
+        }
+        Map<String, String> fromFile = JobConfigFile.read(java.nio.file.Path.of(file), job, optionNames, knownSettings);
+        JobArguments merged = new JobArguments(job);
+        merged.optionNames = optionNames;
+        merged.flags.addAll(flags);
+        for (Map.Entry<String, String> e : fromFile.entrySet()) {
+            (optionNames.contains(e.getKey()) ? merged.options : merged.settings).put(e.getKey(), e.getValue());
+        }
+        merged.options.putAll(options);
+        merged.settings.putAll(settings);
+        return merged;
     }
 
     public String job() {

@@ -6,12 +6,12 @@ import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Prints a few rows of a written generate output so a person sees what came out. */
+/** Prints a few rows of a job's written output so a person sees what came out. */
 final class ResultPreview {
     private ResultPreview() {
     }
 
-    static void print(SparkSession spark, String output, PrintStream out) {
+    static void print(String job, SparkSession spark, String output, PrintStream out) {
         List<Row> rows = spark.read().parquet(output).orderBy("id").limit(5).collectAsList();
         out.println("[spark-llama] first rows of " + output + ":");
         for (Row r : rows) {
@@ -20,14 +20,24 @@ final class ResultPreview {
                 out.printf(Locale.ROOT, "  %s  ERROR: %s%n", r.getAs("id"), error);
                 continue;
             }
-            List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
-            double sum = 0;
-            for (Float f : lps) {
-                sum += f;
+            switch (job) {
+                case "generate" -> generate(r, out);
+                case "score" -> out.printf(Locale.ROOT, "  %s  [%d tokens scored, sum logprob %.3f, perplexity %.3f]%n", r.getAs("id"),
+                        (Integer) r.getAs("n_scored"), (Double) r.getAs("sum_logprob"), (Double) r.getAs("perplexity"));
+                default -> out.printf(Locale.ROOT, "  %s  [%d tokens, sum logprob %.3f, greedy %s]%n", r.getAs("id"),
+                        (Integer) r.getAs("n_tokens"), (Double) r.getAs("sum_logprob"), r.getAs("is_greedy"));
             }
-            out.printf(Locale.ROOT, "  %s  [%s, %d tokens, mean logprob %.3f]%n    %s|%s%n", r.getAs("id"), r.getAs("finish_reason"),
-                    lps.size(), lps.isEmpty() ? 0 : sum / lps.size(), r.getAs("prompt"),
-                    ((String) r.getAs("completion")).replace("\n", "\\n"));
         }
+    }
+
+    private static void generate(Row r, PrintStream out) {
+        List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
+        double sum = 0;
+        for (Float f : lps) {
+            sum += f;
+        }
+        out.printf(Locale.ROOT, "  %s  [%s, %d tokens, mean logprob %.3f]%n    %s|%s%n", r.getAs("id"), r.getAs("finish_reason"),
+                lps.size(), lps.isEmpty() ? 0 : sum / lps.size(), r.getAs("prompt"),
+                ((String) r.getAs("completion")).replace("\n", "\\n"));
     }
 }

@@ -28,6 +28,11 @@ public final class Settings {
         }
     }
 
+    /** Every setting given (spark.* keys excluded), for the run's recorded metadata. */
+    public Map<String, String> values() {
+        return values;
+    }
+
     public Map<String, String> sparkSettings() {
         return spark;
     }
@@ -74,5 +79,27 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new JobConfigException(job + ": setting " + key + " must be a number, got '" + v + "'");
         }
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new JobConfigException(job + ": setting " + key + " must be true or false, got '" + v + "'");
+    }
+
+    /** A value from a fixed list. */
+    public String choice(String key, String fallback, String... allowed) {
+        String v = values.getOrDefault(key, fallback);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new JobConfigException(job + ": setting " + key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
     }
 }

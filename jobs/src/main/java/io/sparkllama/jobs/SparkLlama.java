@@ -1,7 +1,10 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.InputTableException;
+import io.sparkllama.datasets.tasks.TaskFormatException;
+import io.sparkllama.datasets.tasks.UnknownTaskException;
 import io.sparkllama.engine.error.SparkLlamaException;
+import io.sparkllama.jobs.sweep.SweepException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,12 +15,23 @@ import org.apache.spark.sql.SparkSession;
 /** The {@code spark-submit} entry point: {@code SparkLlama <job> [options]}. */
 public final class SparkLlama {
     static final String USAGE = """
-            usage: spark-llama <job> [options]
-              generate --input IN --output OUT --model M [--tokenizer T] [--master URL] [--set key=value ...]
-                IN: Parquet, JSONL or CSV with columns id, prompt (optional max_tokens, temperature, seed)
-                settings: max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off),
-                          seed (42), threads (1 per task), context (model's), partitions, input_format,
-                          mode (errorifexists | overwrite), and any spark.* key""";
+            usage: spark-llama <job> --input IN --output OUT --model M [--tokenizer T] [--master URL] [--config job.yaml] [--set key=value ...]
+              generate       IN columns id, prompt (optional max_tokens, temperature, seed) -> completions with logprobs
+              score          IN columns id, text -> per-token logprobs, sum, mean NLL, perplexity (rolling windows past the context)
+              loglikelihood  IN columns id, context, continuation -> sum logprob of the continuation, is_greedy (lm-eval semantics)
+              settings (all jobs): threads (1 per task), context (model's), partitions, batch_size (32), balance_by_length (false),
+                          input_format (auto), mode (errorifexists | overwrite), model_transport (path | spark-files | broadcast),
+                          and any spark.* key
+              generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
+              score:         stride (rolling-window stride; 0 = half the context)
+              --config job.yaml takes the same keys (and input/output/model/tokenizer/master); the command line wins
+            spark-llama perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--json]
+                llamacpp: llama.cpp's llama-perplexity chunks; rolling: lm-eval loglikelihood_rolling windows
+                runs on the driver; --json prints one JSON object as the last line
+            spark-llama eval --sweep SWEEP.yaml [--output DIR] [--master URL] [--set spark.key=value ...]
+                models x tasks x settings; complete cells are skipped; exits 3 when a metric regressed""";
+
+    static final Set<String> OPTIONS = Set.of("input", "output", "model", "tokenizer", "master", "config");
 
     private SparkLlama() {
     }
@@ -31,7 +45,7 @@ public final class SparkLlama {
         int status = 0;
         try {
             run(args, out);
-        } catch (JobConfigException | InputTableException | SparkLlamaException e) {
+        } catch (JobConfigException | InputTableException | SparkLlamaException | SweepException | TaskFormatException | UnknownTaskException e) {
             System.err.println("spark-llama: " + e.getMessage());
             status = e instanceof JobConfigException ? 2 : 1;
         }
@@ -39,19 +53,55 @@ public final class SparkLlama {
     }
 
     static void run(String[] args, PrintStream out) {
-        switch (args[0]) {
-            case "generate" -> {
-                JobArguments a = JobArguments.parse("generate", args, 1, Set.of("input", "output", "model", "tokenizer", "master"), Set.of());
-                GenerateJob.Config config = GenerateJob.Config.from(a);
-                SparkSession spark = session("spark-llama generate", a);
-                try {
-                    GenerateJob.run(spark, config, out);
-                    ResultPreview.print(spark, a.require("output"), out);
-                } finally {
-                    spark.stop();
-                }
+        String job = args[0];
+        switch (job) {
+            case "perplexity" -> {
+                JobArguments a = JobArguments.parse("perplexity", args, 1, PerplexityJob.OPTIONS, Set.of("json"));
+                PerplexityJob.print(PerplexityJob.run(PerplexityJob.Config.from(a)), a.flag("json"), out);
+                return;
             }
-            default -> throw new JobConfigException("unknown job '" + args[0] + "'\n" + USAGE);
+            case "eval" -> {
+                JobArguments a = JobArguments.parse("eval", args, 1, Set.of("sweep", "output", "master"), Set.of());
+                if (!EvalJob.run(a, out)) {
+                    // Scheduled runs: a metric got worse than the previous run by more than its tolerance.
+                    System.exit(EvalJob.REGRESSION_STATUS);
+                }
+                return;
+            }
+            default -> {
+                // the table jobs below
+            }
+        }
+        Set<String> known = switch (job) {
+            case "generate" -> GenerateJob.SETTINGS;
+            case "score" -> ScoreJob.SETTINGS;
+            case "loglikelihood" -> LoglikelihoodJob.SETTINGS;
+            default -> throw new JobConfigException("unknown job '" + job + "'\n" + USAGE);
+        };
+        JobArguments a = JobArguments.parse(job, args, 1, OPTIONS, Set.of()).withConfigFile(known);
+        // Every setting is checked here, before a Spark session exists.
+        Runnable runJob;
+        SparkSession[] spark = new SparkSession[1];
+        switch (job) {
+            case "generate" -> {
+                GenerateJob.Config c = GenerateJob.Config.from(a);
+                runJob = () -> GenerateJob.run(spark[0], c, out);
+            }
+            case "score" -> {
+                ScoreJob.Config c = ScoreJob.Config.from(a);
+                runJob = () -> ScoreJob.run(spark[0], c, out);
+            }
+            default -> {
+                LoglikelihoodJob.Config c = LoglikelihoodJob.Config.from(a);
+                runJob = () -> LoglikelihoodJob.run(spark[0], c, out);
+            }
+        }
+        spark[0] = session("spark-llama " + job, a);
+        try {
+            runJob.run();
+            ResultPreview.print(job, spark[0], a.require("output"), out);
+        } finally {
+            spark[0].stop();
         }
     }
 

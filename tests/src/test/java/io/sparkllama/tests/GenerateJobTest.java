@@ -39,7 +39,7 @@ class GenerateJobTest {
 
     private static final String[] OPTIONS = {"input", "output", "model", "tokenizer"};
 
-    private GenerateJob.Summary run(String input, String output, String model, String... settings) {
+    private io.sparkllama.jobs.JobSummary run(String input, String output, String model, String... settings) {
         String[] args = new String[] {"generate", "--input", input, "--output", output, "--model", model};
         String[] all = new String[args.length + settings.length * 2];
         System.arraycopy(args, 0, all, 0, args.length);
@@ -67,7 +67,7 @@ class GenerateJobTest {
                 "{\"id\": 8}",
                 "{\"id\": 9, \"prompt\": \"Mia found a shiny stone\"}") + "\n");
         String out = tmp.resolve("out").toString();
-        GenerateJob.Summary s = run(input.toString(), out, model.toString(), "max_tokens=24", "partitions=3");
+        io.sparkllama.jobs.JobSummary s = run(input.toString(), out, model.toString(), "max_tokens=24", "partitions=3");
         assertEquals(9, s.rows());
         assertEquals(4, s.errors());
 

@@ -1,23 +1,65 @@
 package io.sparkllama.udfs;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
- * What an executor needs to open a model: where the files are and how to serve it. Small and
- * serializable, so the driver broadcasts it instead of the weights.
+ * What an executor needs to open a model: which files (with their sha256), how they reach the
+ * executor, how to serve them. Small and serializable, so the driver broadcasts it instead of
+ * the weights.
  *
- * @param model      a model file or directory (local path or file: URI)
- * @param tokenizer  a tokenizer file, or null for the model's own
+ * @param model      the model as given: a file or directory (local path or Hadoop URI)
+ * @param tokenizer  a tokenizer file as given, or null for the model's own
  * @param maxContext positions to serve at most (bounds KV cache memory); 0 for the model's own
+ * @param transport  {@code path}, {@code spark-files} or {@code broadcast} (see {@link ModelTransport})
+ * @param files      the model's files; a directory model keeps its layout (flat)
+ * @param tokenizerFile the tokenizer file, or null
+ * @param chunks     for the broadcast transport: each file's pieces, in the order of {@code files}
+ *                   then the tokenizer; empty otherwise
  */
-public record ModelHandle(String model, String tokenizer, int maxContext) implements Serializable {
+public record ModelHandle(String model, String tokenizer, int maxContext, String transport, boolean directory,
+                          List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks)
+        implements Serializable {
     public ModelHandle {
         Objects.requireNonNull(model, "model");
+        files = List.copyOf(files);
+        chunks = chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
+    /** A handle for a model opened in place, with no digests (tests and the local CLI path). */
+    public static ModelHandle local(String model, String tokenizer, int maxContext) {
+        return new ModelHandle(model, tokenizer, maxContext, "path", false, List.of(), null, List.of());
     }
 
     /** A short id for logs and output metadata. */
     public String id() {
         return tokenizer == null ? model : model + " + " + tokenizer;
+    }
+
+    /**
+     * The executor cache key: files, digests and options, not the broadcast objects (each task
+     * deserializes its own copies of those).
+     */
+    public String cacheKey() {
+        StringBuilder b = new StringBuilder(model).append('|').append(tokenizer).append('|').append(maxContext).append('|').append(transport);
+        for (ModelFile f : files) {
+            b.append('|').append(f.name()).append('=').append(f.sha256());
+        }
+        if (tokenizerFile != null) {
+            b.append("|tok=").append(tokenizerFile.sha256());
+        }
+        return b.toString();
+    }
+
+    /** The files to deliver: the model's, then the tokenizer's. */
+    public List<ModelFile> allFiles() {
+        if (tokenizerFile == null) {
+            return files;
+        }
+        java.util.ArrayList<ModelFile> all = new java.util.ArrayList<>(files);
+        all.add(tokenizerFile);
+        return all;
     }
 }

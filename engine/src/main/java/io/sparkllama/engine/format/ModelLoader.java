@@ -22,9 +22,11 @@ import java.util.stream.Stream;
 /**
  * Opens a model from a file or directory, detecting its format from the files themselves.
  *
- * <p>A directory with {@code config.json} and safetensors is a Hugging Face model; a {@code .pth}
- * file, or a directory with {@code params.json} and {@code consolidated.NN.pth}, a Meta checkpoint.
- * A directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
+ * <p>A file starting with the GGUF magic is read as GGUF (tokenizer from its metadata unless one
+ * is given); a directory holding a {@code .gguf} file is resolved to its largest one. A directory
+ * with {@code config.json} and safetensors is a Hugging Face model; a {@code .pth} file, or a
+ * directory with {@code params.json} and {@code consolidated.NN.pth}, a Meta checkpoint. A
+ * directory holding llama2.c files is resolved to its largest {@code .bin} (the weights) and
  * {@code tokenizer.bin} or {@code tok*.bin} (the tokenizer).
  */
 public final class ModelLoader {
@@ -36,8 +38,9 @@ public final class ModelLoader {
      * @param tokenizer a tokenizer file, or null to use the one inside or beside the model
      */
     public static LoadedModel load(Path model, Path tokenizer) {
-        if (!Files.isDirectory(model) && isGguf(model)) {
-            return loadGguf(model, tokenizer);
+        Path gguf = Files.isDirectory(model) ? ggufIn(model) : model;
+        if (gguf != null && isGguf(gguf)) {
+            return loadGguf(gguf, tokenizer);
         }
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         if (HfModelReader.isHfDirectory(dir)) {
@@ -88,6 +91,16 @@ public final class ModelLoader {
         } catch (RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** The largest {@code .gguf} file in {@code dir}, or null when it has none. */
+    private static Path ggufIn(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p))
+                    .max(Comparator.comparingLong(ModelLoader::size)).orElse(null);
+        } catch (IOException e) {
+            throw new ModelNotFoundException(dir + ": cannot list directory (" + e.getMessage() + ")");
         }
     }
 

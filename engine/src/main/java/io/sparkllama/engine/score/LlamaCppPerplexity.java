@@ -9,7 +9,8 @@ import java.util.function.Function;
  * compare with published ones: the whole text's tokens are cut into {@code floor(n / nCtx)}
  * non-overlapping chunks; each chunk runs from a fresh context with its first token replaced by
  * BOS, and only its second half is scored (positions {@code nCtx/2 .. nCtx-2} predicting the next
- * token), so every scored token has at least {@code nCtx/2} tokens of context.
+ * token), so every scored token has at least {@code nCtx/2} tokens of context. (llama.cpp itself
+ * also refuses texts shorter than two chunks; this accepts one.)
  */
 public final class LlamaCppPerplexity {
     private LlamaCppPerplexity() {
@@ -24,41 +25,55 @@ public final class LlamaCppPerplexity {
 
     /** Scores with {@code session}; {@code tokens} are the ids of the whole text (BOS first or not: the first of each chunk is replaced). */
     public static Result compute(int[] tokens, int nCtx, int bos, InferenceSession session) {
-        return compute(tokens, nCtx, bos, session::score);
+        return summary(run(tokens, nCtx, bos, session::score));
     }
 
     /** Scores with {@code scorer} (a fresh context per call, as {@link Scorer#score} gives). */
     public static Result compute(int[] tokens, int nCtx, int bos, Scorer scorer) {
-        return compute(tokens, nCtx, bos, scorer::score);
+        return summary(run(tokens, nCtx, bos, scorer::score));
     }
 
-    private static Result compute(int[] tokens, int nCtx, int bos, Function<int[], ScoreResult> score) {
+    /** The full record (standard error, timings) for the perplexity command and sweeps. */
+    public static PerplexityResult run(InferenceSession session, int[] tokens, int nCtx, int bos) {
+        return run(tokens, nCtx, bos, session::score);
+    }
+
+    private static Result summary(PerplexityResult r) {
+        return new Result(r.perplexity(), r.meanNll(), r.windows(), (int) r.nScored(), r.windowNll());
+    }
+
+    private static PerplexityResult run(int[] tokens, int nCtx, int bos, Function<int[], ScoreResult> score) {
         if (nCtx < 4 || nCtx % 2 != 0) {
             throw new InvalidRequestException("perplexity context " + nCtx + " must be even and at least 4");
         }
         int chunks = tokens.length / nCtx;
         if (chunks == 0) {
-            throw new InvalidRequestException("text has " + tokens.length + " tokens, fewer than one " + nCtx + "-token chunk");
+            throw new InvalidRequestException("text has " + tokens.length + " tokens, fewer than one " + nCtx
+                    + "-token chunk: use a longer text or a smaller --ctx");
         }
         int first = nCtx / 2;
-        double total = 0;
-        int count = 0;
         double[] chunkNll = new double[chunks];
+        double sum = 0;
+        double sumSq = 0;
+        long scored = 0;
+        long nanos = 0;
         int[] window = new int[nCtx];
         for (int c = 0; c < chunks; c++) {
             System.arraycopy(tokens, c * nCtx, window, 0, nCtx);
             window[0] = bos;
             ScoreResult r = score.apply(window);
-            double nll = 0;
+            nanos += r.nanos();
+            double s = 0;
             // logprobs[j] is the log-probability of window[j + 1] given window[0..j].
             for (int j = first; j <= nCtx - 2; j++) {
-                nll -= r.logprobs()[j];
+                double nll = -r.logprobs()[j];
+                s += nll;
+                sumSq += nll * nll;
+                scored++;
             }
-            chunkNll[c] = nll;
-            total += nll;
-            count += nCtx - 1 - first;
+            chunkNll[c] = s;
+            sum += s;
         }
-        double mean = total / count;
-        return new Result(Math.exp(mean), mean, chunks, count, chunkNll);
+        return new PerplexityResult("llamacpp", tokens.length, chunkNll, scored, sum, sumSq, (long) chunks * nCtx, nanos);
     }
 }

@@ -24,8 +24,9 @@ public final class Scorer {
 
     public ScoreResult score(int[] tokens) {
         int limit = model.maxPositions();
-        if (tokens.length > limit) {
-            throw new InvalidRequestException("text has " + tokens.length + " tokens, over the context of " + limit);
+        // The last token is only a target, so limit + 1 tokens fit.
+        if (tokens.length > limit + 1) {
+            throw new InvalidRequestException("text has " + tokens.length + " tokens, over the context of " + limit + " (+1 target)");
         }
         int vocab = model.config().vocabSize();
         float[] logprobs = new float[Math.max(0, tokens.length - 1)];

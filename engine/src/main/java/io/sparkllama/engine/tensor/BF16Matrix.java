@@ -50,12 +50,16 @@ public final class BF16Matrix extends WeightMatrix {
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i < vecBound; i += L) {
+        for (int i = 0; i < vecBound; i += L) {
             acc = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
         }
-        float sum = LaneSum.sum(acc);
-        for (; i < cols; i++) {
+        return tail(row, x, xOffset, LaneSum.sum(acc));
+    }
+
+    /** Adds the elements past the last whole vector to {@code sum}, in order. */
+    private float tail(int row, float[] x, int xOffset, float sum) {
+        long base = row * rowBytes;
+        for (int i = vecBound; i < cols; i++) {
             sum += at(base + 2L * i) * x[xOffset + i];
         }
         return sum;
@@ -75,9 +79,11 @@ public final class BF16Matrix extends WeightMatrix {
 
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        float[] sums = new float[4 * L];
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4) {
-            dot4(r, x, 0, out, 0);
+            dot4(r, x, 0, sums);
+            finish(sums, 0, r, x, 0, out, r);
         }
         for (; r < rowEnd; r++) {
             out[r] = dot(r, x, 0);
@@ -86,14 +92,18 @@ public final class BF16Matrix extends WeightMatrix {
 
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        float[] sums = new float[8 * L];
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4) {
             int t = 0;
             for (; t + 2 <= nTokens; t += 2) {
-                dot4x2(r, x, t * cols, out, t * outStride, outStride);
+                dot4x2(r, x, t * cols, sums);
+                finish(sums, 0, r, x, t * cols, out, t * outStride + r);
+                finish(sums, 4, r, x, (t + 1) * cols, out, (t + 1) * outStride + r);
             }
             for (; t < nTokens; t++) {
-                dot4(r, x, t * cols, out, t * outStride);
+                dot4(r, x, t * cols, sums);
+                finish(sums, 0, r, x, t * cols, out, t * outStride + r);
             }
         }
         for (; r < rowEnd; r++) {
@@ -103,8 +113,15 @@ public final class BF16Matrix extends WeightMatrix {
         }
     }
 
-    /** Rows r..r+3 against one token. */
-    private void dot4(int r, float[] x, int xOff, float[] out, int outOff) {
+    /** Rows r..r+3 of one token from their stored accumulators {@code first..first+3}: lane sums, then tails. */
+    private void finish(float[] sums, int first, int r, float[] x, int xOff, float[] out, int outOff) {
+        for (int k = 0; k < 4; k++) {
+            out[outOff + k] = tail(r + k, x, xOff, LaneSum.sum(FloatVector.fromArray(S, sums, (first + k) * L)));
+        }
+    }
+
+    /** Rows r..r+3 against one token; the four accumulators go to {@code sums} unsummed. */
+    private void dot4(int r, float[] x, int xOff, float[] sums) {
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
         long b2 = b1 + rowBytes;
@@ -113,8 +130,7 @@ public final class BF16Matrix extends WeightMatrix {
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
-        int i = 0;
-        for (; i < vecBound; i += L) {
+        for (int i = 0; i < vecBound; i += L) {
             long o = 2L * i;
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             a0 = load(b0 + o).fma(v, a0);
@@ -122,26 +138,14 @@ public final class BF16Matrix extends WeightMatrix {
             a2 = load(b2 + o).fma(v, a2);
             a3 = load(b3 + o).fma(v, a3);
         }
-        float s0 = LaneSum.sum(a0);
-        float s1 = LaneSum.sum(a1);
-        float s2 = LaneSum.sum(a2);
-        float s3 = LaneSum.sum(a3);
-        for (; i < cols; i++) {
-            long o = 2L * i;
-            float xi = x[xOff + i];
-            s0 += at(b0 + o) * xi;
-            s1 += at(b1 + o) * xi;
-            s2 += at(b2 + o) * xi;
-            s3 += at(b3 + o) * xi;
-        }
-        out[outOff + r] = s0;
-        out[outOff + r + 1] = s1;
-        out[outOff + r + 2] = s2;
-        out[outOff + r + 3] = s3;
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
     }
 
-    /** Rows r..r+3 against two tokens: each widened weight vector is used twice. */
-    private void dot4x2(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+    /** Rows r..r+3 against two tokens (token 1 accumulators after token 0 ones): each widened weight vector is used twice. */
+    private void dot4x2(int r, float[] x, int xOff, float[] sums) {
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
         long b2 = b1 + rowBytes;
@@ -151,8 +155,7 @@ public final class BF16Matrix extends WeightMatrix {
         FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-        int i = 0;
-        for (; i < vecBound; i += L) {
+        for (int i = 0; i < vecBound; i += L) {
             long o = 2L * i;
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector u = FloatVector.fromArray(S, x, xOff2 + i);
@@ -169,35 +172,13 @@ public final class BF16Matrix extends WeightMatrix {
             a3 = w3.fma(v, a3);
             c3 = w3.fma(u, c3);
         }
-        float s0 = LaneSum.sum(a0), t0 = LaneSum.sum(c0);
-        float s1 = LaneSum.sum(a1), t1 = LaneSum.sum(c1);
-        float s2 = LaneSum.sum(a2), t2 = LaneSum.sum(c2);
-        float s3 = LaneSum.sum(a3), t3 = LaneSum.sum(c3);
-        for (; i < cols; i++) {
-            long o = 2L * i;
-            float xi = x[xOff + i];
-            float ui = x[xOff2 + i];
-            float w0 = at(b0 + o);
-            float w1 = at(b1 + o);
-            float w2 = at(b2 + o);
-            float w3 = at(b3 + o);
-            s0 += w0 * xi;
-            t0 += w0 * ui;
-            s1 += w1 * xi;
-            t1 += w1 * ui;
-            s2 += w2 * xi;
-            t2 += w2 * ui;
-            s3 += w3 * xi;
-            t3 += w3 * ui;
-        }
-        out[outOff + r] = s0;
-        out[outOff + r + 1] = s1;
-        out[outOff + r + 2] = s2;
-        out[outOff + r + 3] = s3;
-        int o2 = outOff + outStride;
-        out[o2 + r] = t0;
-        out[o2 + r + 1] = t1;
-        out[o2 + r + 2] = t2;
-        out[o2 + r + 3] = t3;
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        c0.intoArray(sums, 4 * L);
+        c1.intoArray(sums, 5 * L);
+        c2.intoArray(sums, 6 * L);
+        c3.intoArray(sums, 7 * L);
     }
 }

@@ -111,9 +111,11 @@ public final class Q4_KMatrix extends WeightMatrix {
 
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        float[] sums = new float[4 * L];
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4) {
-            dot4(r, x, 0, out, 0);
+            dot4(r, x, 0, sums);
+            LaneSum.store(sums, 0, 4, out, r);
         }
         for (; r < rowEnd; r++) {
             out[r] = dot(r, x, 0);
@@ -122,14 +124,18 @@ public final class Q4_KMatrix extends WeightMatrix {
 
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        float[] sums = new float[8 * L];
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4) {
             int t = 0;
             for (; t + 2 <= nTokens; t += 2) {
-                dot4x2(r, x, t * cols, out, t * outStride, outStride);
+                dot4x2(r, x, t * cols, sums);
+                LaneSum.store(sums, 0, 4, out, t * outStride + r);
+                LaneSum.store(sums, 4, 4, out, (t + 1) * outStride + r);
             }
             for (; t < nTokens; t++) {
-                dot4(r, x, t * cols, out, t * outStride);
+                dot4(r, x, t * cols, sums);
+                LaneSum.store(sums, 0, 4, out, t * outStride + r);
             }
         }
         for (; r < rowEnd; r++) {
@@ -139,8 +145,8 @@ public final class Q4_KMatrix extends WeightMatrix {
         }
     }
 
-    /** Rows r..r+3 against one token. */
-    private void dot4(int r, float[] x, int xOff, float[] out, int outOff) {
+    /** Rows r..r+3 against one token; the four accumulators go to {@code sums} unsummed (see {@link LaneSum#store}). */
+    private void dot4(int r, float[] x, int xOff, float[] sums) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
@@ -169,14 +175,14 @@ public final class Q4_KMatrix extends WeightMatrix {
                 }
             }
         }
-        out[outOff + r] = LaneSum.sum(a0);
-        out[outOff + r + 1] = LaneSum.sum(a1);
-        out[outOff + r + 2] = LaneSum.sum(a2);
-        out[outOff + r + 3] = LaneSum.sum(a3);
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
     }
 
-    /** Rows r..r+3 against two tokens: each dequantized weight vector is used twice. */
-    private void dot4x2(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+    /** Rows r..r+3 against two tokens (token 1 accumulators after token 0 ones): each dequantized weight vector is used twice. */
+    private void dot4x2(int r, float[] x, int xOff, float[] sums) {
         int xOff2 = xOff + cols;
         FloatVector a0 = FloatVector.zero(S), c0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
@@ -216,14 +222,13 @@ public final class Q4_KMatrix extends WeightMatrix {
                 }
             }
         }
-        out[outOff + r] = LaneSum.sum(a0);
-        out[outOff + r + 1] = LaneSum.sum(a1);
-        out[outOff + r + 2] = LaneSum.sum(a2);
-        out[outOff + r + 3] = LaneSum.sum(a3);
-        int o2 = outOff + outStride;
-        out[o2 + r] = LaneSum.sum(c0);
-        out[o2 + r + 1] = LaneSum.sum(c1);
-        out[o2 + r + 2] = LaneSum.sum(c2);
-        out[o2 + r + 3] = LaneSum.sum(c3);
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        c0.intoArray(sums, 4 * L);
+        c1.intoArray(sums, 5 * L);
+        c2.intoArray(sums, 6 * L);
+        c3.intoArray(sums, 7 * L);
     }
 }

@@ -1,0 +1,11 @@
+package io.sparkllama.datasets.tasks;
+
+import java.io.Serializable;
+
+/**
+ * One loglikelihood request of a task item: score {@code continuation} after {@code context}.
+ *
+ * @param choiceText the answer's own text, whose UTF-8 length normalizes acc_norm
+ */
+public record ChoiceRequest(String context, String continuation, String choiceText) implements Serializable {
+}

@@ -1,0 +1,94 @@
+package io.sparkllama.engine.score;
+
+import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.error.InvalidRequestException;
+import java.util.Arrays;
+
+/**
+ * Scores sequences of any length with rolling windows of the context size, each token scored
+ * exactly once.
+ *
+ * <p>Stride rule, for a context of {@code C} positions and a stride {@code S} (1 ≤ S ≤ C - 1):
+ * the first window is {@code tokens[0, min(N, C))} and scores all its positions. Each later window
+ * ends {@code S} tokens further ({@code end = min(N, previousEnd + S)}), starts at
+ * {@code end - C} so that it is full, and scores only the tokens the previous windows did not:
+ * {@code tokens[previousEnd, end)}. So every token after the first window is predicted from at
+ * least {@code C - S} earlier tokens (the final window may give more), and a sequence that fits
+ * the context is one window, identical to {@link Scorer}. Later windows begin mid-text, without a
+ * BOS token (as Hugging Face's strided perplexity does). A smaller stride gives more context per
+ * token at the cost of {@code C / S} forward passes per token scored.
+ */
+public final class RollingScorer {
+    private final InferenceSession session;
+    private final int context;
+    private final int stride;
+
+    /** @param stride tokens each window advances; 0 for half the context */
+    public RollingScorer(InferenceSession session, int stride) {
+        this.session = session;
+        this.context = session.engine().contextLength();
+        if (context < 2) {
+            throw new InvalidRequestException("rolling scoring needs a context of at least 2 positions, got " + context);
+        }
+        int s = stride == 0 ? Math.max(1, context / 2) : stride;
+        if (s < 1 || s >= context) {
+            throw new InvalidRequestException("stride must be between 1 and context - 1 (" + (context - 1) + "), got " + stride);
+        }
+        this.stride = s;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    /** The window starts used for {@code n} tokens: window k covers {@code [starts[k], ends[k])}. */
+    public Windows windows(int n) {
+        int count = 1;
+        for (int end = Math.min(n, context); end < n; end = Math.min(n, end + stride)) {
+            count++;
+        }
+        int[] starts = new int[count];
+        int[] ends = new int[count];
+        int end = Math.min(n, context);
+        ends[0] = end;
+        for (int k = 1; k < count; k++) {
+            end = Math.min(n, end + stride);
+            ends[k] = end;
+            starts[k] = end - context;
+        }
+        return new Windows(starts, ends);
+    }
+
+    /** Per-token logprobs of {@code tokens[1..]}, as {@link Scorer#score} gives for a sequence that fits. */
+    public ScoreResult score(int[] tokens) {
+        if (tokens.length <= context) {
+            return session.score(tokens);
+        }
+        long t0 = System.nanoTime();
+        float[] logprobs = new float[tokens.length - 1];
+        double sum = 0;
+        Windows w = windows(tokens.length);
+        int scoredUpTo = 1; // tokens[0] is never predicted
+        for (int k = 0; k < w.starts().length; k++) {
+            int start = w.starts()[k];
+            int end = w.ends()[k];
+            ScoreResult r = session.score(Arrays.copyOfRange(tokens, start, end));
+            // r.logprobs()[j] predicts tokens[start + j + 1]; keep only the new targets.
+            for (int target = scoredUpTo; target < end; target++) {
+                float lp = r.logprobs()[target - start - 1];
+                logprobs[target - 1] = lp;
+                sum += lp;
+            }
+            scoredUpTo = end;
+        }
+        return new ScoreResult(tokens, logprobs, sum, System.nanoTime() - t0);
+    }
+
+    /** Window bounds over a token sequence. */
+    public record Windows(int[] starts, int[] ends) {
+    }
+}

@@ -1,0 +1,26 @@
+package io.sparkllama.jobs;
+
+import java.util.Set;
+
+/**
+ * Settings every inference job takes: where and how to read, how to partition and batch, how many
+ * engine threads, how the model reaches the executors.
+ *
+ * @param batchSize       rows pulled from a partition and handed to the engine together
+ * @param balanceByLength range-partition the input by text length (similar lengths together)
+ * @param modelTransport  {@code path}, {@code spark-files} or {@code broadcast}
+ */
+public record CommonSettings(String inputFormat, String mode, int partitions, int threads, int context, int batchSize,
+                             boolean balanceByLength, String modelTransport) {
+    /** The keys {@link #from} reads, for each job's list of known settings. */
+    public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
+            "balance_by_length", "model_transport");
+
+    public static CommonSettings from(Settings s) {
+        String mode = s.choice("mode", "errorifexists", "errorifexists", "overwrite");
+        String transport = s.choice("model_transport", "path", "path", "spark-files", "broadcast");
+        return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
+                s.integer("partitions", 0, 0), s.integer("threads", 1, 1), s.integer("context", 0, 0),
+                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport);
+    }
+}

@@ -1,0 +1,51 @@
+package io.sparkllama.jobs;
+
+import io.sparkllama.datasets.RequiredColumns;
+import io.sparkllama.udfs.LoglikelihoodOutput;
+import io.sparkllama.udfs.LoglikelihoodRows;
+import io.sparkllama.udfs.LoglikelihoodSettings;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * log P(continuation | context) for a table of pairs (columns {@code id}, {@code context},
+ * {@code continuation}) with lm-evaluation-harness semantics, written as Parquet.
+ */
+public final class LoglikelihoodJob {
+    static final java.util.Set<String> SETTINGS = CommonSettings.KEYS;
+
+    private LoglikelihoodJob() {
+    }
+
+    /** The job's inputs, checked before any Spark session exists. */
+    public record Config(String input, String output, String model, String tokenizer, CommonSettings common,
+                         LoglikelihoodSettings settings) {
+        public static Config from(JobArguments args) {
+            Settings s = new Settings("loglikelihood", args.settings(), SETTINGS);
+            CommonSettings common = CommonSettings.from(s);
+            return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
+                    new LoglikelihoodSettings(common.threads(), common.batchSize()));
+        }
+
+        JobSpec spec() {
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("threads", common.threads());
+            recorded.put("batch_size", common.batchSize());
+            recorded.put("context", common.context());
+            recorded.put("balance_by_length", common.balanceByLength());
+            LoglikelihoodSettings ls = settings;
+            return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", schema -> {
+                RequiredColumns.require(input, schema, "id");
+                RequiredColumns.require(input, schema, "context", DataTypes.StringType);
+                RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
+            }, LoglikelihoodOutput::schema, (model, progress) -> new LoglikelihoodRows(model, ls, progress), recorded);
+        }
+    }
+
+    public static JobSummary run(SparkSession spark, Config c, PrintStream out) {
+        return InferenceRun.run(spark, c.spec(), out);
+    }
+}

@@ -1,0 +1,48 @@
+package io.sparkllama.jobs;
+
+import io.sparkllama.datasets.RequiredColumns;
+import io.sparkllama.udfs.ScoreOutput;
+import io.sparkllama.udfs.ScoreRows;
+import io.sparkllama.udfs.ScoreSettings;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
+public final class ScoreJob {
+    static final Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, Set.of("stride"));
+
+    private ScoreJob() {
+    }
+
+    /** The job's inputs, checked before any Spark session exists. */
+    public record Config(String input, String output, String model, String tokenizer, CommonSettings common, ScoreSettings scoring) {
+        public static Config from(JobArguments args) {
+            Settings s = new Settings("score", args.settings(), SETTINGS);
+            CommonSettings common = CommonSettings.from(s);
+            return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()));
+        }
+
+        JobSpec spec() {
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("stride", scoring.stride() == 0 ? "half the context" : scoring.stride());
+            recorded.put("threads", common.threads());
+            recorded.put("batch_size", common.batchSize());
+            recorded.put("context", common.context());
+            recorded.put("balance_by_length", common.balanceByLength());
+            ScoreSettings sc = scoring;
+            return new JobSpec("score", input, output, common, model, tokenizer, "text", schema -> {
+                RequiredColumns.require(input, schema, "id");
+                RequiredColumns.require(input, schema, "text", DataTypes.StringType);
+            }, ScoreOutput::schema, (model, progress) -> new ScoreRows(model, sc, progress), recorded);
+        }
+    }
+
+    public static JobSummary run(SparkSession spark, Config c, PrintStream out) {
+        return InferenceRun.run(spark, c.spec(), out);
+    }
+}

@@ -1,0 +1,79 @@
+package io.sparkllama.jobs.sweep;
+
+import io.sparkllama.datasets.tasks.GenerationDoc;
+import io.sparkllama.datasets.tasks.GenerationTask;
+import io.sparkllama.datasets.tasks.MeanWithStderr;
+import io.sparkllama.datasets.tasks.SampleOrder;
+import io.sparkllama.datasets.tasks.TaskOptions;
+import io.sparkllama.udfs.GenerateOutput;
+import io.sparkllama.udfs.GenerateRows;
+import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.JobProgress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** A generation cell: greedy completions through the generate job's function, cut at stop sequences, exact match. */
+public final class GenerationCell {
+    static final StructType INPUT = new StructType()
+            .add("id", DataTypes.IntegerType, false)
+            .add("prompt", DataTypes.StringType, false)
+            .add("max_tokens", DataTypes.IntegerType, false);
+    static final StructType SAMPLES = new StructType()
+            .add("sample", DataTypes.IntegerType, false)
+            .add("doc_id", DataTypes.StringType, false)
+            .add("prompt", DataTypes.StringType, false)
+            .add("answer", DataTypes.StringType, false)
+            .add("completion", DataTypes.StringType, true)
+            .add("extracted", DataTypes.StringType, true)
+            .add("exact_match", DataTypes.DoubleType, false)
+            .add("error", DataTypes.StringType, true);
+
+    private GenerationCell() {
+    }
+
+    static CellResult run(CellContext cx, Cell cell) {
+        long t0 = System.nanoTime();
+        List<GenerationDoc> docs = new GenerationTask(cell.task().name(), Path.of(cell.task().path())).read();
+        CellSettings s = cell.settings();
+        TaskOptions options = new TaskOptions(s.nShot(), s.limit(), s.seed(), s.shuffle());
+        int[] selected = SampleOrder.select(docs.size(), options);
+        List<Row> prompts = new ArrayList<>();
+        for (int i = 0; i < selected.length; i++) {
+            GenerationDoc d = docs.get(selected[i]);
+            prompts.add(RowFactory.create(i, GenerationTask.prefix(docs, selected[i], options) + d.prompt(), d.maxTokens()));
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cx.spark().sparkContext());
+        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
+                jsc.sc().longAccumulator(), jsc.sc().longAccumulator());
+        GenerateSettings greedy = new GenerateSettings(16, 0f, 0, 1f, s.seed(), cx.threads(), 8);
+        List<Row> out = cx.spark().createDataFrame(prompts, INPUT).repartition(cx.partitions())
+                .mapPartitions(new GenerateRows(cx.model(), greedy, progress), Encoders.row(GenerateOutput.schema(DataTypes.IntegerType)))
+                .collectAsList();
+        double[] em = new double[selected.length];
+        List<Row> samples = new ArrayList<>();
+        for (Row r : out) {
+            int i = r.getInt(0);
+            GenerationDoc d = docs.get(selected[i]);
+            String completion = r.isNullAt(2) ? null : r.getString(2);
+            String extracted = completion == null ? null : d.cut(completion);
+            em[i] = completion != null && d.matches(completion) ? 1 : 0;
+            samples.add(RowFactory.create(i, d.id(), d.prompt(), d.answer(), completion, extracted, em[i], r.isNullAt(7) ? null : r.getString(7)));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        MeanWithStderr m = MeanWithStderr.of(em);
+        metrics.put("exact_match", m.mean());
+        metrics.put("exact_match_stderr", m.stderr());
+        metrics.put("n_samples", (double) selected.length);
+        SampleWriter.write(cx, cell, samples, SAMPLES);
+        return new CellResult(metrics, (System.nanoTime() - t0) / 1e9, 0);
+    }
+}

@@ -1,0 +1,85 @@
+package io.sparkllama.jobs.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.udfs.ModelHandle;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs a whole sweep in one Spark application: every cell not yet complete, in model order (so
+ * each executor maps a model once, through {@code ExecutorModels}, for all its cells), then records
+ * the run, compares it with the previous one and writes the report.
+ */
+public final class SweepRunner {
+    private SweepRunner() {
+    }
+
+    /** The sweep's cells: models x tasks x settings, keyed by content hashes. */
+    public static List<Cell> cells(SweepConfig config) {
+        List<Cell> cells = new ArrayList<>();
+        for (SweepModel m : config.models()) {
+            String sha = FileDigest.sha256(Path.of(m.path()));
+            if (m.tokenizer() != null) {
+                sha = sha + "+" + FileDigest.sha256(Path.of(m.tokenizer()));
+            }
+            for (SweepTask t : config.tasks()) {
+                String data = FileDigest.sha256(Path.of(t.path()));
+                for (CellSettings s : config.grid()) {
+                    // A text's perplexity depends on ctx alone: one cell per ctx, whatever the other axes.
+                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false) : s;
+                    Cell c = new Cell(m, t, eff, sha, data);
+                    if (!cells.contains(c)) {
+                        cells.add(c);
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    public static SweepSummary run(SparkSession spark, SweepConfig config, PrintStream out) {
+        long t0 = System.nanoTime();
+        List<Cell> cells = cells(config);
+        CellStore store = new CellStore(config.output());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Map<ModelHandle, Broadcast<ModelHandle>> handles = new HashMap<>();
+        List<ObjectNode> records = new ArrayList<>();
+        int computed = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            Cell cell = cells.get(i);
+            String what = String.format(Locale.ROOT, "[%d/%d] %s %s %s", i + 1, cells.size(), cell.model().name(), cell.task().label(), cell.settings().asMap());
+            if (store.isComplete(cell)) {
+                out.println("[spark-llama] " + what + ": complete, skipped (" + cell.key() + ")");
+                records.add(store.readMetrics(cell));
+                continue;
+            }
+            ModelHandle h = ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx());
+            CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
+            jsc.setJobDescription("spark-llama eval " + what);
+            CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
+                    : io.sparkllama.datasets.tasks.TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
+                    : LoglikelihoodCell.run(cx, cell);
+            ObjectNode record = store.describe(cell, r);
+            store.complete(cell, record);
+            records.add(record);
+            computed++;
+            out.printf(Locale.ROOT, "[spark-llama] %s: %s in %.1f s (%s)%n", what, record.get("metrics"), r.wallSeconds(), cell.key());
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        RunHistory history = new RunHistory(config.output());
+        JsonNode previous = history.latest().orElse(null);
+        List<Regression> regressions = RegressionCheck.compare(records, previous, config.tolerances());
+        String run = history.record(config.name(), records, wall);
+        Path report = ReportWriter.write(config.output(), config.name(), run, records, previous);
+        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, regressions, report.toString());
+    }
+}

@@ -1,0 +1,83 @@
+package io.sparkllama.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweep files: the shipped nightly sweep parses, mistakes name the file and key, regressions follow metric direction. */
+class SweepConfigTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void nightlySweepParses() {
+        Path f = Path.of("..", "conf", "sweeps", "nightly.yaml");
+        SweepConfig c = SweepConfig.read(f);
+        assertEquals("nightly", c.name());
+        assertEquals(6, c.models().size());
+        assertEquals("q4_0-pure", c.models().get(5).weightType());
+        assertEquals(9, c.tasks().size());
+        assertEquals("perplexity:llamacpp", c.tasks().get(0).label());
+        assertEquals(List.of(new CellSettings(128, 0, 50, 1234, false)), c.grid());
+        assertEquals(0.05, c.tolerances().get("acc"));
+    }
+
+    @Test
+    void gridIsEveryCombination() throws IOException {
+        Path f = tmp.resolve("s.yaml");
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {ctx: [64, 128], n_shot: [0, 1, 5], seed: 7}\n");
+        SweepConfig c = SweepConfig.read(f);
+        assertEquals(6, c.grid().size());
+        assertEquals(new CellSettings(128, 5, 0, 7, false), c.grid().get(5));
+        assertTrue(c.tasks().get(0).path().endsWith("arc/ARC-Easy-test.jsonl"));
+    }
+
+    @Test
+    void mistakesNameTheFileAndKey() throws IOException {
+        Path f = tmp.resolve("bad.yaml");
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_eazy]\n");
+        SweepException e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertTrue(e.getMessage().contains("bad.yaml") && e.getMessage().contains("arc_eazy"), e.getMessage());
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {ctx: big}\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertTrue(e.getMessage().contains("settings.ctx"), e.getMessage());
+        Files.writeString(f, "tasks: [arc_easy]\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertTrue(e.getMessage().contains("'models'"), e.getMessage());
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [{name: perplexity}]\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertTrue(e.getMessage().contains("perplexity needs a path"), e.getMessage());
+    }
+
+    @Test
+    void regressionsFollowEachMetricsDirection() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode before = json.createObjectNode();
+        ObjectNode now = json.createObjectNode();
+        for (ObjectNode c : List.of(before, now)) {
+            c.put("model", "m");
+            c.put("task", "t");
+            c.putObject("settings").put("ctx", 128);
+        }
+        ((ObjectNode) before.putObject("metrics")).put("acc", 0.50).put("perplexity", 10.0).put("bits_per_byte", 1.0);
+        ((ObjectNode) now.putObject("metrics")).put("acc", 0.56).put("perplexity", 10.2).put("bits_per_byte", 0.9);
+        ObjectNode run = json.createObjectNode();
+        run.putArray("cells").add(before);
+        // acc rose (better), bits_per_byte fell (better), perplexity rose by 0.2 > 0.1 (worse).
+        List<Regression> r = RegressionCheck.compare(List.of(now), run, Map.of("acc", 0.01, "perplexity", 0.1, "bits_per_byte", 0.01));
+        assertEquals(1, r.size());
+        assertEquals("perplexity", r.get(0).metric());
+        assertTrue(RegressionCheck.compare(List.of(now), run, Map.of("perplexity", 0.5)).isEmpty(), "within tolerance");
+        assertTrue(RegressionCheck.compare(List.of(now), null, Map.of("perplexity", 0.0)).isEmpty(), "no previous run");
+    }
+}

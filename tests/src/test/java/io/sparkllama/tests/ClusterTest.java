@@ -1,0 +1,177 @@
+package io.sparkllama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs through SparkSubmit on a real standalone cluster (Master + 2 Workers on 127.0.0.1):
+ * results identical to local[2], one model load per executor JVM, and a job that survives the
+ * kill of an executor mid-run with every row exactly once.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+    private static final Pattern LOAD = Pattern.compile("spark-llama: loaded model .* \\[load #(\\d+) in pid (\\d+)]");
+
+    @TempDir
+    static Path tmp;
+    private static StandaloneCluster cluster;
+    private static Path model;
+    private static Path jar;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
+        Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        model = TestSpark.requireShared("models/stories260K");
+        cluster = new StandaloneCluster(tmp);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Process submit(String job, Path input, Path out, String... settings) throws IOException {
+        String flags = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+                + " -Dlog4j2.configurationFile=" + TestSpark.repo().resolve("conf/log4j2.properties");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+                "-Dlog4j2.configurationFile=" + TestSpark.repo().resolve("conf/log4j2.properties"),
+                "-cp", System.getProperty("java.class.path"), "org.apache.spark.deploy.SparkSubmit",
+                "--master", cluster.url(), "--class", "io.sparkllama.jobs.SparkLlama",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.extraJavaOptions=" + flags,
+                "--conf", "spark.task.maxFailures=4",
+                jar.toString(), job, "--input", input.toString(), "--output", out.toString(), "--model", model.toString()));
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(job + "-" + out.getFileName() + ".log").toFile());
+        pb.environment().putAll(cluster.environment());
+        return pb.start();
+    }
+
+    private static String finish(Process p, String job, Path out) throws IOException, InterruptedException {
+        boolean done = p.waitFor(4, TimeUnit.MINUTES);
+        String log = Files.readString(tmp.resolve(job + "-" + out.getFileName() + ".log"), StandardCharsets.UTF_8);
+        assertTrue(done, "spark-submit did not finish:\n" + log);
+        assertEquals(0, p.exitValue(), log);
+        return log;
+    }
+
+    /** Every executor's stderr file (work/APP/N/stderr) in the two Workers' work dirs. */
+    private static List<Path> executorLogs(Path out) throws IOException {
+        List<Path> logs = new ArrayList<>();
+        for (Path work : cluster.workDirs) {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.filter(p -> p.getFileName().toString().equals("stderr")).forEach(logs::add);
+            }
+        }
+        return logs;
+    }
+
+    private static List<Row> rows(String path) {
+        return TestSpark.session().read().parquet(path).orderBy("id").collectAsList();
+    }
+
+    private static Path storyInput(int n) throws IOException {
+        List<String> openings = Files.readAllLines(TestSpark.repo().resolve("datasets/samples/story-openings.jsonl"));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String prompt = openings.get(i % openings.size()).replaceAll("^\\{\"id\": \"[^\"]*\", ", "");
+            lines.add(String.format("{\"id\": \"r%03d\", %s", i, prompt));
+        }
+        Path input = tmp.resolve("stories-" + n + ".jsonl");
+        Files.write(input, lines);
+        return input;
+    }
+
+    @Test
+    @Order(1)
+    void scoreOnTheClusterEqualsLocalAndLoadsOncePerExecutor() throws Exception {
+        Path input = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl");
+        Path out = tmp.resolve("score-cluster");
+        Process p = submit("score", input, out, "partitions=6", "batch_size=2");
+        String local = tmp.resolve("score-local").toString();
+        JobRunner.run("score", input.toString(), local, model.toString(), "partitions=2");
+        finish(p, "score", out);
+        assertEquals(rows(local), rows(out.toString()), "cluster rows = local[2] rows");
+        List<Path> logs = executorLogs(out);
+        assertEquals(2, logs.size(), "one executor per Worker: " + logs);
+        for (Path log : logs) {
+            Matcher m = LOAD.matcher(Files.readString(log));
+            int loads = 0;
+            while (m.find()) {
+                loads++;
+                assertEquals("1", m.group(1), "first load in " + log);
+            }
+            assertTrue(loads <= 1, "at most one model load per executor JVM: " + log);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void generateSurvivesAKilledExecutor() throws Exception {
+        Path input = storyInput(64);
+        String local = tmp.resolve("generate-local").toString();
+        Path out = tmp.resolve("generate-cluster");
+        Process p = submit("generate", input, out, "partitions=8", "max_tokens=128", "temperature=0.8", "batch_size=4");
+        List<Path> before = executorLogs(out);
+        // Kill the first executor of this application that reports its model load: it is mid-task.
+        long killed = -1;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (killed < 0 && p.isAlive() && System.nanoTime() < deadline) {
+            for (Path log : executorLogs(out)) {
+                if (before.contains(log)) {
+                    continue;
+                }
+                Matcher m = LOAD.matcher(Files.readString(log));
+                if (m.find()) {
+                    killed = Long.parseLong(m.group(2));
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(killed > 0, "no executor of the generate job reported a model load");
+        assertTrue(p.isAlive(), "the job was still running when the executor was killed");
+        ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly);
+
+        JobRunner.run("generate", input.toString(), local, model.toString(), "partitions=2", "max_tokens=128", "temperature=0.8");
+        String log = finish(p, "generate", out);
+        assertTrue(log.contains("wrote 64 rows (0 with errors)"), log);
+        List<Row> got = rows(out.toString());
+        assertEquals(64, got.size(), "rows in = rows out");
+        assertEquals(64, got.stream().map(r -> r.getAs("id")).distinct().count(), "no duplicate ids");
+        assertEquals(rows(local), got, "values identical to an undisturbed local[2] run");
+        assertTrue(executorLogs(out).size() - before.size() >= 3, "the Worker started a replacement executor");
+    }
+}

@@ -1,0 +1,12 @@
+package io.sparkllama.udfs;
+
+import java.io.Serializable;
+
+/**
+ * Settings of the loglikelihood job.
+ *
+ * @param threads   engine threads per Spark task
+ * @param batchSize rows pulled from the partition and handed to the engine together
+ */
+public record LoglikelihoodSettings(int threads, int batchSize) implements Serializable {
+}

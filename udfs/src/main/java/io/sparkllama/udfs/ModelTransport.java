@@ -1,0 +1,168 @@
+package io.sparkllama.udfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Executor side of a model's delivery: makes the handle's files present on this node, checks each
+ * against the driver's sha256, and says where to map them from.
+ *
+ * <ul>
+ *   <li>{@code path}: a local path (the same on every node) is verified and mapped in place; any
+ *       other Hadoop URI is copied once into this executor's local dir;</li>
+ *   <li>{@code spark-files}: the files Spark fetched for {@code SparkContext.addFile};</li>
+ *   <li>{@code broadcast}: the file's torrent-broadcast pieces written to the local dir in order.</li>
+ * </ul>
+ * A directory model is rebuilt as a flat directory of its files, so the engine resolves it as on the driver.
+ */
+public final class ModelTransport {
+    private ModelTransport() {
+    }
+
+    /** Local model and tokenizer paths to open. */
+    public record Local(Path model, Path tokenizer) {
+    }
+
+    public static Local materialize(ModelHandle h) {
+        if (h.files().isEmpty()) {
+            // A handle without digests (ModelHandle.local): open in place.
+            return new Local(ModelLocation.of(h.model()).localPath(), h.tokenizer() == null ? null : ModelLocation.of(h.tokenizer()).localPath());
+        }
+        Path dir = localRoot().resolve("spark-llama-model-" + Integer.toHexString(h.cacheKey().hashCode()));
+        List<ModelFile> all = h.allFiles();
+        Path[] local = new Path[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            local[i] = deliver(h, i, all.get(i), dir);
+        }
+        Path tokenizer = h.tokenizerFile() == null ? null : local[all.size() - 1];
+        Path model;
+        if (!h.directory()) {
+            model = local[0];
+        } else if (h.transport().equals("path") && ModelLocation.of(h.model()).isLocal()) {
+            model = ModelLocation.of(h.model()).localPath();
+        } else {
+            model = flatDirectory(dir.resolve("model"), h.files(), local);
+        }
+        return new Local(model, tokenizer);
+    }
+
+    private static Path deliver(ModelHandle h, int index, ModelFile f, Path dir) {
+        switch (h.transport()) {
+            case "path" -> {
+                ModelLocation source = ModelLocation.of(f.source());
+                if (source.isLocal()) {
+                    Sha256.verify(source, f, "path transport, in place");
+                    return source.localPath();
+                }
+                return copyOnce(dir.resolve(f.name()), f, source::open);
+            }
+            case "spark-files" -> {
+                ModelLocation fetched = ModelLocation.of(SparkFiles.get(f.name()));
+                Sha256.verify(fetched, f, "spark-files transport");
+                return fetched.localPath();
+            }
+            case "broadcast" -> {
+                List<Broadcast<byte[]>> pieces = h.chunks().get(index);
+                return copyOnce(dir.resolve(f.name()), f, () -> new PiecesStream(pieces));
+            }
+            default -> throw new IllegalArgumentException("unknown model transport '" + h.transport() + "'");
+        }
+    }
+
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    // Written under a temporary name and moved into place, so a half-written file is never mapped.
+    private static Path copyOnce(Path target, ModelFile f, Source source) {
+        try {
+            if (Files.exists(target)) {
+                Sha256.verify(ModelLocation.of(target.toString()), f, "local copy");
+                return target;
+            }
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), f.name(), ".part");
+            try (InputStream in = source.open(); OutputStream out = Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            Sha256.verify(ModelLocation.of(tmp.toString()), f, "copy on this executor");
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new ModelTransferException("cannot copy model file " + f.source() + " to " + target + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Path flatDirectory(Path dir, List<ModelFile> files, Path[] local) {
+        try {
+            Files.createDirectories(dir);
+            for (int i = 0; i < files.size(); i++) {
+                Path link = dir.resolve(files.get(i).name());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, local[i].toAbsolutePath());
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new ModelTransferException("cannot lay out model directory " + dir + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** This executor's local dir for model copies (Spark's per-application files dir when Spark runs). */
+    static Path localRoot() {
+        if (SparkEnv.get() != null) {
+            return Path.of(SparkFiles.getRootDirectory());
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** The broadcast pieces of one file read back as one stream, fetching one piece at a time. */
+    private static final class PiecesStream extends InputStream {
+        private final List<Broadcast<byte[]>> pieces;
+        private int next;
+        private byte[] current = new byte[0];
+        private int pos;
+
+        PiecesStream(List<Broadcast<byte[]>> pieces) {
+            this.pieces = pieces;
+        }
+
+        private boolean fill() {
+            while (pos >= current.length) {
+                if (next >= pieces.size()) {
+                    return false;
+                }
+                current = pieces.get(next++).value();
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+}

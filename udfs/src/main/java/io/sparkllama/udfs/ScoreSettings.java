@@ -1,0 +1,13 @@
+package io.sparkllama.udfs;
+
+import java.io.Serializable;
+
+/**
+ * Settings of the score job.
+ *
+ * @param threads   engine threads per Spark task
+ * @param stride    rolling-window stride for texts over the context; 0 for half the context
+ * @param batchSize rows pulled from the partition and handed to the engine together
+ */
+public record ScoreSettings(int threads, int stride, int batchSize) implements Serializable {
+}
