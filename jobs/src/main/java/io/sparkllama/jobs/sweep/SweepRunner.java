@@ -2,6 +2,7 @@ package io.sparkllama.jobs.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.datasets.tasks.TaskCatalog;
 import io.sparkllama.udfs.ModelHandle;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class SweepRunner {
             CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
-                    : io.sparkllama.datasets.tasks.TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
+                    : TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
                     : LoglikelihoodCell.run(cx, cell);
             ObjectNode record = store.describe(cell, r);
             store.complete(cell, record);
