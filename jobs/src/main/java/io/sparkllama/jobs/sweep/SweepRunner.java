@@ -55,6 +55,7 @@ public final class SweepRunner {
         Map<ModelHandle, Broadcast<ModelHandle>> handles = new HashMap<>();
         List<ObjectNode> records = new ArrayList<>();
         int computed = 0;
+        long tokens = 0;
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
             String what = String.format(Locale.ROOT, "[%d/%d] %s %s %s", i + 1, cells.size(), cell.model().name(), cell.task().label(), cell.settings().asMap());
@@ -73,6 +74,7 @@ public final class SweepRunner {
             store.complete(cell, record);
             records.add(record);
             computed++;
+            tokens += r.tokens();
             out.printf(Locale.ROOT, "[spark-llama] %s: %s in %.1f s (%s)%n", what, record.get("metrics"), r.wallSeconds(), cell.key());
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -81,6 +83,6 @@ public final class SweepRunner {
         List<Regression> regressions = RegressionCheck.compare(records, previous, config.tolerances());
         String run = history.record(config.name(), records, wall);
         Path report = ReportWriter.write(config.output(), config.name(), run, records, previous);
-        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, regressions, report.toString());
+        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, tokens, regressions, report.toString());
     }
 }
