@@ -24,7 +24,8 @@ public final class Q4_KMatrix extends WeightMatrix {
     private static final int BLOCK_BYTES = 144;
     private static final int SCALES = 4;
     private static final int QS = 16;
-    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final int blocks;
@@ -45,24 +46,45 @@ public final class Q4_KMatrix extends WeightMatrix {
         return WeightType.Q4_K;
     }
 
-    private float half(long off) {
-        return Float.float16ToFloat(data.get(HALF, off));
+    // Each scalar read from the mapping costs the JIT many IR nodes, and a kernel that reads too
+    // much fails to inline its vector helpers; so a block's header is read in three wide loads.
+
+    /** fp16 d (low half) and dmin (high half) of a block. */
+    private int header(long block) {
+        return data.get(INT, block);
     }
 
-    private int u8(long off) {
-        return data.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
+    /** Scale bytes 0..7 of a block. */
+    private long scalesLow(long block) {
+        return data.get(LONG, block + SCALES);
+    }
+
+    /** Scale bytes 8..11 of a block. */
+    private int scalesHigh(long block) {
+        return data.get(INT, block + SCALES + 8);
+    }
+
+    private static float d(int header) {
+        return Float.float16ToFloat((short) header);
+    }
+
+    private static float dmin(int header) {
+        return Float.float16ToFloat((short) (header >>> 16));
+    }
+
+    /** Scale byte i (0..11) from its two wide loads. */
+    private static int q(long lo, int hi, int i) {
+        return (int) (i < 8 ? lo >>> (8 * i) : hi >>> (8 * (i - 8))) & 0xFF;
     }
 
     /** The 6-bit scale of sub-block j (ggml's get_scale_min_k4). */
-    private int scale(long block, int j) {
-        long s = block + SCALES;
-        return j < 4 ? u8(s + j) & 63 : (u8(s + j + 4) & 0x0F) | ((u8(s + j - 4) >> 6) << 4);
+    private static int scale(long lo, int hi, int j) {
+        return j < 4 ? q(lo, hi, j) & 63 : (q(lo, hi, j + 4) & 0x0F) | ((q(lo, hi, j - 4) >> 6) << 4);
     }
 
     /** The 6-bit min of sub-block j. */
-    private int min(long block, int j) {
-        long s = block + SCALES;
-        return j < 4 ? u8(s + j + 4) & 63 : (u8(s + j + 4) >> 4) | ((u8(s + j) >> 6) << 4);
+    private static int min(long lo, int hi, int j) {
+        return j < 4 ? q(lo, hi, j + 4) & 63 : (q(lo, hi, j + 4) >> 4) | ((q(lo, hi, j) >> 6) << 4);
     }
 
     /** Lanes {@code [s*L, s*L+L)} of sub-block j, dequantized with its scale dj and offset mj. */
@@ -78,11 +100,14 @@ public final class Q4_KMatrix extends WeightMatrix {
         FloatVector acc = FloatVector.zero(S);
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = half(blk);
-            float dmin = half(blk + 2);
+            int h = header(blk);
+            float d = d(h);
+            float dmin = dmin(h);
+            long lo = scalesLow(blk);
+            int hi = scalesHigh(blk);
             for (int j = 0; j < QK / SUB; j++) {
-                float dj = d * scale(blk, j);
-                float mj = dmin * min(blk, j);
+                float dj = d * scale(lo, hi, j);
+                float mj = dmin * min(lo, hi, j);
                 int xb = xOffset + b * QK + j * SUB;
                 for (int s = 0; s < SUB / L; s++) {
                     acc = weights(blk, j, s, dj, mj).fma(FloatVector.fromArray(S, x, xb + s * L), acc);
@@ -97,11 +122,14 @@ public final class Q4_KMatrix extends WeightMatrix {
         long base = row * rowBytes;
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = half(blk);
-            float dmin = half(blk + 2);
+            int h = header(blk);
+            float d = d(h);
+            float dmin = dmin(h);
+            long lo = scalesLow(blk);
+            int hi = scalesHigh(blk);
             for (int j = 0; j < QK / SUB; j++) {
-                float dj = d * scale(blk, j);
-                float mj = dmin * min(blk, j);
+                float dj = d * scale(lo, hi, j);
+                float mj = dmin * min(lo, hi, j);
                 for (int s = 0; s < SUB / L; s++) {
                     weights(blk, j, s, dj, mj).intoArray(out, outOffset + b * QK + j * SUB + s * L);
                 }
@@ -156,15 +184,27 @@ public final class Q4_KMatrix extends WeightMatrix {
             long k1 = k0 + rowBytes;
             long k2 = k1 + rowBytes;
             long k3 = k2 + rowBytes;
-            float d0 = half(k0), n0 = half(k0 + 2);
-            float d1 = half(k1), n1 = half(k1 + 2);
-            float d2 = half(k2), n2 = half(k2 + 2);
-            float d3 = half(k3), n3 = half(k3 + 2);
+            int h0 = header(k0);
+            float d0 = d(h0), n0 = dmin(h0);
+            long l0 = scalesLow(k0);
+            int g0 = scalesHigh(k0);
+            int h1 = header(k1);
+            float d1 = d(h1), n1 = dmin(h1);
+            long l1 = scalesLow(k1);
+            int g1 = scalesHigh(k1);
+            int h2 = header(k2);
+            float d2 = d(h2), n2 = dmin(h2);
+            long l2 = scalesLow(k2);
+            int g2 = scalesHigh(k2);
+            int h3 = header(k3);
+            float d3 = d(h3), n3 = dmin(h3);
+            long l3 = scalesLow(k3);
+            int g3 = scalesHigh(k3);
             for (int j = 0; j < QK / SUB; j++) {
-                float s0 = d0 * scale(k0, j), m0 = n0 * min(k0, j);
-                float s1 = d1 * scale(k1, j), m1 = n1 * min(k1, j);
-                float s2 = d2 * scale(k2, j), m2 = n2 * min(k2, j);
-                float s3 = d3 * scale(k3, j), m3 = n3 * min(k3, j);
+                float s0 = d0 * scale(l0, g0, j), m0 = n0 * min(l0, g0, j);
+                float s1 = d1 * scale(l1, g1, j), m1 = n1 * min(l1, g1, j);
+                float s2 = d2 * scale(l2, g2, j), m2 = n2 * min(l2, g2, j);
+                float s3 = d3 * scale(l3, g3, j), m3 = n3 * min(l3, g3, j);
                 int xb = xOff + b * QK + j * SUB;
                 for (int s = 0; s < SUB / L; s++) {
                     FloatVector v = FloatVector.fromArray(S, x, xb + s * L);
@@ -193,15 +233,27 @@ public final class Q4_KMatrix extends WeightMatrix {
             long k1 = k0 + rowBytes;
             long k2 = k1 + rowBytes;
             long k3 = k2 + rowBytes;
-            float d0 = half(k0), n0 = half(k0 + 2);
-            float d1 = half(k1), n1 = half(k1 + 2);
-            float d2 = half(k2), n2 = half(k2 + 2);
-            float d3 = half(k3), n3 = half(k3 + 2);
+            int h0 = header(k0);
+            float d0 = d(h0), n0 = dmin(h0);
+            long l0 = scalesLow(k0);
+            int g0 = scalesHigh(k0);
+            int h1 = header(k1);
+            float d1 = d(h1), n1 = dmin(h1);
+            long l1 = scalesLow(k1);
+            int g1 = scalesHigh(k1);
+            int h2 = header(k2);
+            float d2 = d(h2), n2 = dmin(h2);
+            long l2 = scalesLow(k2);
+            int g2 = scalesHigh(k2);
+            int h3 = header(k3);
+            float d3 = d(h3), n3 = dmin(h3);
+            long l3 = scalesLow(k3);
+            int g3 = scalesHigh(k3);
             for (int j = 0; j < QK / SUB; j++) {
-                float s0 = d0 * scale(k0, j), m0 = n0 * min(k0, j);
-                float s1 = d1 * scale(k1, j), m1 = n1 * min(k1, j);
-                float s2 = d2 * scale(k2, j), m2 = n2 * min(k2, j);
-                float s3 = d3 * scale(k3, j), m3 = n3 * min(k3, j);
+                float s0 = d0 * scale(l0, g0, j), m0 = n0 * min(l0, g0, j);
+                float s1 = d1 * scale(l1, g1, j), m1 = n1 * min(l1, g1, j);
+                float s2 = d2 * scale(l2, g2, j), m2 = n2 * min(l2, g2, j);
+                float s3 = d3 * scale(l3, g3, j), m3 = n3 * min(l3, g3, j);
                 int xb = xOff + b * QK + j * SUB;
                 int ub = xOff2 + b * QK + j * SUB;
                 for (int s = 0; s < SUB / L; s++) {

@@ -133,42 +133,61 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
     }
 
-    /** BPE over the bytes of one word; O(n^2) in the word length, words are short. */
+    /**
+     * BPE over the bytes of one word: a linked list of symbols and a queue of candidate merges
+     * ordered by (rank, position), so the lowest rank merges first, leftmost on ties, in
+     * O(n log n) even for a pathological word of thousands of bytes.
+     */
     private void mergeWord(byte[] word, IntList out) {
         int n = word.length;
+        String bytes = latin1(word);
         int[] sym = new int[n];
-        int[] start = new int[n];
         int[] len = new int[n];
+        int[] next = new int[n];
+        int[] prev = new int[n];
         for (int i = 0; i < n; i++) {
             sym[i] = byteTokens[word[i] & 0xFF];
-            start[i] = i;
             len[i] = 1;
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
         }
-        String bytes = latin1(word);
-        while (n > 1) {
-            int best = -1;
-            int bestRank = Integer.MAX_VALUE;
-            int bestId = -1;
-            for (int i = 0; i + 1 < n; i++) {
-                Integer id = ids.get(bytes.substring(start[i], start[i + 1] + len[i + 1]));
-                if (id != null && ranks[id] < bestRank) {
-                    bestRank = ranks[id];
-                    best = i;
-                    bestId = id;
-                }
-            }
-            if (best < 0) {
-                break;
-            }
-            sym[best] = bestId;
-            len[best] += len[best + 1];
-            System.arraycopy(sym, best + 2, sym, best + 1, n - best - 2);
-            System.arraycopy(start, best + 2, start, best + 1, n - best - 2);
-            System.arraycopy(len, best + 2, len, best + 1, n - best - 2);
-            n--;
+        // Candidate: rank in the high 32 bits, left position in the low ones; the joined length
+        // checks that neither side has changed since it was queued.
+        java.util.PriorityQueue<long[]> queue = new java.util.PriorityQueue<>((x, y) -> Long.compare(x[0], y[0]));
+        for (int i = 0; i + 1 < n; i++) {
+            offer(queue, bytes, i, 2);
         }
-        for (int i = 0; i < n; i++) {
+        while (!queue.isEmpty()) {
+            long[] c = queue.poll();
+            int left = (int) c[0];
+            int right = next[left] < 0 || len[left] < 0 ? -1 : next[left];
+            if (right < 0 || len[left] + len[right] != (int) c[1]) {
+                continue;
+            }
+            sym[left] = (int) c[2];
+            len[left] += len[right];
+            len[right] = -1;
+            next[left] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = left;
+            }
+            if (prev[left] >= 0) {
+                offer(queue, bytes, prev[left], len[prev[left]] + len[left]);
+            }
+            if (next[left] >= 0) {
+                offer(queue, bytes, left, len[left] + len[next[left]]);
+            }
+        }
+        for (int i = 0; i >= 0; i = next[i]) {
             out.add(sym[i]);
+        }
+    }
+
+    /** Queues the merge of the {@code joined} bytes starting at {@code left}, if they form a rankable token. */
+    private void offer(java.util.PriorityQueue<long[]> queue, String bytes, int left, int joined) {
+        Integer id = ids.get(bytes.substring(left, left + joined));
+        if (id != null && ranks[id] != Integer.MAX_VALUE) {
+            queue.add(new long[] {((long) ranks[id] << 32) | left, joined, id});
         }
     }
 

@@ -78,6 +78,18 @@ class GgufTokenizerVectorsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void longWordsTokenizeQuickly() {
+        Tokenizer tok = TokenizerLoader.load(SharedFiles.require("models/llama3-tokenizer/ggml-vocab-llama-bpe-rebuilt.gguf"));
+        // One 200,000-letter "word": quadratic merging would take minutes.
+        String word = "abcdefghijklmnopqrstuvwxyz".repeat(200_000 / 26);
+        long t0 = System.nanoTime();
+        int[] ids = tok.encode(word, false);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 20_000, "took " + ms + " ms");
+        assertEquals(word, tok.decode(-1, ids, 0, ids.length));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "models/llama2-tokenizer/ggml-vocab-llama-spm.gguf",

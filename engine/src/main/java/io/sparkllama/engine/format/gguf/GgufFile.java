@@ -32,11 +32,6 @@ public final class GgufFile {
         return new GgufParser(file).parse();
     }
 
-    /** Whether {@code seg} starts with the GGUF magic. */
-    public static boolean hasMagic(MemorySegment seg) {
-        return seg.byteSize() >= 4 && seg.get(GgufParser.INT, 0) == MAGIC;
-    }
-
     public MappedFile file() {
         return file;
     }
