@@ -64,6 +64,9 @@ public final class InferenceRun {
             TaskFailures.run(() -> results.write().mode(common.mode()).parquet(spec.output()));
         } finally {
             jsc.setJobDescription(null);
+            // The model's broadcast pieces are only needed while tasks may still start (retries,
+            // replacement executors); free them on the driver and executors once the write is done.
+            handle.chunks().forEach(pieces -> pieces.forEach(b -> b.destroy()));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         JobSummary summary = new JobSummary(spec.job(), spec.output(), progress.rows().value(), progress.errors().value(),

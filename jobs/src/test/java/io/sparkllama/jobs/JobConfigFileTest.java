@@ -27,7 +27,6 @@ class JobConfigFileTest {
         });
     }
 
-
     @Test
     void fileValuesApplyAndTheCommandLineWins() throws IOException {
         Path yaml = tmp.resolve("job.yaml");

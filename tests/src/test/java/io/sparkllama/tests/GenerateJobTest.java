@@ -130,6 +130,19 @@ class GenerateJobTest {
             assertEquals(", there was a little girl", rows.get(0).getAs("completion"));
         }
         assertNotNull(rows.get(1).getAs("completion"));
+
+        // The run's record beside the Parquet: model files with sha256, sampling settings.
+        Map<String, Object> meta = io.sparkllama.jobs.RunMetadata.read(out, spark.sparkContext().hadoopConfiguration());
+        assertEquals("generate", meta.get("job"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) meta.get("settings");
+        assertEquals(8, settings.get("max_tokens"));
+        assertEquals(0.0, ((Number) settings.get("temperature")).doubleValue());
+        assertEquals(1.0, ((Number) settings.get("top_p")).doubleValue());
+        assertEquals(42, settings.get("seed"));
+        String files = meta.get("model").toString();
+        assertTrue(files.contains("sha256=b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696"), files);
+        assertTrue(files.contains("tok512.bin"), files);
     }
 
     @Test
