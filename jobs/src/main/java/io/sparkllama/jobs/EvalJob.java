@@ -49,6 +49,8 @@ public final class EvalJob {
         o.put("computed", s.computed());
         o.put("skipped", s.skipped());
         o.put("wall_s", s.wallSeconds());
+        o.put("tokens", s.tokens());
+        o.put("tok_per_s", s.tokensPerSecond());
         o.put("regressions", s.regressions().size());
         o.put("report", s.report());
         out.println(o);

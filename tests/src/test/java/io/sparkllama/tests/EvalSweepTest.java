@@ -85,6 +85,7 @@ class EvalSweepTest {
 
         SweepSummary first = run(config);
         assertEquals(7, first.computed());
+        assertTrue(first.tokens() > 0 && first.tokensPerSecond() > 0, "tokens counted");
         assertTrue(first.regressions().isEmpty());
         CellStore store = new CellStore(out);
         for (Cell c : cells) {

@@ -31,6 +31,7 @@ public final class ChoiceLoglikelihoodRows implements MapPartitionsFunction<Row,
             .add("logprob", DataTypes.DoubleType, true)
             .add("is_greedy", DataTypes.BooleanType, true)
             .add("n_tokens", DataTypes.IntegerType, true)
+            .add("n_context", DataTypes.IntegerType, true)
             .add("error", DataTypes.StringType, true);
 
     private final Broadcast<ModelHandle> model;
@@ -52,9 +53,9 @@ public final class ChoiceLoglikelihoodRows implements MapPartitionsFunction<Row,
                 int choice = in.getInt(1);
                 try {
                     LoglikelihoodResult r = session.loglikelihood(in.getString(2), in.getString(3));
-                    out.add(RowFactory.create(sample, choice, r.sumLogprob(), r.isGreedy(), r.tokenCount(), null));
+                    out.add(RowFactory.create(sample, choice, r.sumLogprob(), r.isGreedy(), r.tokenCount(), r.contextTokens().length, null));
                 } catch (InvalidRequestException e) {
-                    out.add(RowFactory.create(sample, choice, null, null, null, e.getMessage()));
+                    out.add(RowFactory.create(sample, choice, null, null, null, null, e.getMessage()));
                 }
             }
         }

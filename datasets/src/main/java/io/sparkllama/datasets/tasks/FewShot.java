@@ -2,6 +2,7 @@ package io.sparkllama.datasets.tasks;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -16,22 +17,24 @@ public final class FewShot {
     }
 
     public static String prefix(List<TaskDoc> docs, int item, TaskOptions options) {
-        int n = Math.min(options.nShot(), docs.size() - 1);
-        if (n <= 0) {
-            return "";
+        StringBuilder sb = new StringBuilder();
+        for (int k : pick(docs.size(), item, options)) {
+            sb.append(docs.get(k).asExample()).append(DELIMITER);
         }
-        SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + item);
+        return sb.toString();
+    }
+
+    /** Indices of the examples for {@code item}: {@code min(n_shot, size - 1)} distinct others, seeded by (seed, item). */
+    public static Set<Integer> pick(int size, int item, TaskOptions options) {
+        int n = Math.min(options.nShot(), size - 1);
         LinkedHashSet<Integer> picked = new LinkedHashSet<>();
+        SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + item);
         while (picked.size() < n) {
-            int k = rng.nextInt(docs.size());
+            int k = rng.nextInt(size);
             if (k != item) {
                 picked.add(k);
             }
         }
-        StringBuilder sb = new StringBuilder();
-        for (int k : picked) {
-            sb.append(docs.get(k).asExample()).append(DELIMITER);
-        }
-        return sb.toString();
+        return picked;
     }
 }

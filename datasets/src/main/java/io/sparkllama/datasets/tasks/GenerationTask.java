@@ -3,15 +3,13 @@ package io.sparkllama.datasets.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A generation task with exact-match scoring, from JSON lines
  * {@code {"id", "prompt", "answer", "stop": [..] (optional, default ["\n"]), "max_tokens" (optional, 16)}}:
  * the greedy completion is cut at the first stop sequence and compared, trimmed, with {@code answer}.
- * Few-shot examples are other items' {@code prompt + answer}, each followed by a blank line.
+ * Few-shot examples are other items' {@code prompt + " " + answer}, each followed by a blank line.
  */
 public record GenerationTask(String name, Path file) {
     public List<GenerationDoc> read() {
@@ -28,23 +26,11 @@ public record GenerationTask(String name, Path file) {
         return docs;
     }
 
-    /** {@code n} other items as solved examples, drawn like {@link FewShot}. */
+    /** {@code n_shot} other items as solved examples ({@code prompt + " " + answer}), drawn as {@link FewShot#pick} draws. */
     public static String prefix(List<GenerationDoc> docs, int item, TaskOptions options) {
-        int n = Math.min(options.nShot(), docs.size() - 1);
-        if (n <= 0) {
-            return "";
-        }
-        SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + item);
-        LinkedHashSet<Integer> picked = new LinkedHashSet<>();
-        while (picked.size() < n) {
-            int k = rng.nextInt(docs.size());
-            if (k != item) {
-                picked.add(k);
-            }
-        }
         StringBuilder sb = new StringBuilder();
-        for (int k : picked) {
-            sb.append(docs.get(k).prompt()).append(docs.get(k).answer()).append(FewShot.DELIMITER);
+        for (int k : FewShot.pick(docs.size(), item, options)) {
+            sb.append(docs.get(k).prompt()).append(" ").append(docs.get(k).answer().strip()).append(FewShot.DELIMITER);
         }
         return sb.toString();
     }

@@ -70,6 +70,7 @@ public final class CellStore {
         });
         o.put("wall_s", r.wallSeconds());
         o.put("tok_per_s", r.tokensPerSecond());
+        o.put("tokens", r.tokens());
         o.put("samples", cell.key() + "/" + SAMPLES);
         return o;
     }

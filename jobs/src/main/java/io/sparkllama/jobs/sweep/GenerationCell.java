@@ -74,6 +74,8 @@ public final class GenerationCell {
         metrics.put("exact_match_stderr", m.stderr());
         metrics.put("n_samples", (double) selected.length);
         SampleWriter.write(cx, cell, samples, SAMPLES);
-        return new CellResult(metrics, (System.nanoTime() - t0) / 1e9, 0);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long tokens = progress.inputTokens().value() + progress.outputTokens().value();
+        return new CellResult(metrics, wall, tokens / wall, tokens);
     }
 }

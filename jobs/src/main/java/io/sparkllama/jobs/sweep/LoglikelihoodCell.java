@@ -74,7 +74,7 @@ public final class LoglikelihoodCell {
         long tokens = 0;
         for (int i = 0; i < selected.length; i++) {
             TaskDoc doc = docs.get(selected[i]);
-            String error = Arrays.stream(bySample[i]).map(r -> r.isNullAt(5) ? null : r.getString(5)).filter(e -> e != null).findFirst().orElse(null);
+            String error = Arrays.stream(bySample[i]).map(r -> r.isNullAt(6) ? null : r.getString(6)).filter(e -> e != null).findFirst().orElse(null);
             List<ChoiceScore> scores = new ArrayList<>();
             Double[] lps = new Double[doc.choices().size()];
             Boolean[] greedy = new Boolean[lps.length];
@@ -85,7 +85,7 @@ public final class LoglikelihoodCell {
                     lps[c] = r.getDouble(2);
                     greedy[c] = r.getBoolean(3);
                     ntok[c] = r.getInt(4);
-                    tokens += ntok[c];
+                    tokens += ntok[c] + r.getInt(5);
                     scores.add(new ChoiceScore(lps[c], greedy[c], ntok[c]));
                 }
             }
@@ -105,6 +105,6 @@ public final class LoglikelihoodCell {
         metrics.put("n_errors", (double) (outcomes.size() - ok.size()));
         SampleWriter.write(cx, cell, samples, SAMPLES);
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new CellResult(metrics, wall, 0);
+        return new CellResult(metrics, wall, tokens / wall, tokens);
     }
 }

@@ -65,6 +65,6 @@ public final class PerplexityCell {
         metrics.put("n_windows", (double) windows.size());
         SampleWriter.write(cx, cell, samples, SAMPLES);
         double tokPerS = head.getLong(7) <= 0 ? 0 : head.getLong(6) * 1e9 / head.getLong(7);
-        return new CellResult(metrics, (System.nanoTime() - t0) / 1e9, tokPerS);
+        return new CellResult(metrics, (System.nanoTime() - t0) / 1e9, tokPerS, head.getLong(6));
     }
 }

@@ -2,6 +2,7 @@ package io.sparkllama.jobs.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.datasets.tasks.TaskCatalog;
 import io.sparkllama.udfs.ModelHandle;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class SweepRunner {
         Map<ModelHandle, Broadcast<ModelHandle>> handles = new HashMap<>();
         List<ObjectNode> records = new ArrayList<>();
         int computed = 0;
+        long tokens = 0;
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
             String what = String.format(Locale.ROOT, "[%d/%d] %s %s %s", i + 1, cells.size(), cell.model().name(), cell.task().label(), cell.settings().asMap());
@@ -66,12 +68,13 @@ public final class SweepRunner {
             CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
-                    : io.sparkllama.datasets.tasks.TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
+                    : TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
                     : LoglikelihoodCell.run(cx, cell);
             ObjectNode record = store.describe(cell, r);
             store.complete(cell, record);
             records.add(record);
             computed++;
+            tokens += r.tokens();
             out.printf(Locale.ROOT, "[spark-llama] %s: %s in %.1f s (%s)%n", what, record.get("metrics"), r.wallSeconds(), cell.key());
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -80,6 +83,6 @@ public final class SweepRunner {
         List<Regression> regressions = RegressionCheck.compare(records, previous, config.tolerances());
         String run = history.record(config.name(), records, wall);
         Path report = ReportWriter.write(config.output(), config.name(), run, records, previous);
-        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, regressions, report.toString());
+        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, tokens, regressions, report.toString());
     }
 }
