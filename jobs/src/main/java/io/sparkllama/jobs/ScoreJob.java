@@ -25,8 +25,12 @@ public final class ScoreJob {
         public static Config from(JobArguments args) {
             Settings s = new Settings("score", args.settings(), SETTINGS);
             CommonSettings common = CommonSettings.from(s);
+            String tokenCache = s.string("token_cache", null);
+            if (tokenCache != null) {
+                TokenCacheSetup.localDirectory(tokenCache); // a remote URI fails here, before Spark starts
+            }
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()), s.string("token_cache", null));
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()), tokenCache);
         }
 
         JobSpec spec() {

@@ -28,9 +28,20 @@ final class TokenCacheSetup {
     static TokenCache create(String root, JobSpec spec, ModelHandle model, Dataset<Row> input, JavaSparkContext jsc) {
         String key = TokenCacheKey.of(spec.input(), inputFiles(input, jsc.hadoopConfiguration()), spec.textColumn(), tokenizerIdentity(model),
                 true, layout(spec.common(), jsc));
-        String dir = Path.of(root).toAbsolutePath().resolve(key).toString();
+        String dir = localDirectory(root).resolve(key).toString();
         return new TokenCache(dir, jsc.sc().longAccumulator(spec.job() + " token cache rows"),
                 jsc.sc().longAccumulator(spec.job() + " tokenized rows"), jsc.sc().longAccumulator(spec.job() + " token cache rebuilt files"));
+    }
+
+    // Memory-mapped, so local: a plain path or a file: URI (made absolute here, as executors may run elsewhere).
+    static Path localDirectory(String root) {
+        if (root.startsWith("file:")) {
+            return Path.of(URI.create(root)).toAbsolutePath();
+        }
+        if (root.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new JobConfigException("token_cache must be a local directory (its files are memory-mapped), not " + root);
+        }
+        return Path.of(root).toAbsolutePath();
     }
 
     // The driver's sha256 of the tokenizer file, or of every model file when the model carries its tokenizer.
