@@ -18,6 +18,7 @@ import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorLoader;
@@ -27,6 +28,7 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
  * A committed token file read back from a memory mapping, without copying its buffers: the file
@@ -41,7 +43,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  * allocates. {@link #tokens} copies a row's ids into the {@code int[]} the engine takes.
  *
  * <p>The file is checked before use (magic at both ends, footer length and flatbuffer, blocks
- * within the file, schema, uncompressed bodies); anything else is a {@link CorruptTokenFileException}.
+ * within the file, schema, uncompressed bodies, and every batch's offsets and counts through
+ * Arrow's {@code validateFull}); anything else is a {@link CorruptTokenFileException}. There is no
+ * checksum: a flipped bit inside a token value is not detected.
  */
 public final class MappedTokenFile implements AutoCloseable {
     private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
@@ -83,6 +87,15 @@ public final class MappedTokenFile implements AutoCloseable {
             this.rows = n;
             this.root = VectorSchemaRoot.create(TokenFileLayout.schema(), allocator);
             this.loader = new VectorLoader(root);
+            // Every batch's offsets and counts are checked once here, so a damaged body fails the
+            // open (and the partition is rebuilt) rather than a read halfway through the task.
+            for (int b = 0; b < blocks.size(); b++) {
+                load(b);
+                for (FieldVector v : root.getFieldVectors()) {
+                    ValueVectorUtility.validateFull(v);
+                }
+            }
+            loadedBlock = -1;
         } catch (RuntimeException e) {
             release();
             throw e instanceof CorruptTokenFileException c ? c : new CorruptTokenFileException(file, "not an Arrow IPC file (" + e + ")", e);
@@ -163,11 +176,54 @@ public final class MappedTokenFile implements AutoCloseable {
         ArrowBlock block = blocks.get(b);
         ArrowBuf body = memory.wrap(mapped.address() + block.getOffset() + block.getMetadataLength(), block.getBodyLength());
         try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(recordBatch(block), body)) {
+            checkLayout(b, batch);
             loader.load(batch);
+        } catch (CorruptTokenFileException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new CorruptTokenFileException(file, "record batch " + b + " does not load (" + e + ")", e);
         }
         loadedBlock = b;
+    }
+
+    // Checked on the batch's raw buffers before Arrow sees them: a list whose last offset points
+    // past its values makes ListVector.setValueCount grow (reallocate and copy) the values, and
+    // reads would run off the batch. Buffers: id validity, offsets, data; token_ids validity,
+    // offsets; element validity, data.
+    private void checkLayout(int b, ArrowRecordBatch batch) {
+        List<org.apache.arrow.vector.ipc.message.ArrowFieldNode> nodes = batch.getNodes();
+        List<ArrowBuf> buffers = batch.getBuffers();
+        if (nodes.size() != 3 || buffers.size() != 7) {
+            throw new CorruptTokenFileException(file, "batch " + b + " has " + nodes.size() + " nodes and " + buffers.size() + " buffers, not 3 and 7");
+        }
+        int n = batch.getLength();
+        int elements = nodes.get(2).getLength();
+        if (nodes.get(0).getLength() != n || nodes.get(1).getLength() != n || elements < 0) {
+            throw new CorruptTokenFileException(file, "batch " + b + " node lengths " + nodes + " disagree with its " + n + " rows");
+        }
+        checkOffsets(b, TokenFileLayout.ID, buffers.get(1), n, buffers.get(2).capacity());
+        checkOffsets(b, TokenFileLayout.TOKEN_IDS, buffers.get(4), n, elements);
+        if (n > 0 && buffers.get(4).getInt((long) n * Integer.BYTES) != elements) {
+            throw new CorruptTokenFileException(file, "batch " + b + " token_ids offsets end before its " + elements + " values");
+        }
+        if (buffers.get(6).capacity() < (long) elements * Integer.BYTES) {
+            throw new CorruptTokenFileException(file, "batch " + b + " holds fewer token bytes than its " + elements + " values");
+        }
+    }
+
+    private void checkOffsets(int b, String column, ArrowBuf offsets, int n, long limit) {
+        if (n > 0 && offsets.capacity() < (long) (n + 1) * Integer.BYTES) {
+            throw new CorruptTokenFileException(file, "batch " + b + " column " + column + " has too few offsets for " + n + " rows");
+        }
+        int previous = 0;
+        for (int i = 0; i <= n && n > 0; i++) {
+            int o = offsets.getInt((long) i * Integer.BYTES);
+            if (o < previous || o > limit || (i == 0 && o != 0)) {
+                throw new CorruptTokenFileException(file, "batch " + b + " column " + column + " offset " + i + " is " + o
+                        + " (previous " + previous + ", limit " + limit + ")");
+            }
+            previous = o;
+        }
     }
 
     private ArrowFooter footer() {

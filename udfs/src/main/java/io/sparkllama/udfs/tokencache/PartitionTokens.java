@@ -47,12 +47,14 @@ public final class PartitionTokens implements AutoCloseable {
     public int[] next(String id, String text, Function<String, int[]> tokenizer) {
         long k = row++;
         if (hit != null) {
-            int[] cached = k < hit.rows() && hit.id(k).equals(id) ? hit.tokens(k) : null;
+            int[] cached = cachedTokens(k, id);
             if (cached != null) {
                 cache.cachedRows().add(1);
                 return cached;
             }
-            warnStale(k, id);
+            if (hit != null) {
+                warnStale(k, id);
+            }
         }
         int[] tokens = tokenizer.apply(text);
         cache.tokenizedRows().add(1);
@@ -89,6 +91,25 @@ public final class PartitionTokens implements AutoCloseable {
         if (miss != null) {
             miss.abort();
             miss = null;
+        }
+    }
+
+    private int[] cachedTokens(long k, String id) {
+        try {
+            return k < hit.rows() && hit.id(k).equals(id) ? hit.tokens(k) : null;
+        } catch (RuntimeException e) {
+            // Checked at open, so this is a file damaged under us: finish the partition with the
+            // tokenizer and drop the file so the next run writes it again.
+            LOG.warn("spark-llama: token cache file {} failed at row {} ({}); tokenizing the rest and deleting it", file, k, e.toString());
+            cache.rebuiltFiles().add(1);
+            hit.close();
+            hit = null;
+            try {
+                Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // the next run's open check refuses it anyway
+            }
+            return null;
         }
     }
 

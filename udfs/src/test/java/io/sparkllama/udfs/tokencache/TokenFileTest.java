@@ -95,6 +95,31 @@ class TokenFileTest {
     }
 
     @Test
+    void offsetsPointingPastTheValuesAreRefusedAtOpen() throws IOException {
+        Path file = tmp.resolve("offsets.arrow");
+        try (TokenFileWriter w = new TokenFileWriter(file)) {
+            w.add("a", new int[] {1, 2, 3});
+            w.add("b", new int[] {4, 5});
+            w.add("c", new int[] {6});
+            w.commit();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int i = 0; i + 16 <= bytes.length; i += 4) {
+            if (le.getInt(i) == 0 && le.getInt(i + 4) == 3 && le.getInt(i + 8) == 5 && le.getInt(i + 12) == 6) {
+                at = i;
+                break;
+            }
+        }
+        assertTrue(at > 0, "the token_ids offsets [0, 3, 5, 6] are in the file");
+        le.putInt(at + 12, 1000);
+        Files.write(file, bytes);
+        CorruptTokenFileException e = assertThrows(CorruptTokenFileException.class, () -> MappedTokenFile.open(file));
+        assertTrue(e.getMessage().contains("offsets.arrow"), e.getMessage());
+    }
+
+    @Test
     void theKeyChangesWithTokenizerInputColumnBosAndLayout() {
         List<TokenCacheKey.InputFile> files = List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 10, 1000));
         String base = TokenCacheKey.of("/d", files, "text", "tokenizer aaa", true, "partitions=3");
