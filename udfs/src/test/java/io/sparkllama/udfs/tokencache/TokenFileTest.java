@@ -22,7 +22,7 @@ import org.apache.arrow.vector.complex.ListVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Token files: write, map back over several batches, buffers inside the mapping, corrupt files refused, keys. */
+/** Token files: write, map back over several batches, read by Arrow's own reader, buffers inside the mapping, corrupt files refused, keys. */
 class TokenFileTest {
     @TempDir
     Path tmp;
@@ -41,6 +41,28 @@ class TokenFileTest {
             assertNull(m.tokens(7), "a row with nothing to tokenize stays null");
         }
         assertEquals(List.of(file.getFileName().toString()), listing(), "no temp file left behind");
+    }
+
+    @Test
+    void arrowsOwnFileReaderReadsTheSameRows() throws IOException {
+        Path file = tmp.resolve("interop.arrow");
+        List<int[]> rows = write(file, 1500);
+        int row = 0;
+        try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+             org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
+                     java.nio.channels.FileChannel.open(file), allocator)) {
+            assertEquals(TokenFileLayout.schema(), reader.getVectorSchemaRoot().getSchema());
+            while (reader.loadNextBatch()) {
+                VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                ListVector lists = (ListVector) root.getVector(TokenFileLayout.TOKEN_IDS);
+                for (int i = 0; i < root.getRowCount(); i++, row++) {
+                    assertEquals("row-" + row, root.getVector(TokenFileLayout.ID).getObject(i).toString());
+                    List<?> ids = lists.getObject(i);
+                    assertArrayEquals(rows.get(row), ids == null ? null : ids.stream().mapToInt(x -> (Integer) x).toArray());
+                }
+            }
+        }
+        assertEquals(rows.size(), row);
     }
 
     @Test
