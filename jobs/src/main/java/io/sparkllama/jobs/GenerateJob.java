@@ -62,7 +62,7 @@ public final class GenerateJob {
                 RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "temperature", DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
-            }, GenerateOutput::schema, (model, progress) -> new GenerateRows(model, gen, progress), recorded);
+            }, GenerateOutput::schema, (model, progress, tokenCache) -> new GenerateRows(model, gen, progress), recorded, null);
         }
     }
 

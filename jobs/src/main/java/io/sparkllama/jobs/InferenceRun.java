@@ -9,6 +9,7 @@ import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.ModelHandle;
 import io.sparkllama.udfs.ModelResolver;
+import io.sparkllama.udfs.tokencache.TokenCache;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +53,11 @@ public final class InferenceRun {
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(spec.job() + " rows"),
                 jsc.sc().longAccumulator(spec.job() + " input tokens"), jsc.sc().longAccumulator(spec.job() + " output tokens"),
                 jsc.sc().longAccumulator(spec.job() + " error rows"));
+        // Keyed on the input as read (its files), before partitioning reshuffles it.
+        TokenCache tokenCache = spec.tokenCache() == null ? null : TokenCacheSetup.create(spec.tokenCache(), spec, handle, input, jsc);
         input = partition(input, common, spec.textColumn(), spark);
         StructType outSchema = spec.outputSchema().apply(schema.apply("id").dataType());
-        Dataset<Row> results = input.mapPartitions(spec.function().apply(model, progress), Encoders.row(outSchema));
+        Dataset<Row> results = input.mapPartitions(spec.function().create(model, progress, tokenCache), Encoders.row(outSchema));
 
         long t0 = System.nanoTime();
         jsc.setJobDescription("spark-llama " + spec.job() + ": " + spec.input() + " -> " + spec.output());
@@ -70,12 +73,19 @@ public final class InferenceRun {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         JobSummary summary = new JobSummary(spec.job(), spec.output(), progress.rows().value(), progress.errors().value(),
-                progress.inputTokens().value(), progress.outputTokens().value(), seconds);
+                progress.inputTokens().value(), progress.outputTokens().value(), seconds, tokenCache == null ? null
+                : new TokenCacheCounts(tokenCache.directory(), tokenCache.cachedRows().value(), tokenCache.tokenizedRows().value(),
+                        tokenCache.rebuiltFiles().value()));
         Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, spark.sparkContext().master());
         RunMetadata.write(spec.output(), metadata, spark.sparkContext().hadoopConfiguration());
         out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
                 summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),
                 (summary.inputTokens() + summary.outputTokens()) / Math.max(seconds, 1e-9));
+        if (summary.tokenCache() != null) {
+            TokenCacheCounts c = summary.tokenCache();
+            out.printf(Locale.ROOT, "[spark-llama] token cache %s: %d rows from the cache (hits), %d rows tokenized (misses), %d corrupt files rebuilt%n",
+                    c.directory(), c.cachedRows(), c.tokenizedRows(), c.rebuiltFiles());
+        }
         return summary;
     }
 

@@ -1,14 +1,8 @@
 package io.sparkllama.jobs;
 
-import io.sparkllama.udfs.JobProgress;
-import io.sparkllama.udfs.ModelHandle;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -18,11 +12,11 @@ import org.apache.spark.sql.types.StructType;
  * @param textColumn   the column whose length {@code balance_by_length} partitions by
  * @param checkInput   validates the input schema (throws {@code InputTableException})
  * @param outputSchema the output schema for the input's {@code id} type
- * @param function     the {@code mapPartitions} function for the broadcast model and the accumulators
+ * @param function     makes the {@code mapPartitions} function for the broadcast model, the accumulators and the token cache
  * @param recorded     the job's resolved settings, stored in the run's metadata
+ * @param tokenCache   the {@code token_cache} root directory, or null (off, or a job without one)
  */
 public record JobSpec(String job, String input, String output, CommonSettings common, String model, String tokenizer,
                       String textColumn, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
-                      BiFunction<Broadcast<ModelHandle>, JobProgress, MapPartitionsFunction<Row, Row>> function,
-                      Map<String, Object> recorded) {
+                      PartitionFunction function, Map<String, Object> recorded, String tokenCache) {
 }

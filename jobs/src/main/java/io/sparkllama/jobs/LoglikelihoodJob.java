@@ -41,7 +41,7 @@ public final class LoglikelihoodJob {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);
                 RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
-            }, LoglikelihoodOutput::schema, (model, progress) -> new LoglikelihoodRows(model, ls, progress), recorded);
+            }, LoglikelihoodOutput::schema, (model, progress, tokenCache) -> new LoglikelihoodRows(model, ls, progress), recorded, null);
         }
     }
 

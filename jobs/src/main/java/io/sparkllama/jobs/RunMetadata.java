@@ -50,6 +50,11 @@ public final class RunMetadata {
         counts.put("input_tokens", summary.inputTokens());
         counts.put("output_tokens", summary.outputTokens());
         counts.put("seconds", summary.seconds());
+        if (summary.tokenCache() != null) {
+            counts.put("token_cache_rows", summary.tokenCache().cachedRows());
+            counts.put("tokenized_rows", summary.tokenCache().tokenizedRows());
+            counts.put("token_cache_rebuilt_files", summary.tokenCache().rebuiltFiles());
+        }
         m.put("counts", counts);
         return m;
     }

@@ -13,18 +13,24 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
 public final class ScoreJob {
-    static final Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, Set.of("stride"));
+    static final Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache"));
 
     private ScoreJob() {
     }
 
     /** The job's inputs, checked before any Spark session exists. */
-    public record Config(String input, String output, String model, String tokenizer, CommonSettings common, ScoreSettings scoring) {
+    /** @param tokenCache the {@code token_cache} directory, or null (off) */
+    public record Config(String input, String output, String model, String tokenizer, CommonSettings common, ScoreSettings scoring,
+                         String tokenCache) {
         public static Config from(JobArguments args) {
             Settings s = new Settings("score", args.settings(), SETTINGS);
             CommonSettings common = CommonSettings.from(s);
+            String tokenCache = s.string("token_cache", null);
+            if (tokenCache != null) {
+                TokenCacheSetup.localDirectory(tokenCache); // a remote URI fails here, before Spark starts
+            }
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()));
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()), tokenCache);
         }
 
         JobSpec spec() {
@@ -34,11 +40,13 @@ public final class ScoreJob {
             recorded.put("batch_size", common.batchSize());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
+            recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
             ScoreSettings sc = scoring;
             return new JobSpec("score", input, output, common, model, tokenizer, "text", schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
-            }, ScoreOutput::schema, (model, progress) -> new ScoreRows(model, sc, progress), recorded);
+            }, ScoreOutput::schema, (model, progress, cache) -> new ScoreRows(model, sc, progress, cache), recorded,
+                    tokenCache);
         }
     }
 
