@@ -36,7 +36,7 @@ public final class LogSoftmax {
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP));
+            acc = acc.add(ExactExp.exp(FloatVector.fromArray(S, x, off + i).sub(max)));
         }
         double sum = 0;
         for (int lane = 0; lane < L; lane++) {

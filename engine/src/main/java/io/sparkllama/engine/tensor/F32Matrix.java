@@ -35,7 +35,7 @@ public final class F32Matrix extends WeightMatrix {
             FloatVector w = FloatVector.fromMemorySegment(S, data, base + (long) i * Float.BYTES, LE);
             acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < cols; i++) {
             sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
         }
@@ -87,12 +87,14 @@ public final class F32Matrix extends WeightMatrix {
         }
     }
 
+    /**
+     * One token: rows one after another, each read front to back. Decode streams every weight
+     * from DRAM once, and a single sequential stream keeps the hardware prefetchers ahead; reading
+     * four rows interleaved (as the multi-token kernels do) measured 2x slower from DRAM here.
+     * Consecutive rows are independent, so out-of-order execution still overlaps their chains.
+     */
     private void matvec1(float[] x, float[] out, int rowStart, int rowEnd) {
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            dot4(r, x, 0, out, 0);
-        }
-        for (; r < rowEnd; r++) {
+        for (int r = rowStart; r < rowEnd; r++) {
             out[r] = dot(r, x, 0);
         }
     }
@@ -161,7 +163,7 @@ public final class F32Matrix extends WeightMatrix {
 
     /** Reduces one (row, token) accumulator and adds the scalar tail, in the order every kernel uses. */
     private void finish(int r, long base, float[] x, int xOff, FloatVector acc, float[] out, int outOff) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.of(acc);
         for (int i = vecBound; i < cols; i++) {
             s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
         }
@@ -188,10 +190,10 @@ public final class F32Matrix extends WeightMatrix {
             a2 = FloatVector.fromMemorySegment(S, data, b2 + o, LE).fma(v, a2);
             a3 = FloatVector.fromMemorySegment(S, data, b3 + o, LE).fma(v, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.of(a0);
+        float s1 = LaneSum.of(a1);
+        float s2 = LaneSum.of(a2);
+        float s3 = LaneSum.of(a3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];
@@ -236,10 +238,10 @@ public final class F32Matrix extends WeightMatrix {
             a3 = w3.fma(v, a3);
             c3 = w3.fma(u, c3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), t0 = c0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD), t1 = c1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), t2 = c2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD), t3 = c3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.of(a0), t0 = LaneSum.of(c0);
+        float s1 = LaneSum.of(a1), t1 = LaneSum.of(c1);
+        float s2 = LaneSum.of(a2), t2 = LaneSum.of(c2);
+        float s3 = LaneSum.of(a3), t3 = LaneSum.of(c3);
         for (; i < cols; i++) {
             long o = (long) i * Float.BYTES;
             float xi = x[xOff + i];

@@ -20,7 +20,7 @@ public final class VectorMath {
         for (; i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
