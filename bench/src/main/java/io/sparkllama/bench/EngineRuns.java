@@ -12,6 +12,11 @@ import java.util.SplittableRandom;
 /** Our engine's decode, scoring and batched-generation speeds on one model, after JIT warm-up. */
 final class EngineRuns {
     private static final int[] BOS = {1};
+    /**
+     * Warm-up runs go on at least this long: C2 compiles the Vector API kernels late on a busy
+     * 2-core machine, and until then the fallback code is orders of magnitude slower.
+     */
+    private static final long WARMUP_NANOS = 5_000_000_000L;
 
     private EngineRuns() {
     }
@@ -27,7 +32,8 @@ final class EngineRuns {
                                   RunCReference runc, java.nio.file.Path model, java.nio.file.Path tokenizer) throws Exception {
         try (InferenceSession s = engine.newSession(threads)) {
             GenerationRequest req = new GenerationRequest(BOS, tokens, SamplingParams.GREEDY);
-            for (int i = 0; i < warmups; i++) {
+            long until = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
                 s.generate(req);
             }
             double[][] pairs = new double[runs][2];
@@ -43,7 +49,8 @@ final class EngineRuns {
     static double scoreTokPerSec(Engine engine, int threads, int length, int warmups, int runs) {
         int[] tokens = randomTokens(engine.config().vocabSize(), length, 42);
         try (InferenceSession s = engine.newSession(threads)) {
-            for (int i = 0; i < warmups; i++) {
+            long until = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
                 s.score(tokens);
             }
             double[] rates = new double[runs];

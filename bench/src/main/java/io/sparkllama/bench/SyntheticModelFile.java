@@ -38,7 +38,11 @@ final class SyntheticModelFile {
             ch.write(head);
             float scale = (float) (1 / Math.sqrt(dim));
             Writer w = new Writer(ch, rnd);
-            w.random((long) vocab * dim, 1f);
+            // Embedding (= classifier): rows 1 (BOS) and 2 (EOS) zero, so that greedy decoding of
+            // random weights never picks a stop token and both programs generate every token.
+            w.random(dim, 1f);
+            w.constant(2L * dim, 0f);
+            w.random((long) (vocab - 3) * dim, 1f);
             w.constant((long) layers * dim, 1f);
             w.random((long) layers * dim * dim, scale);
             w.random((long) layers * dim * kvDim, scale);

@@ -54,8 +54,8 @@ public final class ThroughputBench {
         root.put("machine", machine());
         root.put("jdk", Runtime.version().toString());
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("decode", "greedy from BOS, " + DECODE_TOKENS + " new tokens, 2 warm-up runs (JIT) then " + PAIRS + " runs, each followed by one run.c run; medians, ratio = median of the per-pair ratios");
-        settings.put("score", "teacher forcing of a seeded random sequence (min(context, 256) tokens), chunk " + Engine.DEFAULT_CHUNK + ", median of 3 after 2 warm-ups");
+        settings.put("decode", "greedy from BOS, " + DECODE_TOKENS + " new tokens, at least 2 warm-up runs and 5 s (JIT), then " + PAIRS + " runs, each followed by one run.c run; medians, ratio = median of the per-pair ratios");
+        settings.put("score", "teacher forcing of a seeded random sequence (min(context, 256) tokens), chunk " + Engine.DEFAULT_CHUNK + ", median of 3 after at least 2 warm-up runs and 5 s");
         settings.put("batched", "synth15M, 64 requests, 8-token prompts, 32 new tokens each, temperature 1 seeded; aggregate generated tok/s, median of 2 after 1 warm-up");
         settings.put("runc", "llama2.c run.c -t 0 -n " + (DECODE_TOKENS + 1) + " -i '' with OMP_NUM_THREADS; its own 'achieved tok/s'");
         settings.put("flops_per_token", "2 x matmul parameters (attention left out)");
@@ -90,6 +90,7 @@ public final class ThroughputBench {
             root.put("batched", batched(shared.resolve("models/synth15M/synth15M.bin"), tok2));
         }
 
+        root.put("load_average_at_end", loadAverage());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String text = json.writeValueAsString(root);
         System.out.println(text);
@@ -129,7 +130,7 @@ public final class ThroughputBench {
                 d.put("tok_per_s_runs", rounded(ours));
                 d.put("pct_of_bandwidth", round(100 * rate * cost.bytesPerToken() / 1e9 / bw));
                 d.put("pct_of_fma_peak", round(100 * rate * cost.flopsPerToken() / 1e9 / peak));
-                if (runc != null) {
+                if (runc != null && Median.of(ref) > 0) {
                     d.put("runc_tok_per_s", round(Median.of(ref)));
                     d.put("runc_tok_per_s_runs", rounded(ref));
                     d.put("ratio_vs_runc", round(Median.of(ratio)));
@@ -191,7 +192,14 @@ public final class ThroughputBench {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("vector_species_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("load_average_at_start", loadAverage());
         return m;
+    }
+
+    /** The 1/5/15-minute load averages: this machine is shared, so say how busy it was. */
+    private static String loadAverage() throws java.io.IOException {
+        Path p = Path.of("/proc/loadavg");
+        return Files.isReadable(p) ? Files.readString(p).trim() : "unknown";
     }
 
     private static double[] rounded(double[] v) {
