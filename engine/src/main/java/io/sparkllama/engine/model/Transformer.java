@@ -89,9 +89,7 @@ public final class Transformer {
             for (int t = 0; t < n; t++) {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.attentionNorm()[l], dim, eps);
             }
-            st.matmul(w.wq()[l], xb, n, st.q, qDim);
-            st.matmul(w.wk()[l], xb, n, st.k, kvDim);
-            st.matmul(w.wv()[l], xb, n, st.v, kvDim);
+            st.matmul(w.wq()[l], st.q, w.wk()[l], st.k, w.wv()[l], st.v, xb, n);
             for (int t = 0; t < n; t++) {
                 int pos = positions[t];
                 rope.rotate(st.q, t * qDim, c.nHeads(), pos);
@@ -107,8 +105,7 @@ public final class Transformer {
             for (int t = 0; t < n; t++) {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm()[l], dim, eps);
             }
-            st.matmul(w.w1()[l], xb, n, st.hb, hidden);
-            st.matmul(w.w3()[l], xb, n, st.hb2, hidden);
+            st.matmul(w.w1()[l], st.hb, w.w3()[l], st.hb2, null, null, xb, n);
             VectorMath.swiglu(st.hb, st.hb2, n * hidden);
             st.matmul(w.w2()[l], st.hb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);

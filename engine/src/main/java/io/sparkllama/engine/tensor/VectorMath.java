@@ -14,6 +14,15 @@ public final class VectorMath {
 
     /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (n < L) {
+            // Tiny heads (stories260K: 8): the vector path would only reduce a zero vector.
+            // Same bits as that path: 0 + the scalar sum.
+            float sum = 0f;
+            for (int i = 0; i < n; i++) {
+                sum += a[aOff + i] * b[bOff + i];
+            }
+            return sum;
+        }
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         int bound = S.loopBound(n);
@@ -62,6 +71,12 @@ public final class VectorMath {
 
     /** {@code y[yOff..] += a * x[xOff..]} over n elements. */
     public static void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
+        if (n < L) {
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] += a * x[xOff + i];
+            }
+            return;
+        }
         int i = 0;
         int bound = S.loopBound(n);
         FloatVector av = FloatVector.broadcast(S, a);

@@ -23,16 +23,18 @@ class BatchGeneratorTest {
     void stories260KMatchesGeneratorWhateverTheBatch() {
         try (Engine engine = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"),
                 SharedFiles.require("models/stories260K/tok512.bin"), 0)) {
-            List<GenerationRequest> reqs = requests(engine, 14, 512);
+            List<GenerationRequest> reqs = requests(engine, 11, 512);
             List<GenerationResult> expected = single(engine, reqs);
             for (int threads : new int[] {1, 2}) {
                 try (WorkerPool pool = new WorkerPool(threads)) {
-                    for (int maxBatch : new int[] {1, 3, 8, 16}) {
+                    for (int maxBatch : new int[] {1, 5, 16}) {
                         for (int chunk : new int[] {3, 64}) {
                             BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, maxBatch, chunk);
                             assertSame(expected, b.generateAll(reqs), "threads=" + threads + " batch=" + maxBatch + " chunk=" + chunk);
-                            // Reused caches hold the previous call's keys: a second call must not see them.
-                            assertSame(expected, b.generateAll(reqs.reversed()).reversed(), "reused, threads=" + threads + " batch=" + maxBatch);
+                            if (chunk == 3) {
+                                // Reused caches hold the previous call's keys: a second call must not see them.
+                                assertSame(expected, b.generateAll(reqs.reversed()).reversed(), "reused, threads=" + threads + " batch=" + maxBatch);
+                            }
                         }
                     }
                 }
