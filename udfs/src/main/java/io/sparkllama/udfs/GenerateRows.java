@@ -5,6 +5,7 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,24 +46,23 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         for (int i = 0; i < batch.size(); i++) {
             Row in = batch.get(i);
             try {
-                requests.add(request(engine, in));
+                GenerationRequest request = request(engine, in);
+                RequestLimits.maxNewTokens(request, engine.transformer()); // a bad row must not fail the batch
+                requests.add(request);
                 slots.add(i);
             } catch (InvalidRequestException e) {
                 out[i] = errorRow(in, e);
             }
         }
-        // One request at a time until the engine's batched generateAll is merged; the shape stays.
+        // Continuous batching: results are bit-identical to generating each request alone.
+        List<GenerationResult> results = requests.isEmpty() ? List.of() : session.generateAll(requests, settings.batchSize());
         for (int k = 0; k < requests.size(); k++) {
             Row in = batch.get(slots.get(k));
             GenerationRequest request = requests.get(k);
-            try {
-                GenerationResult r = session.generate(request);
-                progress.add(1, request.promptTokens().length, r.tokens().length, 0);
-                out[slots.get(k)] = RowFactory.create(id(in), in.getAs("prompt"), r.text(), request.promptTokens().length,
-                        SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
-            } catch (InvalidRequestException e) {
-                out[slots.get(k)] = errorRow(in, e);
-            }
+            GenerationResult r = results.get(k);
+            progress.add(1, request.promptTokens().length, r.tokens().length, 0);
+            out[slots.get(k)] = RowFactory.create(id(in), in.getAs("prompt"), r.text(), request.promptTokens().length,
+                    SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
         }
         return List.of(out);
     }
