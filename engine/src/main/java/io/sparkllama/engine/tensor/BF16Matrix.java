@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * bfloat16 weights (as Meta ships them), widened to fp32 in registers. Every kernel accumulates a (row, token) pair in the same order (one vector
- * accumulator over the row, a fixed-order lane sum, then a scalar tail), so dot, matvec and matmul
- * agree bit for bit.
+ * bfloat16 weights (as Meta ships them), widened to fp32 in registers for dot and matvec, and by
+ * copyRow into scratch for matmul ({@link DequantizedKernels}). Every kernel accumulates a (row,
+ * token) pair in the same order (one vector accumulator over the row, a fixed-order lane sum, then
+ * a scalar tail), so dot, matvec and matmul agree bit for bit.
  */
 public final class BF16Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;

@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * IEEE half-precision weights, widened to fp32 in registers (exactly, subnormals, infinities and
- * NaNs included). Every kernel accumulates a (row, token) pair in the same order (one vector
- * accumulator over the row, a fixed-order lane sum, then a scalar tail), so dot, matvec and matmul
- * agree bit for bit.
+ * IEEE half-precision weights, widened to fp32 exactly (subnormals, infinities and NaNs included):
+ * in registers for dot, by copyRow into scratch for matvec and matmul ({@link DequantizedKernels}).
+ * Every kernel accumulates a (row, token) pair in the same order (one vector accumulator over the
+ * row, a fixed-order lane sum, then a scalar tail), so dot, matvec and matmul agree bit for bit.
  */
 public final class F16Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;

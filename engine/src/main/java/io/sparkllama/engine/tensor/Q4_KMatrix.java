@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ggml Q4_K weights: super-blocks of 256 values = fp16 {@code d}, fp16 {@code dmin}, 12 bytes of
  * packed 6-bit scales and mins for eight 32-value sub-blocks, and 128 bytes of nibbles (bytes
  * 32c..32c+31 hold sub-block 2c in their low nibbles and 2c+1 in their high ones). Value =
- * {@code d*scale * q - dmin*min}. Unpacked and scaled inside the FMA loop; every kernel
- * accumulates a (row, token) pair in the same order, so dot, matvec and matmul agree bit for bit.
+ * {@code d*scale * q - dmin*min}. dot unpacks inside its FMA loop; matvec and matmul unpack rows
+ * with copyRow into scratch ({@link DequantizedKernels}). Every kernel accumulates a (row, token)
+ * pair in the same order, so dot, matvec and matmul agree bit for bit.
  */
 public final class Q4_KMatrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;

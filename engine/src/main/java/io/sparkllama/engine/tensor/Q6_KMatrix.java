@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 2-bit high parts {@code qh}, sixteen int8 scales (one per 16 values) and an fp16 {@code d}.
  * Each 128-value half h uses ql[64h..64h+63] and qh[32h..32h+31]: its four 32-value groups take
  * the low nibbles of ql[64h+l], ql[64h+32+l], then their high nibbles, with bits 2g..2g+1 of
- * qh[32h+l]. Value = {@code d*scale * (q - 32)}. Unpacked and scaled inside the FMA loop; every kernel
+ * qh[32h+l]. Value = {@code d*scale * (q - 32)}. dot unpacks inside its FMA loop; matvec and
+ * matmul unpack rows with copyRow into scratch ({@link DequantizedKernels}). Every kernel
  * accumulates a (row, token) pair in the same order, so dot, matvec and matmul agree bit for bit.
  */
 public final class Q6_KMatrix extends WeightMatrix {
