@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q4_KMatrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
+    private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
     private static final int QK = 256;
     private static final int SUB = 32;
@@ -91,8 +93,11 @@ public final class Q4_KMatrix extends WeightMatrix {
     /** Lanes {@code [s*L, s*L+L)} of sub-block j, dequantized with its scale dj and offset mj. */
     private FloatVector weights(long block, int j, int s, float dj, float mj) {
         ByteVector packed = ByteVector.fromMemorySegment(B, data, block + QS + (j >> 1) * 32L + (long) s * L, LE);
-        ByteVector q = (j & 1) == 0 ? packed.and((byte) 0x0F) : packed.lanewise(VectorOperators.LSHR, 4);
-        return ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(dj).sub(mj);
+        // On int lanes (x86 has no byte-lane shift), and one shift by 0 or 4 rather than a choice
+        // of two vectors, which C2 may have to box where they merge.
+        IntVector wide = (IntVector) packed.convertShape(VectorOperators.B2I, I, 0);
+        IntVector q = wide.lanewise(VectorOperators.ASHR, 4 * (j & 1)).and(0x0F);
+        return ((FloatVector) q.convertShape(VectorOperators.I2F, S, 0)).mul(dj).sub(mj);
     }
 
     @Override

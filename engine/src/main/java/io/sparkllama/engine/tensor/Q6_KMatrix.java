@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q6_KMatrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
+    private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
     private static final int QK = 256;
     private static final int SUB = 16;
@@ -62,12 +64,18 @@ public final class Q6_KMatrix extends WeightMatrix {
         int h = k >> 3;
         int g = (k & 7) >> 1;
         int l = ((k & 1) << 4) + s * L;
-        ByteVector low = ByteVector.fromMemorySegment(B, data, block + 64L * h + 32 * (g & 1) + l, LE);
-        low = g < 2 ? low.and((byte) 0x0F) : low.lanewise(VectorOperators.LSHR, 4);
-        ByteVector high = ByteVector.fromMemorySegment(B, data, block + QH + 32L * h + l, LE)
-                .lanewise(VectorOperators.LSHR, 2 * g).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-        ByteVector q = low.or(high).sub((byte) 32);
-        return ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(dk);
+        // On int lanes (x86 has no byte-lane shift), and one shift by 0 or 4 rather than a choice
+        // of two vectors, which C2 may have to box where they merge.
+        IntVector low = widen(block + 64L * h + 32 * (g & 1) + l).lanewise(VectorOperators.ASHR, 4 * (g >> 1)).and(0x0F);
+        IntVector high = widen(block + QH + 32L * h + l).lanewise(VectorOperators.ASHR, 2 * g).and(3)
+                .lanewise(VectorOperators.LSHL, 4);
+        IntVector q = low.or(high).sub(32);
+        return ((FloatVector) q.convertShape(VectorOperators.I2F, S, 0)).mul(dk);
+    }
+
+    /** L bytes at {@code off}, sign-extended to int lanes. */
+    private IntVector widen(long off) {
+        return (IntVector) ByteVector.fromMemorySegment(B, data, off, LE).convertShape(VectorOperators.B2I, I, 0);
     }
 
     @Override
