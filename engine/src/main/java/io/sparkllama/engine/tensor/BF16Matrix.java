@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * bfloat16 weights (as Meta ships them), widened to fp32 in registers. Every kernel accumulates a (row, token) pair in the same order (one vector
- * accumulator over the row, a fixed-order lane sum, then a scalar tail), so dot, matvec and matmul
- * agree bit for bit.
+ * bfloat16 weights (as Meta ships them), widened to fp32 in registers for dot and matvec, and by
+ * copyRow into scratch for matmul ({@link DequantizedKernels}). Every kernel accumulates a (row,
+ * token) pair in the same order (one vector accumulator over the row, a fixed-order lane sum, then
+ * a scalar tail), so dot, matvec and matmul agree bit for bit.
  */
 public final class BF16Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
@@ -77,6 +78,10 @@ public final class BF16Matrix extends WeightMatrix {
         }
     }
 
+    /**
+     * Fused in registers, unlike matmul: widening a bfloat16 is one shift, small enough for C2 to
+     * inline into a four-row kernel, and it beats unpacking into scratch when each weight is used once.
+     */
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
         float[] sums = new float[4 * L];
@@ -92,25 +97,7 @@ public final class BF16Matrix extends WeightMatrix {
 
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
-        float[] sums = new float[8 * L];
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            int t = 0;
-            for (; t + 2 <= nTokens; t += 2) {
-                dot4x2(r, x, t * cols, sums);
-                finish(sums, 0, r, x, t * cols, out, t * outStride + r);
-                finish(sums, 4, r, x, (t + 1) * cols, out, (t + 1) * outStride + r);
-            }
-            for (; t < nTokens; t++) {
-                dot4(r, x, t * cols, sums);
-                finish(sums, 0, r, x, t * cols, out, t * outStride + r);
-            }
-        }
-        for (; r < rowEnd; r++) {
-            for (int t = 0; t < nTokens; t++) {
-                out[t * outStride + r] = dot(r, x, t * cols);
-            }
-        }
+        DequantizedKernels.matmul(this, x, nTokens, out, outStride, rowStart, rowEnd);
     }
 
     /** Rows r..r+3 of one token from their stored accumulators {@code first..first+3}: lane sums, then tails. */
@@ -142,43 +129,5 @@ public final class BF16Matrix extends WeightMatrix {
         a1.intoArray(sums, L);
         a2.intoArray(sums, 2 * L);
         a3.intoArray(sums, 3 * L);
-    }
-
-    /** Rows r..r+3 against two tokens (token 1 accumulators after token 0 ones): each widened weight vector is used twice. */
-    private void dot4x2(int r, float[] x, int xOff, float[] sums) {
-        long b0 = r * rowBytes;
-        long b1 = b0 + rowBytes;
-        long b2 = b1 + rowBytes;
-        long b3 = b2 + rowBytes;
-        int xOff2 = xOff + cols;
-        FloatVector a0 = FloatVector.zero(S), c0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S), c2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-        for (int i = 0; i < vecBound; i += L) {
-            long o = 2L * i;
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            FloatVector u = FloatVector.fromArray(S, x, xOff2 + i);
-            FloatVector w0 = load(b0 + o);
-            FloatVector w1 = load(b1 + o);
-            FloatVector w2 = load(b2 + o);
-            FloatVector w3 = load(b3 + o);
-            a0 = w0.fma(v, a0);
-            c0 = w0.fma(u, c0);
-            a1 = w1.fma(v, a1);
-            c1 = w1.fma(u, c1);
-            a2 = w2.fma(v, a2);
-            c2 = w2.fma(u, c2);
-            a3 = w3.fma(v, a3);
-            c3 = w3.fma(u, c3);
-        }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        c0.intoArray(sums, 4 * L);
-        c1.intoArray(sums, 5 * L);
-        c2.intoArray(sums, 6 * L);
-        c3.intoArray(sums, 7 * L);
     }
 }
