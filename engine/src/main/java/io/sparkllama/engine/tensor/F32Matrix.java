@@ -65,12 +65,21 @@ public final class F32Matrix extends WeightMatrix {
             return;
         }
         int r = rowStart;
+        float[] sums = TOKEN_GROUP == 4 ? new float[16 * L] : null;
         // Row blocks outermost: the 4 rows (a few KiB) stay in L1 while every token streams past.
         for (; r + 4 <= rowEnd; r += 4) {
             int t = 0;
             if (TOKEN_GROUP == 4) {
                 for (; t + 4 <= nTokens; t += 4) {
-                    dot4x4(r, x, t * cols, out, t * outStride, outStride);
+                    dot4x4(r, x, t * cols, sums);
+                    for (int k = 0; k < 4; k++) {
+                        int xk = (t + k) * cols;
+                        int ok = (t + k) * outStride;
+                        for (int row = 0; row < 4; row++) {
+                            out[ok + r + row] = withTail(LaneSum.sum(FloatVector.fromArray(S, sums, (4 * k + row) * L)),
+                                    r + row, x, xk);
+                        }
+                    }
                 }
             }
             for (; t + 2 <= nTokens; t += 2) {
@@ -99,8 +108,12 @@ public final class F32Matrix extends WeightMatrix {
         }
     }
 
-    /** Four rows against four tokens: 16 accumulators, each weight and x vector loaded once. */
-    private void dot4x4(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+    /**
+     * Four rows against four tokens: 16 accumulators, each weight and x vector loaded once. They are
+     * stored unsummed to {@code sums[(4 * token + row) * L ..]}: summing them here made the method
+     * too large for C2 to keep the vectors in registers (they were boxed, 5x slower).
+     */
+    private void dot4x4(int r, float[] x, int xOff, float[] sums) {
         long rowBytes = (long) cols * Float.BYTES;
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
@@ -140,34 +153,31 @@ public final class F32Matrix extends WeightMatrix {
             a32 = w.fma(v2, a32);
             a33 = w.fma(v3, a33);
         }
-        finish(r, b0, x, xOff, a00, out, outOff);
-        finish(r + 1, b1, x, xOff, a10, out, outOff);
-        finish(r + 2, b2, x, xOff, a20, out, outOff);
-        finish(r + 3, b3, x, xOff, a30, out, outOff);
-        int o1 = outOff + outStride;
-        finish(r, b0, x, x1, a01, out, o1);
-        finish(r + 1, b1, x, x1, a11, out, o1);
-        finish(r + 2, b2, x, x1, a21, out, o1);
-        finish(r + 3, b3, x, x1, a31, out, o1);
-        int o2 = o1 + outStride;
-        finish(r, b0, x, x2, a02, out, o2);
-        finish(r + 1, b1, x, x2, a12, out, o2);
-        finish(r + 2, b2, x, x2, a22, out, o2);
-        finish(r + 3, b3, x, x2, a32, out, o2);
-        int o3 = o2 + outStride;
-        finish(r, b0, x, x3, a03, out, o3);
-        finish(r + 1, b1, x, x3, a13, out, o3);
-        finish(r + 2, b2, x, x3, a23, out, o3);
-        finish(r + 3, b3, x, x3, a33, out, o3);
+        a00.intoArray(sums, 0);
+        a10.intoArray(sums, L);
+        a20.intoArray(sums, 2 * L);
+        a30.intoArray(sums, 3 * L);
+        a01.intoArray(sums, 4 * L);
+        a11.intoArray(sums, 5 * L);
+        a21.intoArray(sums, 6 * L);
+        a31.intoArray(sums, 7 * L);
+        a02.intoArray(sums, 8 * L);
+        a12.intoArray(sums, 9 * L);
+        a22.intoArray(sums, 10 * L);
+        a32.intoArray(sums, 11 * L);
+        a03.intoArray(sums, 12 * L);
+        a13.intoArray(sums, 13 * L);
+        a23.intoArray(sums, 14 * L);
+        a33.intoArray(sums, 15 * L);
     }
 
-    /** Reduces one (row, token) accumulator and adds the scalar tail, in the order every kernel uses. */
-    private void finish(int r, long base, float[] x, int xOff, FloatVector acc, float[] out, int outOff) {
-        float s = LaneSum.sum(acc);
+    /** A row's lane sum plus its scalar tail, in the order every kernel uses. */
+    private float withTail(float s, int row, float[] x, int xOff) {
+        long base = (long) row * cols * Float.BYTES;
         for (int i = vecBound; i < cols; i++) {
             s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
         }
-        out[outOff + r] = s;
+        return s;
     }
 
     /** Four rows against one token: four independent accumulation chains, one x load each step. */
