@@ -4,13 +4,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Little-endian fp32 weights; the kernels stream rows straight from the mapped segment. */
 public final class F32Matrix extends WeightMatrix {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -53,10 +52,11 @@ public final class F32Matrix extends WeightMatrix {
     }
 
     /**
-     * Tokens per register block: 4 rows x 4 tokens = 16 accumulators fit the 32 vector registers
-     * of AVX-512 with room for the loads; AVX2 (16 registers) takes 4 x 2.
+     * Tokens per register block: 4 rows x (L / 4) tokens makes L accumulators, 16 on AVX-512 and
+     * 8 on AVX2, which fit the register file with room for the loads, and which
+     * {@link LaneSum#sumEach} reduces in one pass. Other widths take one token at a time.
      */
-    private static final int TOKEN_GROUP = L >= 16 ? 4 : 2;
+    private static final int TOKEN_GROUP = L == 16 ? 4 : L == 8 ? 2 : Integer.MAX_VALUE;
 
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
@@ -65,25 +65,24 @@ public final class F32Matrix extends WeightMatrix {
             return;
         }
         int r = rowStart;
-        float[] sums = TOKEN_GROUP == 4 ? new float[16 * L] : null;
+        float[] acc = new float[L * L];
+        float[] sums = new float[L];
         // Row blocks outermost: the 4 rows (a few KiB) stay in L1 while every token streams past.
         for (; r + 4 <= rowEnd; r += 4) {
             int t = 0;
-            if (TOKEN_GROUP == 4) {
-                for (; t + 4 <= nTokens; t += 4) {
-                    dot4x4(r, x, t * cols, sums);
-                    for (int k = 0; k < 4; k++) {
-                        int xk = (t + k) * cols;
-                        int ok = (t + k) * outStride;
-                        for (int row = 0; row < 4; row++) {
-                            out[ok + r + row] = withTail(LaneSum.sum(FloatVector.fromArray(S, sums, (4 * k + row) * L)),
-                                    r + row, x, xk);
-                        }
-                    }
+            for (; t + TOKEN_GROUP <= nTokens; t += TOKEN_GROUP) {
+                if (TOKEN_GROUP == 4) {
+                    dot4x4(r, x, t * cols, acc);
+                } else {
+                    dot4x2(r, x, t * cols, acc);
                 }
-            }
-            for (; t + 2 <= nTokens; t += 2) {
-                dot4x2(r, x, t * cols, out, t * outStride, outStride);
+                LaneSum.sumEach(acc, sums);
+                if (vecBound < cols) {
+                    addTails(r, x, t, sums);
+                }
+                for (int k = 0; k < TOKEN_GROUP; k++) {
+                    System.arraycopy(sums, 4 * k, out, (t + k) * outStride + r, 4);
+                }
             }
             for (; t < nTokens; t++) {
                 dot4(r, x, t * cols, out, t * outStride);
@@ -92,6 +91,21 @@ public final class F32Matrix extends WeightMatrix {
         for (; r < rowEnd; r++) {
             for (int t = 0; t < nTokens; t++) {
                 out[t * outStride + r] = dot(r, x, t * cols);
+            }
+        }
+    }
+
+    /** Adds each row's scalar tail to the lane sums of a block ({@code sums[4 * token + row]}), in the order every kernel uses. */
+    private void addTails(int r, float[] x, int t, float[] sums) {
+        for (int k = 0; k < TOKEN_GROUP; k++) {
+            int xOff = (t + k) * cols;
+            for (int row = 0; row < 4; row++) {
+                long base = (long) (r + row) * cols * Float.BYTES;
+                float s = sums[4 * k + row];
+                for (int i = vecBound; i < cols; i++) {
+                    s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
+                }
+                sums[4 * k + row] = s;
             }
         }
     }
@@ -109,11 +123,12 @@ public final class F32Matrix extends WeightMatrix {
     }
 
     /**
-     * Four rows against four tokens: 16 accumulators, each weight and x vector loaded once. They are
-     * stored unsummed to {@code sums[(4 * token + row) * L ..]}: summing them here made the method
-     * too large for C2 to keep the vectors in registers (they were boxed, 5x slower).
+     * Four rows against four tokens: 16 accumulators, each weight and x vector loaded once. The one
+     * of token k and row j is stored unsummed to {@code acc[SLOT[4k + j] * L ..]}, for
+     * {@link LaneSum#sumEach}: summing them here made the method too large for C2 to keep the
+     * vectors in registers (they were boxed, 5x slower).
      */
-    private void dot4x4(int r, float[] x, int xOff, float[] sums) {
+    private void dot4x4(int r, float[] x, int xOff, float[] acc) {
         long rowBytes = (long) cols * Float.BYTES;
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
@@ -153,31 +168,22 @@ public final class F32Matrix extends WeightMatrix {
             a32 = w.fma(v2, a32);
             a33 = w.fma(v3, a33);
         }
-        a00.intoArray(sums, 0);
-        a10.intoArray(sums, L);
-        a20.intoArray(sums, 2 * L);
-        a30.intoArray(sums, 3 * L);
-        a01.intoArray(sums, 4 * L);
-        a11.intoArray(sums, 5 * L);
-        a21.intoArray(sums, 6 * L);
-        a31.intoArray(sums, 7 * L);
-        a02.intoArray(sums, 8 * L);
-        a12.intoArray(sums, 9 * L);
-        a22.intoArray(sums, 10 * L);
-        a32.intoArray(sums, 11 * L);
-        a03.intoArray(sums, 12 * L);
-        a13.intoArray(sums, 13 * L);
-        a23.intoArray(sums, 14 * L);
-        a33.intoArray(sums, 15 * L);
-    }
-
-    /** A row's lane sum plus its scalar tail, in the order every kernel uses. */
-    private float withTail(float s, int row, float[] x, int xOff) {
-        long base = (long) row * cols * Float.BYTES;
-        for (int i = vecBound; i < cols; i++) {
-            s += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOff + i];
-        }
-        return s;
+        a00.intoArray(acc, LaneSum.SLOT[0] * L);
+        a10.intoArray(acc, LaneSum.SLOT[1] * L);
+        a20.intoArray(acc, LaneSum.SLOT[2] * L);
+        a30.intoArray(acc, LaneSum.SLOT[3] * L);
+        a01.intoArray(acc, LaneSum.SLOT[4] * L);
+        a11.intoArray(acc, LaneSum.SLOT[5] * L);
+        a21.intoArray(acc, LaneSum.SLOT[6] * L);
+        a31.intoArray(acc, LaneSum.SLOT[7] * L);
+        a02.intoArray(acc, LaneSum.SLOT[8] * L);
+        a12.intoArray(acc, LaneSum.SLOT[9] * L);
+        a22.intoArray(acc, LaneSum.SLOT[10] * L);
+        a32.intoArray(acc, LaneSum.SLOT[11] * L);
+        a03.intoArray(acc, LaneSum.SLOT[12] * L);
+        a13.intoArray(acc, LaneSum.SLOT[13] * L);
+        a23.intoArray(acc, LaneSum.SLOT[14] * L);
+        a33.intoArray(acc, LaneSum.SLOT[15] * L);
     }
 
     /** Four rows against one token: four independent accumulation chains, one x load each step. */
@@ -218,8 +224,8 @@ public final class F32Matrix extends WeightMatrix {
         out[outOff + r + 3] = s3;
     }
 
-    /** Four rows against two tokens: each weight vector is loaded once and used twice. */
-    private void dot4x2(int r, float[] x, int xOff, float[] out, int outOff, int outStride) {
+    /** Four rows against two tokens, the AVX2 block: 8 accumulators, stored unsummed as in {@link #dot4x4}. */
+    private void dot4x2(int r, float[] x, int xOff, float[] acc) {
         long rowBytes = (long) cols * Float.BYTES;
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
@@ -230,8 +236,7 @@ public final class F32Matrix extends WeightMatrix {
         FloatVector a1 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-        int i = 0;
-        for (; i < vecBound; i += L) {
+        for (int i = 0; i < vecBound; i += L) {
             long o = (long) i * Float.BYTES;
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector u = FloatVector.fromArray(S, x, xOff2 + i);
@@ -248,35 +253,13 @@ public final class F32Matrix extends WeightMatrix {
             a3 = w3.fma(v, a3);
             c3 = w3.fma(u, c3);
         }
-        float s0 = LaneSum.sum(a0), t0 = LaneSum.sum(c0);
-        float s1 = LaneSum.sum(a1), t1 = LaneSum.sum(c1);
-        float s2 = LaneSum.sum(a2), t2 = LaneSum.sum(c2);
-        float s3 = LaneSum.sum(a3), t3 = LaneSum.sum(c3);
-        for (; i < cols; i++) {
-            long o = (long) i * Float.BYTES;
-            float xi = x[xOff + i];
-            float ui = x[xOff2 + i];
-            float w0 = data.get(FLOAT, b0 + o);
-            float w1 = data.get(FLOAT, b1 + o);
-            float w2 = data.get(FLOAT, b2 + o);
-            float w3 = data.get(FLOAT, b3 + o);
-            s0 += w0 * xi;
-            t0 += w0 * ui;
-            s1 += w1 * xi;
-            t1 += w1 * ui;
-            s2 += w2 * xi;
-            t2 += w2 * ui;
-            s3 += w3 * xi;
-            t3 += w3 * ui;
-        }
-        out[outOff + r] = s0;
-        out[outOff + r + 1] = s1;
-        out[outOff + r + 2] = s2;
-        out[outOff + r + 3] = s3;
-        int o2 = outOff + outStride;
-        out[o2 + r] = t0;
-        out[o2 + r + 1] = t1;
-        out[o2 + r + 2] = t2;
-        out[o2 + r + 3] = t3;
+        a0.intoArray(acc, LaneSum.SLOT[0] * L);
+        a1.intoArray(acc, LaneSum.SLOT[1] * L);
+        a2.intoArray(acc, LaneSum.SLOT[2] * L);
+        a3.intoArray(acc, LaneSum.SLOT[3] * L);
+        c0.intoArray(acc, LaneSum.SLOT[4] * L);
+        c1.intoArray(acc, LaneSum.SLOT[5] * L);
+        c2.intoArray(acc, LaneSum.SLOT[6] * L);
+        c3.intoArray(acc, LaneSum.SLOT[7] * L);
     }
 }

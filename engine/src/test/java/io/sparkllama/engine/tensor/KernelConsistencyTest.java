@@ -84,7 +84,7 @@ class KernelConsistencyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = WeightType.class, names = {"F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = WeightType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void dotMatvecMatmulAgreeBitForBit(WeightType type) {
         Random rnd = new Random(42 + type.ordinal());
         int cols = cols(type);
