@@ -1,5 +1,6 @@
 package io.sparkllama.engine.model;
 
+import io.sparkllama.engine.tensor.VectorExp;
 import io.sparkllama.engine.tensor.VectorMath;
 
 /**
@@ -106,7 +107,9 @@ public final class Transformer {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm()[l], dim, eps);
             }
             st.matmul(w.w1()[l], st.hb, w.w3()[l], st.hb2, null, null, xb, n);
-            VectorMath.swiglu(st.hb, st.hb2, n * hidden);
+            for (int t = 0; t < n; t++) {
+                VectorExp.swiglu(st.hb, st.hb2, t * hidden, hidden);
+            }
             st.matmul(w.w2()[l], st.hb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
         }

@@ -30,23 +30,10 @@ public final class LogSoftmax {
         return max;
     }
 
-    /** log Σ exp(x[i]) over {@code x[off..off+n)}; per-lane float partial sums, reduced in double in lane order. */
+    /** log Σ exp(x[i]) over {@code x[off..off+n)}, shifted by the maximum (see {@link VectorExp#sumExp}). */
     public static double logSumExp(float[] x, int off, int n) {
         float max = max(x, off, n);
-        int i = 0;
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (; i < bound; i += L) {
-            acc = acc.add(VectorExp.exp(FloatVector.fromArray(S, x, off + i).sub(max)));
-        }
-        double sum = 0;
-        for (int lane = 0; lane < L; lane++) {
-            sum += acc.lane(lane);
-        }
-        for (; i < n; i++) {
-            sum += Math.exp(x[off + i] - max);
-        }
-        return max + Math.log(sum);
+        return max + Math.log(VectorExp.sumExp(x, off, n, max));
     }
 
     /** Index of the largest logit; the lowest index wins ties. */

@@ -57,14 +57,13 @@ public final class VectorMath {
         for (int i = 1; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
+        float inv = 1f / VectorExp.expInPlace(x, off, n, max);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
         }
-        float inv = 1f / sum;
-        for (int i = 0; i < n; i++) {
+        for (; i < n; i++) {
             x[off + i] *= inv;
         }
     }
@@ -97,14 +96,6 @@ public final class VectorMath {
         }
         for (; i < n; i++) {
             y[i] += x[i];
-        }
-    }
-
-    /** SwiGLU gate in place: {@code h[i] = silu(h[i]) * g[i]} for i in [0, n). */
-    public static void swiglu(float[] h, float[] g, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = h[i];
-            h[i] = v / (1f + (float) Math.exp(-v)) * g[i];
         }
     }
 }
