@@ -58,10 +58,10 @@ public final class ForwardState {
         return pool;
     }
 
-    /** out = x · Wᵀ for n tokens, rows split across the pool's threads in groups of four. */
+    /** out = x · Wᵀ for n tokens, rows split across the pool's threads at the matrix's row alignment. */
     void matmul(WeightMatrix w, float[] x, int n, float[] out, int outStride) {
         matmul.set(w, x, n, out, outStride);
-        pool.parallelFor(w.rows(), 4, (long) w.rows() * w.cols() * n, matmul);
+        pool.parallelFor(w.rows(), w.rowAlignment(), (long) w.rows() * w.cols() * n, matmul);
     }
 
     /**
@@ -71,7 +71,8 @@ public final class ForwardState {
     void matmul(WeightMatrix a, float[] outA, WeightMatrix b, float[] outB, WeightMatrix c, float[] outC, float[] x, int n) {
         fused.set(a, outA, b, outB, c, outC, x, n);
         int rows = a.rows() + b.rows() + (c == null ? 0 : c.rows());
-        pool.parallelFor(rows, 4, (long) rows * a.cols() * n, fused);
+        int grain = Math.max(a.rowAlignment(), Math.max(b.rowAlignment(), c == null ? 1 : c.rowAlignment()));
+        pool.parallelFor(rows, grain, (long) rows * a.cols() * n, fused);
     }
 
     static final class MatmulTask implements WorkerPool.RangeTask {

@@ -1,6 +1,8 @@
 package io.sparkllama.engine.model;
 
+import io.sparkllama.engine.tensor.PackedF32Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 
 /**
  * Every weight of a Llama transformer in the layout of Meta's reference: q/k rows ordered for
@@ -22,6 +24,27 @@ public record LlamaWeights(
         WeightMatrix[] w3,
         float[] finalNorm,
         WeightMatrix classifier) {
+
+    /**
+     * These weights with every fp32 matrix of the forward pass repacked for it
+     * ({@link PackedF32Matrix}); the embedding table stays as it is, read a row at a time.
+     */
+    public LlamaWeights withPackedF32() {
+        return new LlamaWeights(tokenEmbedding, attentionNorm, packed(wq), packed(wk), packed(wv), packed(wo),
+                ffnNorm, packed(w1), packed(w2), packed(w3), finalNorm, packed(classifier));
+    }
+
+    private static WeightMatrix[] packed(WeightMatrix[] layers) {
+        WeightMatrix[] out = new WeightMatrix[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            out[l] = packed(layers[l]);
+        }
+        return out;
+    }
+
+    private static WeightMatrix packed(WeightMatrix m) {
+        return m.type() == WeightType.F32 && !(m instanceof PackedF32Matrix) ? PackedF32Matrix.of(m) : m;
+    }
 
     /** Bytes of weights one decode step reads (every matrix once, plus one embedding row). */
     public long bytesPerToken() {

@@ -16,7 +16,7 @@ public final class Transformer {
 
     public Transformer(ModelConfig config, LlamaWeights weights, int maxPositions) {
         this.config = config;
-        this.weights = weights;
+        this.weights = weights.withPackedF32();
         this.maxPositions = maxPositions;
         this.rope = new RopeTable(config, maxPositions);
     }

@@ -59,6 +59,11 @@ public abstract class WeightMatrix {
         }
     }
 
+    /** Row ranges given to matvec and matmul by different threads should start at multiples of this. */
+    public int rowAlignment() {
+        return 4;
+    }
+
     /** Bytes of weights read by one full pass over the matrix. */
     public long byteSize() {
         return data.byteSize();

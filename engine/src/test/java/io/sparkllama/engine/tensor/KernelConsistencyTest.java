@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -135,6 +136,60 @@ class KernelConsistencyTest {
                     magnitude += Math.abs((double) want[i] * x[i]);
                 }
                 assertEquals(exact, m.dot(r, x, 0), 1e-5 * magnitude + 1e-6, type + " dot row " + r);
+            }
+        }
+    }
+
+    /**
+     * The packed fp32 layout: whole and partial panels, 8-token blocks and leftover tokens, and row
+     * ranges that start and end inside a panel all give dot's bits; the packing keeps every value.
+     */
+    @Test
+    void packedF32AgreesBitForBitAndKeepsTheWeights() {
+        int rows = 3 * PackedF32Matrix.PANEL + 5;
+        int cols = 77;
+        int tokens = 11;
+        Random rnd = new Random(7);
+        byte[] bytes = randomData(WeightType.F32, rows, cols, rnd);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            F32Matrix plain = new F32Matrix(seg, rows, cols);
+            PackedF32Matrix m = PackedF32Matrix.of(plain);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            int[][] ranges = {{0, rows}, {3, rows}, {PackedF32Matrix.PANEL + 1, rows - 2}, {0, 2 * PackedF32Matrix.PANEL}};
+            for (int rep = 0; rep < 300; rep++) {
+                for (int[] range : ranges) {
+                    float[] mv = new float[rows];
+                    m.matvec(x, mv, range[0], range[1]);
+                    float[] mm = new float[tokens * rows];
+                    m.matmul(x, tokens, mm, rows, range[0], range[1]);
+                    for (int r = 0; r < rows; r++) {
+                        boolean in = r >= range[0] && r < range[1];
+                        assertEquals(in ? Float.floatToRawIntBits(m.dot(r, x, 0)) : 0, Float.floatToRawIntBits(mv[r]), "matvec row " + r + " of " + range[0] + ".." + range[1]);
+                        for (int t = 0; t < tokens; t++) {
+                            assertEquals(in ? Float.floatToRawIntBits(m.dot(r, x, t * cols)) : 0, Float.floatToRawIntBits(mm[t * rows + r]),
+                                    "matmul row " + r + " token " + t + " of " + range[0] + ".." + range[1]);
+                        }
+                    }
+                }
+            }
+            float[] want = new float[cols];
+            float[] got = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                plain.copyRow(r, want, 0);
+                m.copyRow(r, got, 0);
+                assertArrayEquals(want, got, "row " + r);
+                double exact = 0;
+                double magnitude = 0;
+                for (int i = 0; i < cols; i++) {
+                    exact += (double) want[i] * x[i];
+                    magnitude += Math.abs((double) want[i] * x[i]);
+                }
+                assertEquals(exact, m.dot(r, x, 0), 1e-5 * magnitude + 1e-6, "dot row " + r);
             }
         }
     }
