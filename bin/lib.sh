@@ -32,3 +32,14 @@ spark_llama_build_if_needed() {
     touch "$SPARK_LLAMA_HOME/$marker"  # package leaves an unchanged classpath file old: mark the build done
   fi
 }
+
+# Builds engine and bench (mvn package -DskipTests -pl bench -am) when bench's classpath file is
+# missing or older than their sources or the poms; the benchmark scripts run from target/classes.
+spark_llama_build_bench_if_needed() {
+  local marker="$SPARK_LLAMA_HOME/bench/target/classpath.txt"
+  if [ ! -f "$marker" ] || [ -n "$(cd "$SPARK_LLAMA_HOME" && find engine/src/main bench/src/main pom.xml engine/pom.xml bench/pom.xml -newer "$marker" -print -quit)" ]; then
+    echo "[spark-llama] building engine and bench (mvn package -DskipTests) ..." >&2
+    (cd "$SPARK_LLAMA_HOME" && mvn -B -q -pl bench -am package -DskipTests) >&2 || { echo "[spark-llama] build failed" >&2; exit 1; }
+    touch "$marker" # the plugin leaves an unchanged file alone
+  fi
+}

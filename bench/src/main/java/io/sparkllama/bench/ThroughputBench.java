@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * End-to-end throughput benchmark: machine limits, decode and scoring speed per model and thread
@@ -51,7 +50,7 @@ public final class ThroughputBench {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("benchmark", "throughput");
         root.put("date", ZonedDateTime.now().toString());
-        root.put("machine", machine());
+        root.put("machine", MachineInfo.describe());
         root.put("jdk", Runtime.version().toString());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("decode", "greedy from BOS, " + DECODE_TOKENS + " new tokens, at least 2 warm-up runs and 5 s (JIT), then " + PAIRS + " runs, each followed by one run.c run; medians, ratio = median of the per-pair ratios");
@@ -90,7 +89,7 @@ public final class ThroughputBench {
             root.put("batched", batched(shared.resolve("models/synth15M/synth15M.bin"), tok2));
         }
 
-        root.put("load_average_at_end", loadAverage());
+        root.put("load_average_at_end", MachineInfo.loadAverage());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String text = json.writeValueAsString(root);
         System.out.println(text);
@@ -174,32 +173,6 @@ public final class ThroughputBench {
             }
         }
         return rows;
-    }
-
-    private static Map<String, Object> machine() throws Exception {
-        Map<String, Object> m = new LinkedHashMap<>();
-        String cpu = "unknown";
-        Path info = Path.of("/proc/cpuinfo");
-        if (Files.isReadable(info)) {
-            for (String line : Files.readAllLines(info)) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        }
-        m.put("cpu", cpu);
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("vector_species_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("load_average_at_start", loadAverage());
-        return m;
-    }
-
-    /** The 1/5/15-minute load averages: this machine is shared, so say how busy it was. */
-    private static String loadAverage() throws java.io.IOException {
-        Path p = Path.of("/proc/loadavg");
-        return Files.isReadable(p) ? Files.readString(p).trim() : "unknown";
     }
 
     private static double[] rounded(double[] v) {
