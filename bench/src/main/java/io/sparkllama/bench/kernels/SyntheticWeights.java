@@ -3,6 +3,7 @@ package io.sparkllama.bench.kernels;
 import io.sparkllama.engine.tensor.BF16Matrix;
 import io.sparkllama.engine.tensor.F16Matrix;
 import io.sparkllama.engine.tensor.F32Matrix;
+import io.sparkllama.engine.tensor.PackedF32Matrix;
 import io.sparkllama.engine.tensor.Q4_0Matrix;
 import io.sparkllama.engine.tensor.Q4_KMatrix;
 import io.sparkllama.engine.tensor.Q6_KMatrix;
@@ -95,7 +96,7 @@ public final class SyntheticWeights {
         int rows = shape.rows();
         int cols = shape.cols();
         return switch (type) {
-            case F32 -> new F32Matrix(data, rows, cols);
+            case F32 -> PackedF32Matrix.of(new F32Matrix(data, rows, cols)); // as the forward pass uses it
             case F16 -> new F16Matrix(data, rows, cols);
             case BF16 -> new BF16Matrix(data, rows, cols);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
