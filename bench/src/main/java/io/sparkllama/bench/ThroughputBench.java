@@ -105,7 +105,7 @@ public final class ThroughputBench {
         m.put("model", name);
         m.put("file", model.toString());
         try (Engine engine = Engine.open(model, tokenizer, 0)) {
-            ModelCost cost = ModelCost.of(engine.config());
+            ModelCost cost = ModelCost.of(engine);
             m.put("weight_bytes_per_token", cost.bytesPerToken());
             m.put("flops_per_token", cost.flopsPerToken());
             List<Object> decode = new ArrayList<>();
