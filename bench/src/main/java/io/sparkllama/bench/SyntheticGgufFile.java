@@ -154,8 +154,12 @@ final class SyntheticGgufFile {
             writeOnes(ch, t.cols(), buf); // RMSNorm weights of 1: the norm itself, no scaling
             return;
         }
-        int rowBytes = (int) t.type().rowBytes(t.cols());
-        int rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        long rowBytesLong = t.type().rowBytes(t.cols());
+        if (rowBytesLong > CHUNK_BYTES) {
+            throw new IllegalArgumentException(t.name() + " rows of " + rowBytesLong + " bytes do not fit the " + CHUNK_BYTES + "-byte buffer");
+        }
+        int rowBytes = (int) rowBytesLong;
+        int rowsPerChunk = CHUNK_BYTES / rowBytes;
         for (int row = 0; row < t.rows(); row += rowsPerChunk) {
             int rows = Math.min(rowsPerChunk, t.rows() - row);
             random.fill(buf, rows * rowBytes, t.type(), t.cols());
