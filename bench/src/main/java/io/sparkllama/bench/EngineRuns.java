@@ -5,13 +5,14 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.score.LlamaCppPerplexity;
+import io.sparkllama.engine.score.PerplexityResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Our engine's decode, scoring and batched-generation speeds on one model, after JIT warm-up. */
 final class EngineRuns {
-    private static final int[] BOS = {1};
     /**
      * Warm-up runs go on at least this long: C2 compiles the Vector API kernels late on a busy
      * 2-core machine, and until then the fallback code is orders of magnitude slower.
@@ -31,7 +32,7 @@ final class EngineRuns {
     static double[][] decodePairs(Engine engine, int threads, int tokens, int warmups, int runs,
                                   RunCReference runc, java.nio.file.Path model, java.nio.file.Path tokenizer) throws Exception {
         try (InferenceSession s = engine.newSession(threads)) {
-            GenerationRequest req = new GenerationRequest(BOS, tokens, SamplingParams.GREEDY);
+            GenerationRequest req = new GenerationRequest(new int[] {bos(engine)}, tokens, SamplingParams.GREEDY);
             long until = System.nanoTime() + WARMUP_NANOS;
             for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
                 s.generate(req);
@@ -47,7 +48,7 @@ final class EngineRuns {
 
     /** Median scoring tok/s (teacher forcing) of a seeded random sequence of {@code length} ids. */
     static double scoreTokPerSec(Engine engine, int threads, int length, int warmups, int runs) {
-        int[] tokens = randomTokens(engine.config().vocabSize(), length, 42);
+        int[] tokens = randomTokens(engine, length, 42);
         try (InferenceSession s = engine.newSession(threads)) {
             long until = System.nanoTime() + WARMUP_NANOS;
             for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
@@ -67,8 +68,7 @@ final class EngineRuns {
     static double batchedTokPerSec(Engine engine, int threads, int maxBatch, int requests, int promptLen, int newTokens, int runs) {
         List<GenerationRequest> reqs = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            int[] prompt = randomTokens(engine.config().vocabSize(), promptLen, 1000 + i);
-            prompt[0] = 1;
+            int[] prompt = randomTokens(engine, promptLen, 1000 + i);
             reqs.add(new GenerationRequest(prompt, newTokens, new SamplingParams(1f, 0, 1f, i)));
         }
         try (InferenceSession s = engine.newSession(threads)) {
@@ -88,13 +88,58 @@ final class EngineRuns {
         }
     }
 
-    static int[] randomTokens(int vocab, int length, long seed) {
+    /**
+     * Prefill tok/s: a prompt of {@code length} seeded random ids generating one token, so that
+     * only the last position goes through the classifier (what llama-bench's pp measures).
+     */
+    static double prefillTokPerSec(Engine engine, int threads, int length, int warmups, int runs) {
+        GenerationRequest req = new GenerationRequest(randomTokens(engine, length, 43), 1, SamplingParams.GREEDY);
+        try (InferenceSession s = engine.newSession(threads)) {
+            long until = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
+                s.generate(req);
+            }
+            double[] rates = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                rates[i] = s.generate(req).promptTokensPerSecond();
+            }
+            return Median.of(rates);
+        }
+    }
+
+    /** A perplexity result and the wall-clock time of the run that gave it. */
+    record TimedPerplexity(PerplexityResult result, long wallNanos) {
+    }
+
+    /** One timed llama.cpp-method perplexity run over {@code tokens}, after JIT warm-up runs. */
+    static TimedPerplexity perplexity(Engine engine, int threads, int[] tokens, int nCtx) {
+        int bos = bos(engine);
+        try (InferenceSession s = engine.newSession(threads)) {
+            long until = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < 1 || System.nanoTime() < until; i++) {
+                LlamaCppPerplexity.run(s, tokens, nCtx, bos);
+            }
+            long t0 = System.nanoTime();
+            PerplexityResult r = LlamaCppPerplexity.run(s, tokens, nCtx, bos);
+            return new TimedPerplexity(r, System.nanoTime() - t0);
+        }
+    }
+
+    /** BOS first, then ids drawn from the whole vocabulary but its first three. */
+    static int[] randomTokens(Engine engine, int length, long seed) {
+        int vocab = engine.config().vocabSize();
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] t = new int[length];
-        t[0] = 1;
+        t[0] = bos(engine);
         for (int i = 1; i < length; i++) {
             t[i] = 3 + rnd.nextInt(vocab - 3);
         }
         return t;
+    }
+
+    /** The tokenizer's BOS (1 for Llama 2, 128000 for Llama 3); 1 when it has none. */
+    private static int bos(Engine engine) {
+        int bos = engine.tokenizer().bosId();
+        return bos >= 0 ? bos : 1;
     }
 }
