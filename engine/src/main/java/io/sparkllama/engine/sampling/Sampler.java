@@ -1,5 +1,7 @@
 package io.sparkllama.engine.sampling;
 
+import io.sparkllama.engine.tensor.VectorExp;
+
 /**
  * Chooses the next token from logits: greedy, or temperature with top-k and top-p. Holds scratch
  * arrays sized to the vocabulary, so sampling allocates nothing; one per thread.
@@ -19,12 +21,7 @@ public final class Sampler {
         }
         float max = LogSoftmax.max(logits, off, n);
         float invT = 1f / p.temperature();
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp((logits[off + i] - max) * invT);
-            probs[i] = e;
-            sum += e;
-        }
+        double sum = VectorExp.expScaled(logits, off, n, max, invT, probs);
         int kept = n;
         boolean cut = (p.topK() > 0 && p.topK() < n) || p.topP() < 1f;
         if (cut) {

@@ -82,6 +82,10 @@ public final class BF16Matrix extends WeightMatrix {
      * Fused in registers, unlike matmul: widening a bfloat16 is one shift, small enough for C2 to
      * inline into a four-row kernel, and it beats unpacking into scratch when each weight is used once.
      */
+    /**
+     * Four rows at a time: from cache 1.4x faster than one row after another, and as fast from
+     * DRAM (unlike the int8/int4/fp16 types, whose wider unpacking wants one sequential stream).
+     */
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
         float[] sums = new float[4 * L];

@@ -42,23 +42,6 @@ final class DequantizedKernels {
         }
     }
 
-    static void matvec(WeightMatrix m, float[] x, float[] out, int rowStart, int rowEnd) {
-        int cols = m.cols();
-        Scratch scratch = SCRATCH.get();
-        float[] w = scratch.rows(cols);
-        float[] sums = scratch.sums;
-        int bound = S.loopBound(cols);
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            unpack4(m, r, w, cols);
-            dot4(w, cols, bound, x, 0, sums);
-            finish(sums, 0, w, cols, bound, x, 0, out, r);
-        }
-        for (; r < rowEnd; r++) {
-            out[r] = m.dot(r, x, 0);
-        }
-    }
-
     static void matmul(WeightMatrix m, float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         int cols = m.cols();
         Scratch scratch = SCRATCH.get();

@@ -90,11 +90,6 @@ public final class F16Matrix extends WeightMatrix {
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        DequantizedKernels.matvec(this, x, out, rowStart, rowEnd);
-    }
-
-    @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         DequantizedKernels.matmul(this, x, nTokens, out, outStride, rowStart, rowEnd);
     }

@@ -81,19 +81,6 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        float[] sums = new float[4 * L];
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            dot4(r, x, 0, sums);
-            LaneSum.store(sums, 0, 4, out, r);
-        }
-        for (; r < rowEnd; r++) {
-            out[r] = dot(r, x, 0);
-        }
-    }
-
-    @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         // No four-token kernel here: with nibble unpacking it exceeds the JIT's inlining budget.
         float[] sums = new float[8 * L];

@@ -43,6 +43,32 @@ public final class VectorExp {
         return sum;
     }
 
+    /**
+     * {@code out[i] = exp((x[off + i] - shift) * scale)} for i in [0, n) (sampling at a
+     * temperature); returns their sum, per-lane float partial sums reduced in double in lane
+     * order, then the tail.
+     */
+    public static double expScaled(float[] x, int off, int n, float shift, float scale, float[] out) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift).mul(scale));
+            e.intoArray(out, i);
+            acc = acc.add(e);
+        }
+        double sum = 0;
+        for (int lane = 0; lane < L; lane++) {
+            sum += acc.lane(lane);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp((x[off + i] - shift) * scale);
+            out[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /** {@code x[i] = exp(x[i] - shift)} over {@code x[off .. off+n)}; returns their sum (lane sums, then the tail in order). */
     public static float expInPlace(float[] x, int off, int n, float shift) {
         int i = 0;

@@ -37,7 +37,12 @@ public abstract class WeightMatrix {
     /** Dequantizes row {@code row} into {@code out[outOffset .. outOffset + cols)}. */
     public abstract void copyRow(int row, float[] out, int outOffset);
 
-    /** {@code out[r] = row r · x} for rows in [rowStart, rowEnd). */
+    /**
+     * {@code out[r] = row r · x} for rows in [rowStart, rowEnd), one row after another. Decode
+     * reads every weight from DRAM once, and one sequential stream measured 1.4-2x faster than
+     * four rows read side by side (Q8_0, Q4_0, F16 at 16384x2048), though slightly slower when
+     * the matrix sits in cache.
+     */
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
         for (int r = rowStart; r < rowEnd; r++) {
             out[r] = dot(r, x, 0);
