@@ -75,6 +75,15 @@ public final class ForwardState {
         pool.parallelFor(rows, grain, (long) rows * a.cols() * n, fused);
     }
 
+    /** One token takes the decode kernel (rows streamed one by one); both give the same bits. */
+    private static void multiply(WeightMatrix w, float[] x, int n, float[] out, int outStride, int start, int end) {
+        if (n == 1) {
+            w.matvec(x, out, start, end);
+        } else {
+            w.matmul(x, n, out, outStride, start, end);
+        }
+    }
+
     static final class MatmulTask implements WorkerPool.RangeTask {
         private WeightMatrix w;
         private float[] x;
@@ -92,7 +101,7 @@ public final class ForwardState {
 
         @Override
         public void run(int start, int end) {
-            w.matmul(x, n, out, outStride, start, end);
+            multiply(w, x, n, out, outStride, start, end);
         }
     }
 
@@ -124,7 +133,7 @@ public final class ForwardState {
                 int lo = Math.max(start, base) - base;
                 int hi = Math.min(end, base + rows) - base;
                 if (lo < hi) {
-                    w[m].matmul(x, n, out[m], rows, lo, hi);
+                    multiply(w[m], x, n, out[m], rows, lo, hi);
                 }
                 base += rows;
             }
