@@ -45,9 +45,8 @@ final class AttentionTask implements WorkerPool.RangeTask {
                 float[] keys = caches[t].keys[layer];
                 float[] values = caches[t].values[layer];
                 int qOff = t * qDim + h * hs;
-                for (int p = 0; p <= pos; p++) {
-                    att[attOff + p] = VectorMath.dot(q, qOff, keys, p * kvDim + kvOff, hs) / scale;
-                }
+                int cap = caches[t].capacity();
+                VectorMath.dotColumns(q, qOff, keys, kvOff * cap, cap, hs, pos + 1, scale, att, attOff);
                 VectorMath.softmax(att, attOff, pos + 1);
                 int oOff = t * qDim + h * hs;
                 java.util.Arrays.fill(out, oOff, oOff + hs, 0f);

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,6 +35,42 @@ public final class VectorMath {
             sum += a[aOff + i] * b[bOff + i];
         }
         return sum;
+    }
+
+    /**
+     * Dot products of {@code q[qOff .. qOff+n)} with {@code count} columns of a column-major
+     * matrix (element d of column p at {@code m[mOff + d * stride + p]}), each divided by
+     * {@code divisor}, into {@code out[outOff + p]}. Lanes are columns, so each result is one FMA
+     * chain over d in order, whichever block computes it: attention scores
+     * against transposed keys need no lane sums.
+     */
+    public static void dotColumns(float[] q, int qOff, float[] m, int mOff, int stride, int n, int count,
+                                  float divisor, float[] out, int outOff) {
+        int p = 0;
+        for (; p + 4 * L <= count; p += 4 * L) {
+            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
+            for (int d = 0; d < n; d++) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                int col = mOff + d * stride + p;
+                a = qd.fma(FloatVector.fromArray(S, m, col), a);
+                b = qd.fma(FloatVector.fromArray(S, m, col + L), b);
+                c = qd.fma(FloatVector.fromArray(S, m, col + 2 * L), c);
+                e = qd.fma(FloatVector.fromArray(S, m, col + 3 * L), e);
+            }
+            a.div(divisor).intoArray(out, outOff + p);
+            b.div(divisor).intoArray(out, outOff + p + L);
+            c.div(divisor).intoArray(out, outOff + p + 2 * L);
+            e.div(divisor).intoArray(out, outOff + p + 3 * L);
+        }
+        for (; p < count; p += L) {
+            // The last block masked: a lane's chain is the same whichever block it falls in.
+            VectorMask<Float> live = S.indexInRange(p, count);
+            FloatVector a = FloatVector.zero(S);
+            for (int d = 0; d < n; d++) {
+                a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromArray(S, m, mOff + d * stride + p, live), a);
+            }
+            a.div(divisor).intoArray(out, outOff + p, live);
+        }
     }
 
     /** {@code out[oOff..] = weight * x[xOff..] / rms(x[xOff..xOff+n))}. */
