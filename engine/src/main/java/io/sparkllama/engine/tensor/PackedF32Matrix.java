@@ -103,9 +103,10 @@ public final class PackedF32Matrix extends WeightMatrix {
         int pEnd = (rowEnd + PANEL - 1) / PANEL;
         float[] edge = null;
         if (nTokens == 1) {
-            // Two panels at once: four FMA chains in flight, enough to cover the FMA latency.
-            for (; p + 2 <= pEnd && isWhole(p, rowStart, rowEnd) && isWhole(p + 1, rowStart, rowEnd); p += 2) {
-                panels2x1(p, x, out, p * PANEL);
+            // Four panels at once: eight FMA chains in flight. Decode of synth15M measured ~1.15x
+            // two panels' speed, stories260K (in cache) the same.
+            for (; p + 4 <= pEnd && isWhole(p, rowStart, rowEnd) && isWhole(p + 3, rowStart, rowEnd); p += 4) {
+                panels4x1(p, x, out, p * PANEL);
             }
         }
         for (; p < pEnd; p++) {
@@ -151,11 +152,13 @@ public final class PackedF32Matrix extends WeightMatrix {
         b.intoArray(out, outOff + L);
     }
 
-    /** Panels p and p + 1 against one token (decode): four chains, two sequential streams. */
-    private void panels2x1(int p, float[] x, float[] out, int outOff) {
+    /** Panels p .. p + 3 against one token (decode): eight chains, four sequential streams. */
+    private void panels4x1(int p, float[] x, float[] out, int outOff) {
         long base = p * panelBytes;
         long base2 = base + panelBytes;
-        FloatVector a = FloatVector.zero(S), b = a, c = a, d = a;
+        long base3 = base2 + panelBytes;
+        long base4 = base3 + panelBytes;
+        FloatVector a = FloatVector.zero(S), b = a, c = a, d = a, e = a, f = a, g = a, h = a;
         for (int k = 0; k < cols; k++) {
             long o = (long) k * PANEL * Float.BYTES;
             FloatVector xk = FloatVector.broadcast(S, x[k]);
@@ -163,11 +166,19 @@ public final class PackedF32Matrix extends WeightMatrix {
             b = xk.fma(FloatVector.fromMemorySegment(S, data, base + o + L * Float.BYTES, NATIVE), b);
             c = xk.fma(FloatVector.fromMemorySegment(S, data, base2 + o, NATIVE), c);
             d = xk.fma(FloatVector.fromMemorySegment(S, data, base2 + o + L * Float.BYTES, NATIVE), d);
+            e = xk.fma(FloatVector.fromMemorySegment(S, data, base3 + o, NATIVE), e);
+            f = xk.fma(FloatVector.fromMemorySegment(S, data, base3 + o + L * Float.BYTES, NATIVE), f);
+            g = xk.fma(FloatVector.fromMemorySegment(S, data, base4 + o, NATIVE), g);
+            h = xk.fma(FloatVector.fromMemorySegment(S, data, base4 + o + L * Float.BYTES, NATIVE), h);
         }
         a.intoArray(out, outOff);
         b.intoArray(out, outOff + L);
         c.intoArray(out, outOff + 2 * L);
         d.intoArray(out, outOff + 3 * L);
+        e.intoArray(out, outOff + 4 * L);
+        f.intoArray(out, outOff + 5 * L);
+        g.intoArray(out, outOff + 6 * L);
+        h.intoArray(out, outOff + 7 * L);
     }
 
     /** Panel p against four tokens (the AVX2 block): eight chains. */
