@@ -67,6 +67,13 @@ public final class LaneSum {
         return v.lane(0);
     }
 
+    /** The sums of the four vectors stored in {@code sums} to {@code out[r + i * gap]}. */
+    static void spread(float[] sums, float[] out, int r, int gap) {
+        for (int i = 0; i < 4; i++) {
+            out[r + i * gap] = sum(sums, i * L);
+        }
+    }
+
     /**
      * Sums {@code n} vector accumulators stored in {@code sums} from the {@code first}-th on into
      * {@code out[outOff ..]}. Big unrolled kernels store their accumulators rather than summing

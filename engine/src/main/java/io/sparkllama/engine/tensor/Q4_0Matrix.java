@@ -25,6 +25,7 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     private final int blocks;
     private final long rowBytes;
+    private final QuarterStreams.FourRows fourRows = (r, gap, x, sums) -> dot4(r, gap, x, 0, sums);
 
     /** @param cols a multiple of 32 (the loader refuses other tensors) */
     public Q4_0Matrix(MemorySegment data, int rows, int cols) {
@@ -80,6 +81,12 @@ public final class Q4_0Matrix extends WeightMatrix {
         }
     }
 
+    /** See {@link QuarterStreams}. */
+    @Override
+    public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        QuarterStreams.matvec(this, fourRows, x, out, rowStart, rowEnd);
+    }
+
     @Override
     public void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         // No four-token kernel here: with nibble unpacking it exceeds the JIT's inlining budget.
@@ -106,16 +113,22 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     /** Rows r..r+3 against one token; the four accumulators go to {@code sums} unsummed (see {@link LaneSum#store}). */
     private void dot4(int r, float[] x, int xOff, float[] sums) {
+        dot4(r, 1, x, xOff, sums);
+    }
+
+    /** Rows r, r + gap, r + 2 gap and r + 3 gap against one token, as {@link #dot4(int, float[], int, float[])}. */
+    private void dot4(int r, int gap, float[] x, int xOff, float[] sums) {
         long b0 = r * rowBytes;
+        long step = gap * rowBytes;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
         for (int b = 0; b < blocks; b++) {
             long k0 = b0 + (long) b * BLOCK_BYTES;
-            long k1 = k0 + rowBytes;
-            long k2 = k1 + rowBytes;
-            long k3 = k2 + rowBytes;
+            long k1 = k0 + step;
+            long k2 = k1 + step;
+            long k3 = k2 + step;
             float d0 = scale(k0);
             float d1 = scale(k1);
             float d2 = scale(k2);
