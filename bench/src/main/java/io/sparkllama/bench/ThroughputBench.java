@@ -77,11 +77,7 @@ public final class ThroughputBench {
         root.put("jdk", Runtime.version().toString());
         root.put("settings", settings());
 
-        Map<String, Object> limits = new LinkedHashMap<>();
-        for (int t : threads) {
-            limits.put("fma_peak_gflops_" + t + "t", round(MachineLimits.fmaPeakGflops(t)));
-            limits.put("read_bandwidth_gbs_" + t + "t", round(MachineLimits.readBandwidthGBs(t)));
-        }
+        Map<String, Object> limits = limits(threads);
         root.put("limits", limits);
         log("limits " + limits);
 
@@ -125,6 +121,8 @@ public final class ThroughputBench {
                     ? PerplexityComparison.run(shared, threads, llamaCpp) : LlamaCppReference.PPL_ABSENT);
         }
 
+        // Measured again: a busy moment at the start would skew every percentage above.
+        root.put("limits_at_end", limits(threads));
         root.put("load_average_at_end", MachineInfo.loadAverage());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String text = json.writeValueAsString(root);
@@ -151,6 +149,15 @@ public final class ThroughputBench {
                 + "ours: one timed run after >= 1 warm-up and 5 s, model loaded; llama-perplexity: the whole process (load included); tok/s = scored tokens / wall seconds; "
                 + "llama_cpp_eval_tok_per_s = its own prompt-eval rate (all tokens run)");
         return settings;
+    }
+
+    private static Map<String, Object> limits(int[] threads) throws InterruptedException {
+        Map<String, Object> limits = new LinkedHashMap<>();
+        for (int t : threads) {
+            limits.put("fma_peak_gflops_" + t + "t", round(MachineLimits.fmaPeakGflops(t)));
+            limits.put("read_bandwidth_gbs_" + t + "t", round(MachineLimits.readBandwidthGBs(t)));
+        }
+        return limits;
     }
 
     private static Map<String, Object> modelRuns(String name, Path model, Path tokenizer, int[] threads, Map<String, Object> limits, RunCReference runc) throws Exception {
@@ -229,10 +236,11 @@ public final class ThroughputBench {
         return rows;
     }
 
-    private static double[] rounded(double[] v) {
-        double[] r = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            r[i] = round(v[i]);
+    /** A list, not an array, so that the progress lines print the values. */
+    private static List<Double> rounded(double[] v) {
+        List<Double> r = new ArrayList<>(v.length);
+        for (double x : v) {
+            r.add(round(x));
         }
         return r;
     }

@@ -1,13 +1,8 @@
 package io.sparkllama.bench.kernels;
 
-import io.sparkllama.engine.tensor.BF16Matrix;
 import io.sparkllama.engine.tensor.F16Matrix;
 import io.sparkllama.engine.tensor.F32Matrix;
 import io.sparkllama.engine.tensor.PackedF32Matrix;
-import io.sparkllama.engine.tensor.Q4_0Matrix;
-import io.sparkllama.engine.tensor.Q4_KMatrix;
-import io.sparkllama.engine.tensor.Q6_KMatrix;
-import io.sparkllama.engine.tensor.Q8_0Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import java.lang.foreign.Arena;
@@ -95,14 +90,7 @@ public final class SyntheticWeights {
     private static WeightMatrix wrap(WeightType type, MemorySegment data, MatrixShape shape) {
         int rows = shape.rows();
         int cols = shape.cols();
-        return switch (type) {
-            case F32 -> PackedF32Matrix.of(new F32Matrix(data, rows, cols)); // as the forward pass uses it
-            case F16 -> new F16Matrix(data, rows, cols);
-            case BF16 -> new BF16Matrix(data, rows, cols);
-            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
-            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
-            case Q4_K -> new Q4_KMatrix(data, rows, cols);
-            case Q6_K -> new Q6_KMatrix(data, rows, cols);
-        };
+        WeightMatrix m = type.matrix(data, rows, cols);
+        return type == WeightType.F32 ? PackedF32Matrix.of(m) : m; // fp32 as the forward pass uses it
     }
 }

@@ -1,8 +1,6 @@
 package io.sparkllama.engine.format;
 
-import io.sparkllama.engine.tensor.BF16Matrix;
 import io.sparkllama.engine.tensor.F16Matrix;
-import io.sparkllama.engine.tensor.F32Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import java.lang.foreign.MemorySegment;
@@ -22,12 +20,7 @@ public record TensorView(String name, WeightType type, long[] shape, MemorySegme
     public WeightMatrix matrix() {
         int rows = (int) shape[0];
         int cols = (int) shape[1];
-        return switch (type) {
-            case F32 -> new F32Matrix(data, rows, cols);
-            case F16 -> new F16Matrix(data, rows, cols);
-            case BF16 -> new BF16Matrix(data, rows, cols);
-            default -> throw new IllegalStateException("no matrix type for " + type);
-        };
+        return type.matrix(data, rows, cols);
     }
 
     /** A small 1-D tensor (a norm weight) copied to the heap as fp32. */

@@ -1,5 +1,7 @@
 package io.sparkllama.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /** Storage types of weight tensors; each has its own {@link WeightMatrix} implementation. */
 public enum WeightType {
     F32(1, 4),
@@ -18,6 +20,19 @@ public enum WeightType {
     WeightType(int blockSize, int blockBytes) {
         this.blockSize = blockSize;
         this.blockBytes = blockBytes;
+    }
+
+    /** A row-major matrix view of {@code data} in this stored type (the caller has checked its size). */
+    public WeightMatrix matrix(MemorySegment data, int rows, int cols) {
+        return switch (this) {
+            case F32 -> new F32Matrix(data, rows, cols);
+            case F16 -> new F16Matrix(data, rows, cols);
+            case BF16 -> new BF16Matrix(data, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q4_K -> new Q4_KMatrix(data, rows, cols);
+            case Q6_K -> new Q6_KMatrix(data, rows, cols);
+        };
     }
 
     /** Bytes taken by {@code elements} values, which must be a whole number of blocks. */

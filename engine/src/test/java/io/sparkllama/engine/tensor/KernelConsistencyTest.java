@@ -72,18 +72,6 @@ class KernelConsistencyTest {
         return data;
     }
 
-    static WeightMatrix matrix(WeightType t, MemorySegment seg, int rows, int cols) {
-        return switch (t) {
-            case F32 -> new F32Matrix(seg, rows, cols);
-            case F16 -> new F16Matrix(seg, rows, cols);
-            case BF16 -> new BF16Matrix(seg, rows, cols);
-            case Q8_0 -> new Q8_0Matrix(seg, rows, cols);
-            case Q4_0 -> new Q4_0Matrix(seg, rows, cols);
-            case Q4_K -> new Q4_KMatrix(seg, rows, cols);
-            case Q6_K -> new Q6_KMatrix(seg, rows, cols);
-        };
-    }
-
     @ParameterizedTest
     @EnumSource(value = WeightType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void dotMatvecMatmulAgreeBitForBit(WeightType type) {
@@ -93,7 +81,7 @@ class KernelConsistencyTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
-            WeightMatrix m = matrix(type, seg, ROWS, cols);
+            WeightMatrix m = type.matrix(seg, ROWS, cols);
             float[] x = new float[TOKENS * cols];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) rnd.nextGaussian();

@@ -2,13 +2,7 @@ package io.sparkllama.engine.format.gguf;
 
 import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.error.UnsupportedTensorTypeException;
-import io.sparkllama.engine.tensor.BF16Matrix;
 import io.sparkllama.engine.tensor.F16Matrix;
-import io.sparkllama.engine.tensor.F32Matrix;
-import io.sparkllama.engine.tensor.Q4_0Matrix;
-import io.sparkllama.engine.tensor.Q4_KMatrix;
-import io.sparkllama.engine.tensor.Q6_KMatrix;
-import io.sparkllama.engine.tensor.Q8_0Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import java.util.Arrays;
@@ -42,16 +36,7 @@ final class GgufTensors {
             throw new UnsupportedTensorTypeException(gguf.file().path() + ": unsupported tensor type "
                     + GgmlType.name(t.ggmlType()) + " in tensor " + name + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
         }
-        var data = gguf.tensorData(t);
-        return switch (type) {
-            case F32 -> new F32Matrix(data, rows, cols);
-            case F16 -> new F16Matrix(data, rows, cols);
-            case BF16 -> new BF16Matrix(data, rows, cols);
-            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
-            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
-            case Q4_K -> new Q4_KMatrix(data, rows, cols);
-            case Q6_K -> new Q6_KMatrix(data, rows, cols);
-        };
+        return type.matrix(gguf.tensorData(t), rows, cols);
     }
 
     /** A one-dimensional tensor of {@code n} values, copied to the heap as fp32. */
