@@ -73,15 +73,4 @@ public final class LaneSum {
             out[r + i * gap] = sum(sums, i * L);
         }
     }
-
-    /**
-     * Sums {@code n} vector accumulators stored in {@code sums} from the {@code first}-th on into
-     * {@code out[outOff ..]}. Big unrolled kernels store their accumulators rather than summing
-     * them in place, which keeps them small enough for the JIT to inline everything they call.
-     */
-    static void store(float[] sums, int first, int n, float[] out, int outOff) {
-        for (int k = 0; k < n; k++) {
-            out[outOff + k] = sum(sums, (first + k) * L);
-        }
-    }
 }
