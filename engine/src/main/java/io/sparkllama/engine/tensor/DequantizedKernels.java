@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * matvec and matmul for storage types whose unpacking is too heavy to fuse into an FMA loop
- * (fp16, bf16, the k-quants): four rows at a time are dequantized with the matrix's own
+ * matmul (many tokens) for every row-major stored type but fp32, which is repacked instead: four
+ * rows at a time are dequantized with the matrix's own
  * {@link WeightMatrix#copyRow} into per-thread scratch, then plain fp32 FMA loops run over the
  * scratch. A fused kernel that unpacks and multiplies in one loop outgrows C2's inlining budget,
  * its vectors get boxed and it runs at a tenth of the speed; here each loop is small enough to
