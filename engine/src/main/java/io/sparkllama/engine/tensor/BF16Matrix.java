@@ -80,15 +80,13 @@ public final class BF16Matrix extends WeightMatrix {
 
     /**
      * Fused in registers, unlike matmul: widening a bfloat16 is one shift, small enough for C2 to
-     * inline into a four-row kernel, and it beats unpacking into scratch when each weight is used once.
-     */
-    /**
-     * Four rows at a time: from cache 1.4x faster than one row after another, and as fast from
-     * DRAM (unlike the int8/int4/fp16 types, whose wider unpacking wants one sequential stream).
+     * inline into a four-row kernel, and it beats unpacking into scratch when each weight is used
+     * once. Four neighbouring rows at a time: from cache 1.4x faster than one row after another,
+     * and as fast from DRAM at 16384x2048 (Q8_0 and Q4_0 were not; see {@link QuarterStreams}).
      */
     @Override
     public void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
-        float[] sums = new float[4 * L];
+        float[] sums = KernelScratch.ofThread().sums;
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4) {
             dot4(r, x, 0, sums);

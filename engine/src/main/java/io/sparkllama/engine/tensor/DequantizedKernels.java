@@ -24,27 +24,13 @@ final class DequantizedKernels {
      * registers with room for the loads; AVX2's 16 registers take 4 x 2.
      */
     private static final int TOKEN_GROUP = L >= 16 ? 4 : 2;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DequantizedKernels() {
     }
 
-    /** A thread's buffers: four dequantized rows, and the unsummed accumulators of a register block. */
-    private static final class Scratch {
-        float[] rows = new float[0];
-        final float[] sums = new float[16 * L];
-
-        float[] rows(int cols) {
-            if (rows.length < 4 * cols) {
-                rows = new float[4 * cols];
-            }
-            return rows;
-        }
-    }
-
     static void matmul(WeightMatrix m, float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         int cols = m.cols();
-        Scratch scratch = SCRATCH.get();
+        KernelScratch scratch = KernelScratch.ofThread();
         float[] w = scratch.rows(cols);
         float[] sums = scratch.sums;
         int bound = S.loopBound(cols);

@@ -30,9 +30,6 @@ public final class PackedF32Matrix extends WeightMatrix {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    /** A thread's one-panel buffer for panels only partly inside a row range. */
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[PANEL]);
-
     private final long panelBytes;
 
     private PackedF32Matrix(MemorySegment packed, int rows, int cols) {
@@ -111,7 +108,7 @@ public final class PackedF32Matrix extends WeightMatrix {
         }
         for (; p < pEnd; p++) {
             if (!isWhole(p, rowStart, rowEnd)) {
-                float[] edge = EDGE.get();
+                float[] edge = KernelScratch.ofThread().sums;
                 for (int t = 0; t < nTokens; t++) {
                     panelx1(p, x, t * cols, edge, 0);
                     int lo = Math.max(rowStart, p * PANEL);

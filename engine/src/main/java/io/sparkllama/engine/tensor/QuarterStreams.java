@@ -18,7 +18,7 @@ final class QuarterStreams {
 
     static void matvec(WeightMatrix m, FourRows kernel, float[] x, float[] out, int rowStart, int rowEnd) {
         int quarter = (rowEnd - rowStart) / 4;
-        float[] sums = new float[4 * KernelSpecies.LANES];
+        float[] sums = KernelScratch.ofThread().sums;
         for (int i = 0; i < quarter; i++) {
             int r = rowStart + i;
             kernel.dot4(r, quarter, x, sums);

@@ -1,0 +1,29 @@
+package io.sparkllama.engine.tensor;
+
+/**
+ * A thread's buffers for the kernels, made once per thread so that no matvec or matmul call
+ * allocates: the unsummed accumulators of a register block, and room for dequantized rows.
+ * Kernels that use it call no other kernel while they hold it.
+ */
+final class KernelScratch {
+    private static final ThreadLocal<KernelScratch> OF_THREAD = ThreadLocal.withInitial(KernelScratch::new);
+
+    /** 16 vectors: a 4x4 register block's accumulators, or one 2L-row panel of results. */
+    final float[] sums = new float[16 * KernelSpecies.LANES];
+    private float[] rows = new float[0];
+
+    private KernelScratch() {
+    }
+
+    static KernelScratch ofThread() {
+        return OF_THREAD.get();
+    }
+
+    /** Room for four rows of {@code cols} values. */
+    float[] rows(int cols) {
+        if (rows.length < 4 * cols) {
+            rows = new float[4 * cols];
+        }
+        return rows;
+    }
+}
