@@ -22,6 +22,14 @@ final class EngineRuns {
     private EngineRuns() {
     }
 
+    /** Runs {@code run} at least {@code times} times and for at least {@link #WARMUP_NANOS}. */
+    private static void warmUp(int times, Runnable run) {
+        long until = System.nanoTime() + WARMUP_NANOS;
+        for (int i = 0; i < times || System.nanoTime() < until; i++) {
+            run.run();
+        }
+    }
+
     /**
      * Decode tok/s of greedy single-sequence generation from BOS, run after {@code warmups} JIT
      * warm-up runs; when {@code runc} is given, each run is paired with one run.c run right after
@@ -33,10 +41,7 @@ final class EngineRuns {
                                   RunCReference runc, java.nio.file.Path model, java.nio.file.Path tokenizer) throws Exception {
         try (InferenceSession s = engine.newSession(threads)) {
             GenerationRequest req = new GenerationRequest(new int[] {bos(engine)}, tokens, SamplingParams.GREEDY);
-            long until = System.nanoTime() + WARMUP_NANOS;
-            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
-                s.generate(req);
-            }
+            warmUp(warmups, () -> s.generate(req));
             double[][] pairs = new double[runs][2];
             for (int i = 0; i < runs; i++) {
                 pairs[i][0] = s.generate(req).decodeTokensPerSecond();
@@ -50,10 +55,7 @@ final class EngineRuns {
     static double scoreTokPerSec(Engine engine, int threads, int length, int warmups, int runs) {
         int[] tokens = randomTokens(engine, length, 42);
         try (InferenceSession s = engine.newSession(threads)) {
-            long until = System.nanoTime() + WARMUP_NANOS;
-            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
-                s.score(tokens);
-            }
+            warmUp(warmups, () -> s.score(tokens));
             double[] rates = new double[runs];
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
@@ -72,10 +74,7 @@ final class EngineRuns {
             reqs.add(new GenerationRequest(prompt, newTokens, new SamplingParams(1f, 0, 1f, i)));
         }
         try (InferenceSession s = engine.newSession(threads)) {
-            long until = System.nanoTime() + WARMUP_NANOS;
-            do {
-                s.generateAll(reqs.subList(0, Math.min(requests, maxBatch)), maxBatch);
-            } while (System.nanoTime() < until);
+            warmUp(1, () -> s.generateAll(reqs.subList(0, Math.min(requests, maxBatch)), maxBatch));
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
                 long t0 = System.nanoTime();
@@ -98,10 +97,7 @@ final class EngineRuns {
     static double prefillTokPerSec(Engine engine, int threads, int length, int warmups, int runs) {
         GenerationRequest req = new GenerationRequest(randomTokens(engine, length, 43), 1, SamplingParams.GREEDY);
         try (InferenceSession s = engine.newSession(threads)) {
-            long until = System.nanoTime() + WARMUP_NANOS;
-            for (int i = 0; i < warmups || System.nanoTime() < until; i++) {
-                s.generate(req);
-            }
+            warmUp(warmups, () -> s.generate(req));
             double[] rates = new double[runs];
             for (int i = 0; i < runs; i++) {
                 rates[i] = s.generate(req).promptTokensPerSecond();
@@ -118,10 +114,7 @@ final class EngineRuns {
     static TimedPerplexity perplexity(Engine engine, int threads, int[] tokens, int nCtx) {
         int bos = bos(engine);
         try (InferenceSession s = engine.newSession(threads)) {
-            long until = System.nanoTime() + WARMUP_NANOS;
-            for (int i = 0; i < 1 || System.nanoTime() < until; i++) {
-                LlamaCppPerplexity.run(s, tokens, nCtx, bos);
-            }
+            warmUp(1, () -> LlamaCppPerplexity.run(s, tokens, nCtx, bos));
             long t0 = System.nanoTime();
             PerplexityResult r = LlamaCppPerplexity.run(s, tokens, nCtx, bos);
             return new TimedPerplexity(r, System.nanoTime() - t0);
