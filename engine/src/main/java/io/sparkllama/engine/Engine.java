@@ -4,6 +4,7 @@ import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
@@ -14,27 +15,44 @@ import java.nio.file.Path;
 public final class Engine implements AutoCloseable {
     /** Prefill and scoring chunk: enough tokens per weight load to be compute-bound. */
     public static final int DEFAULT_CHUNK = 64;
+    /**
+     * Quantized weights meet 8-bit activations by default, as in llama.cpp: the same numbers as
+     * llama.cpp, and about twice the decode speed of dequantizing to fp32.
+     */
+    public static final ActivationPrecision DEFAULT_PRECISION = ActivationPrecision.INT8;
 
     private final LoadedModel model;
     private final Transformer transformer;
 
-    private Engine(LoadedModel model, int maxContext) {
+    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision) {
         this.model = model;
         int ctx = model.config().contextLength();
-        this.transformer = new Transformer(model.config(), model.weights(), maxContext > 0 ? Math.min(ctx, maxContext) : ctx);
+        this.transformer = new Transformer(model.config(), model.weights(), maxContext > 0 ? Math.min(ctx, maxContext) : ctx,
+                precision);
     }
 
     /**
      * @param tokenizer  null to use the tokenizer inside or beside the model
      * @param maxContext positions to serve at most (bounds KV cache memory); 0 for the model's own
+     * @param precision  how Q8_0 and Q4_0 weights meet the activations ({@link #DEFAULT_PRECISION})
      */
+    public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision) {
+        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision);
+    }
+
+    /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
     public static Engine open(Path model, Path tokenizer, int maxContext) {
-        return new Engine(ModelLoader.load(model, tokenizer), maxContext);
+        return open(model, tokenizer, maxContext, DEFAULT_PRECISION);
     }
 
     /** An engine over an already loaded model (e.g. one read by a format reader with a tokenizer of the caller's). */
+    public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision) {
+        return new Engine(model, maxContext, precision);
+    }
+
+    /** {@link #open(LoadedModel, int, ActivationPrecision)} at the default precision. */
     public static Engine open(LoadedModel model, int maxContext) {
-        return new Engine(model, maxContext);
+        return open(model, maxContext, DEFAULT_PRECISION);
     }
 
     public ModelConfig config() {

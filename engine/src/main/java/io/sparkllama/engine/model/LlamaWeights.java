@@ -1,8 +1,7 @@
 package io.sparkllama.engine.model;
 
-import io.sparkllama.engine.tensor.PackedF32Matrix;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tensor.WeightMatrix;
-import io.sparkllama.engine.tensor.WeightType;
 
 /**
  * Every weight of a Llama transformer in the layout of Meta's reference: q/k rows ordered for
@@ -26,24 +25,21 @@ public record LlamaWeights(
         WeightMatrix classifier) {
 
     /**
-     * These weights with every fp32 matrix of the forward pass repacked for it
-     * ({@link PackedF32Matrix}); the embedding table stays as it is, read a row at a time.
+     * These weights with every matrix of the forward pass in the layout it multiplies fastest
+     * ({@link WeightMatrix#forForwardPass}); the embedding table stays as it is, read a row at a time.
      */
-    public LlamaWeights withPackedF32() {
-        return new LlamaWeights(tokenEmbedding, attentionNorm, packed(wq), packed(wk), packed(wv), packed(wo),
-                ffnNorm, packed(w1), packed(w2), packed(w3), finalNorm, packed(classifier));
+    public LlamaWeights forForwardPass(ActivationPrecision precision) {
+        return new LlamaWeights(tokenEmbedding, attentionNorm, packed(wq, precision), packed(wk, precision),
+                packed(wv, precision), packed(wo, precision), ffnNorm, packed(w1, precision), packed(w2, precision),
+                packed(w3, precision), finalNorm, classifier.forForwardPass(precision));
     }
 
-    private static WeightMatrix[] packed(WeightMatrix[] layers) {
+    private static WeightMatrix[] packed(WeightMatrix[] layers, ActivationPrecision precision) {
         WeightMatrix[] out = new WeightMatrix[layers.length];
         for (int l = 0; l < layers.length; l++) {
-            out[l] = packed(layers[l]);
+            out[l] = layers[l].forForwardPass(precision);
         }
         return out;
-    }
-
-    private static WeightMatrix packed(WeightMatrix m) {
-        return m.type() == WeightType.F32 && !(m instanceof PackedF32Matrix) ? PackedF32Matrix.of(m) : m;
     }
 
     /** Bytes of weights one decode step reads (every matrix once, plus one embedding row). */

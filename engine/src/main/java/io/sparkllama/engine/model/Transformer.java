@@ -1,5 +1,6 @@
 package io.sparkllama.engine.model;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tensor.VectorExp;
 import io.sparkllama.engine.tensor.VectorMath;
 
@@ -14,9 +15,10 @@ public final class Transformer {
     private final RopeTable rope;
     private final int maxPositions;
 
-    public Transformer(ModelConfig config, LlamaWeights weights, int maxPositions) {
+    /** @param precision how Q8_0 and Q4_0 weights meet the activations (other types: always fp32) */
+    public Transformer(ModelConfig config, LlamaWeights weights, int maxPositions, ActivationPrecision precision) {
         this.config = config;
-        this.weights = weights.withPackedF32();
+        this.weights = weights.forForwardPass(precision);
         this.maxPositions = maxPositions;
         this.rope = new RopeTable(config, maxPositions);
     }

@@ -11,6 +11,11 @@ final class KernelScratch {
     /** 16 vectors: a 4x4 register block's accumulators, or one 2L-row panel of results. */
     final float[] sums = new float[16 * KernelSpecies.LANES];
     private float[] rows = new float[0];
+    /** Activations quantized for the {@link ActivationPrecision#INT8} kernels. */
+    final Q8Activations activations = new Q8Activations();
+    /** One block of a 2L-row panel unpacked to floats, k by k. */
+    final float[] panelBlock = new float[Q8Activations.QK * 2 * KernelSpecies.LANES];
+    private float[] accumulators = new float[0];
 
     private KernelScratch() {
     }
@@ -25,5 +30,13 @@ final class KernelScratch {
             rows = new float[4 * cols];
         }
         return rows;
+    }
+
+    /** Room for {@code size} accumulators (a panel's results for every token of a matmul). */
+    float[] accumulators(int size) {
+        if (accumulators.length < size) {
+            accumulators = new float[size];
+        }
+        return accumulators;
     }
 }

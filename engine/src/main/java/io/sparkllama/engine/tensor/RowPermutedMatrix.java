@@ -32,6 +32,15 @@ public final class RowPermutedMatrix extends RowViewMatrix {
         return order;
     }
 
+    WeightMatrix base() {
+        return base;
+    }
+
+    /** The base row that is row {@code row} here. */
+    int storedRow(int row) {
+        return order[row];
+    }
+
     @Override
     public WeightType type() {
         return base.type();

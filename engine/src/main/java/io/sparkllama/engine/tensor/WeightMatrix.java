@@ -69,6 +69,24 @@ public abstract class WeightMatrix {
         return 4;
     }
 
+    /**
+     * This matrix in the layout the forward pass multiplies fastest: fp32 repacked into panels
+     * ({@link PackedF32Matrix}), Q8_0 and Q4_0 into int8 panels under
+     * {@link ActivationPrecision#INT8}; other types (and concatenations) as they are.
+     */
+    public WeightMatrix forForwardPass(ActivationPrecision precision) {
+        if (this instanceof PackedF32Matrix || this instanceof Int8PanelMatrix) {
+            return this;
+        }
+        if (type() == WeightType.F32) {
+            return PackedF32Matrix.of(this);
+        }
+        if (precision == ActivationPrecision.INT8 && Int8PanelMatrix.canPack(this)) {
+            return Int8PanelMatrix.of(this);
+        }
+        return this;
+    }
+
     /** Bytes of weights read by one full pass over the matrix. */
     public long byteSize() {
         return data.byteSize();

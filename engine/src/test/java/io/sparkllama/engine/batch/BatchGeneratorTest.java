@@ -15,14 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Continuous batching gives each request bitwise what the single-sequence Generator gives it. */
 class BatchGeneratorTest {
 
-    @Test
-    void stories260KMatchesGeneratorWhateverTheBatch() {
-        try (Engine engine = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"),
-                SharedFiles.require("models/stories260K/tok512.bin"), 0)) {
+    /** fp32 weights, and Q8_0 / Q4_0 under int8 activations (the default), whose kernels differ for one and many tokens. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "models/stories260K/stories260K.bin, models/stories260K/tok512.bin",
+        "models/stories260K-h192/gguf/stories260K-h192-q8_0.gguf, ",
+        "models/stories260K-h192/gguf/stories260K-h192-q4_0-pure.gguf, ",
+    })
+    void tinyModelsMatchGeneratorWhateverTheBatch(String model, String tokenizer) {
+        try (Engine engine = Engine.open(SharedFiles.require(model), tokenizer == null ? null : SharedFiles.require(tokenizer), 0)) {
             List<GenerationRequest> reqs = requests(engine, 11, 512);
             List<GenerationResult> expected = single(engine, reqs);
             for (int threads : new int[] {1, 2}) {

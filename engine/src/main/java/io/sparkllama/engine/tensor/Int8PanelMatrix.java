@@ -1,0 +1,255 @@
+package io.sparkllama.engine.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Q8_0 or Q4_0 weights repacked for {@link ActivationPrecision#INT8}: panels of 2L rows, each
+ * block of a panel stored as its 2L row scales (fp32), then the block's stored bytes byte by byte
+ * with one lane per row ({@code [panel][block]{scales[2L], bytes[j][2L]}}).
+ *
+ * <p>Every (row, token) pair sums each block's integer products exactly and then takes one fp32
+ * step per block, blocks in order: {@code acc = fma(d_w * d_x, (float) sum_j w_j q_j, acc)}.
+ * Decode sums in 16-bit lanes, the register blocks of matmul in integer-valued floats (exact below
+ * 2^24), so dot, matvec and matmul give the same bits whatever the batch.
+ */
+abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatrix, Q4_0PanelMatrix {
+    static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    static final int L = KernelSpecies.LANES;
+    /** Rows per panel: one short vector, two float vectors. */
+    static final int PANEL = 2 * L;
+    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, S.vectorShape());
+    static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(PANEL * 8));
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+    static final int QK = Q8Activations.QK;
+    static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    final int blocks;
+    /** Stored bytes per row and block: 32 for Q8_0, 16 for Q4_0. */
+    final int valueBytes;
+    final long blockBytes;
+
+    Int8PanelMatrix(MemorySegment packed, int rows, int cols, int valueBytes) {
+        super(packed, rows, cols);
+        this.blocks = cols / QK;
+        this.valueBytes = valueBytes;
+        this.blockBytes = (long) PANEL * (Float.BYTES + valueBytes);
+    }
+
+    /** Whether {@link #of} can repack {@code m}: Q8_0 or Q4_0 in ggml's layout, possibly with reordered rows. */
+    static boolean canPack(WeightMatrix m) {
+        return m instanceof Q8_0Matrix || m instanceof Q4_0Matrix
+                || m instanceof RowPermutedMatrix p && canPack(p.base());
+    }
+
+    /** Repacks a Q8_0 or Q4_0 matrix (see {@link #canPack}). */
+    static Int8PanelMatrix of(WeightMatrix source) {
+        int valueBytes = source.type() == WeightType.Q8_0 ? QK : QK / 2;
+        MemorySegment packed = pack(source, valueBytes);
+        return source.type() == WeightType.Q8_0
+                ? new Q8_0PanelMatrix(packed, source.rows(), source.cols())
+                : new Q4_0PanelMatrix(packed, source.rows(), source.cols());
+    }
+
+    private static MemorySegment pack(WeightMatrix source, int valueBytes) {
+        int rows = source.rows();
+        int blocks = source.cols() / QK;
+        long storedBlock = 2 + valueBytes;
+        long blockBytes = (long) PANEL * (Float.BYTES + valueBytes);
+        int panels = (rows + PANEL - 1) / PANEL;
+        MemorySegment out = Arena.ofAuto().allocate(panels * blocks * blockBytes, 64);
+        for (int r = 0; r < rows; r++) {
+            long from = storedRow(source, r) * blocks * storedBlock;
+            int lane = r % PANEL;
+            long panel = (long) (r / PANEL) * blocks * blockBytes;
+            for (int b = 0; b < blocks; b++) {
+                long src = from + b * storedBlock;
+                long dst = panel + b * blockBytes;
+                out.set(FLOAT, dst + (long) lane * Float.BYTES, Float.float16ToFloat(source.data.get(HALF, src)));
+                for (int j = 0; j < valueBytes; j++) {
+                    out.set(ValueLayout.JAVA_BYTE, dst + (long) PANEL * Float.BYTES + (long) j * PANEL + lane,
+                            source.data.get(ValueLayout.JAVA_BYTE, src + 2 + j));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The row of the stored (ggml) matrix that holds row {@code r} of {@code m}. */
+    private static int storedRow(WeightMatrix m, int r) {
+        return m instanceof RowPermutedMatrix p ? storedRow(p.base(), p.storedRow(r)) : r;
+    }
+
+    /** Value j (0..31) of block b of row {@code row}, as a signed integer. */
+    abstract int value(int row, int b, int j);
+
+    /** Block b of panel p as integer-valued floats, {@code [j][PANEL]}. */
+    abstract void unpack(int p, int b, float[] w);
+
+    /** Panel p against one quantized token: its PANEL results to {@code out[outOff ..]}. */
+    abstract void panelDot(int p, Q8Activations a, float[] out, int outOff);
+
+    final long blockAt(int p, int b) {
+        return ((long) p * blocks + b) * blockBytes;
+    }
+
+    /** Offset of the first stored byte of block b of panel p (after its scales). */
+    final long valuesAt(int p, int b) {
+        return blockAt(p, b) + (long) PANEL * Float.BYTES;
+    }
+
+    final float rowScale(int row, int b) {
+        return data.get(FLOAT, blockAt(row / PANEL, b) + (long) (row % PANEL) * Float.BYTES);
+    }
+
+    /** Whole panels, so that threads splitting the rows never share one. */
+    @Override
+    public final int rowAlignment() {
+        return PANEL;
+    }
+
+    @Override
+    public final float dot(int row, float[] x, int xOffset) {
+        Q8Activations a = KernelScratch.ofThread().activations;
+        a.quantize(x, xOffset, 1, cols, false);
+        float acc = 0f;
+        for (int b = 0; b < blocks; b++) {
+            int sum = 0;
+            for (int j = 0; j < QK; j++) {
+                sum += value(row, b, j) * a.q[b * QK + j];
+            }
+            acc = Math.fma(rowScale(row, b) * a.scale[b], (float) sum, acc);
+        }
+        return acc;
+    }
+
+    @Override
+    public final void copyRow(int row, float[] out, int outOffset) {
+        for (int b = 0; b < blocks; b++) {
+            float d = rowScale(row, b);
+            for (int j = 0; j < QK; j++) {
+                out[outOffset + b * QK + j] = d * value(row, b, j);
+            }
+        }
+    }
+
+    @Override
+    public final void matvec(float[] x, float[] out, int rowStart, int rowEnd) {
+        KernelScratch scratch = KernelScratch.ofThread();
+        Q8Activations a = scratch.activations;
+        a.quantize(x, 0, 1, cols, false);
+        for (int p = rowStart / PANEL; p * PANEL < rowEnd; p++) {
+            int lo = Math.max(rowStart, p * PANEL);
+            int hi = Math.min(rowEnd, p * PANEL + PANEL);
+            if (hi - lo == PANEL) {
+                panelDot(p, a, out, lo);
+            } else {
+                panelDot(p, a, scratch.sums, 0);
+                System.arraycopy(scratch.sums, lo - p * PANEL, out, lo, hi - lo);
+            }
+        }
+    }
+
+    /**
+     * Per panel, per block: the block unpacked once to floats, then 2L rows x 4 tokens of exact
+     * integer-valued FMA chains, each flushed into its token's accumulators with one scale step.
+     */
+    @Override
+    public final void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+        KernelScratch scratch = KernelScratch.ofThread();
+        Q8Activations a = scratch.activations;
+        a.quantize(x, 0, nTokens, cols, true);
+        float[] w = scratch.panelBlock;
+        float[] acc = scratch.accumulators(nTokens * PANEL);
+        for (int p = rowStart / PANEL; p * PANEL < rowEnd; p++) {
+            Arrays.fill(acc, 0, nTokens * PANEL, 0f);
+            for (int b = 0; b < blocks; b++) {
+                unpack(p, b, w);
+                long scales = blockAt(p, b);
+                int t = 0;
+                for (; t + 4 <= nTokens; t += 4) {
+                    block4(w, a, t, b, scales, acc);
+                }
+                for (; t < nTokens; t++) {
+                    block1(w, a, t, b, scales, acc);
+                }
+            }
+            int lo = Math.max(rowStart, p * PANEL);
+            int hi = Math.min(rowEnd, p * PANEL + PANEL);
+            for (int t = 0; t < nTokens; t++) {
+                System.arraycopy(acc, t * PANEL + lo - p * PANEL, out, t * outStride + lo, hi - lo);
+            }
+        }
+    }
+
+    /** One token's block: two exact chains over j, then the scale step. */
+    private void block1(float[] w, Q8Activations a, int t, int b, long scales, float[] acc) {
+        int x = (t * blocks + b) * QK;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        for (int j = 0; j < QK; j++) {
+            FloatVector xv = FloatVector.broadcast(S, a.qf[x + j]);
+            s0 = xv.fma(FloatVector.fromArray(S, w, j * PANEL), s0);
+            s1 = xv.fma(FloatVector.fromArray(S, w, j * PANEL + L), s1);
+        }
+        float d = a.scale[t * blocks + b];
+        int o = t * PANEL;
+        FloatVector.fromMemorySegment(S, data, scales, NATIVE).mul(d).fma(s0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE).mul(d)
+                .fma(s1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    }
+
+    /** Four tokens' blocks: eight exact chains sharing each weight load, then four scale steps. */
+    private void block4(float[] w, Q8Activations a, int t, int b, long scales, float[] acc) {
+        int x0 = (t * blocks + b) * QK;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int j = 0; j < QK; j++) {
+            FloatVector u = FloatVector.fromArray(S, w, j * PANEL);
+            FloatVector v = FloatVector.fromArray(S, w, j * PANEL + L);
+            FloatVector xv = FloatVector.broadcast(S, a.qf[x0 + j]);
+            a0 = xv.fma(u, a0);
+            b0 = xv.fma(v, b0);
+            xv = FloatVector.broadcast(S, a.qf[x1 + j]);
+            a1 = xv.fma(u, a1);
+            b1 = xv.fma(v, b1);
+            xv = FloatVector.broadcast(S, a.qf[x2 + j]);
+            a2 = xv.fma(u, a2);
+            b2 = xv.fma(v, b2);
+            xv = FloatVector.broadcast(S, a.qf[x3 + j]);
+            a3 = xv.fma(u, a3);
+            b3 = xv.fma(v, b3);
+        }
+        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
+        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
+        int d = t * blocks + b;
+        int o = t * PANEL;
+        dw0.mul(a.scale[d]).fma(a0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b0, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a1, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a2, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b2, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a3, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b3, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    }
+}

@@ -1,0 +1,55 @@
+package io.sparkllama.engine.tensor;
+
+/**
+ * A thread's activations quantized the way llama.cpp quantizes them for Q8_0 and Q4_0 weights:
+ * per block of 32 values, scale {@code d = amax / 127} (kept at fp16 precision, as ggml stores
+ * it) and {@code q = rint(x * 127 / amax)} in [-127, 127]. Holds the integers both as shorts
+ * (for the integer decode kernels) and as floats (exact, for the fp32 register blocks).
+ */
+final class Q8Activations {
+    static final int QK = 32;
+
+    short[] q = new short[0];
+    float[] qf = new float[0];
+    /** Per block: d. */
+    float[] scale = new float[0];
+    /** Per block: 8 * sum of q, which Q4_0 subtracts once per block instead of 8 per weight. */
+    short[] eightSums = new short[0];
+
+    /**
+     * Quantizes {@code n} tokens of {@code cols} values each, read from {@code x[xOffset ..]};
+     * {@code withFloats} also fills {@link #qf}.
+     */
+    void quantize(float[] x, int xOffset, int n, int cols, boolean withFloats) {
+        int values = n * cols;
+        int blocks = values / QK;
+        if (q.length < values) {
+            q = new short[values];
+            qf = new float[values];
+            scale = new float[blocks];
+            eightSums = new short[blocks];
+        }
+        for (int b = 0; b < blocks; b++) {
+            int at = b * QK;
+            int from = xOffset + at;
+            float amax = 0f;
+            for (int j = 0; j < QK; j++) {
+                amax = Math.max(amax, Math.abs(x[from + j]));
+            }
+            float inverse = amax == 0f ? 0f : 127f / amax;
+            scale[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            int sum = 0;
+            for (int j = 0; j < QK; j++) {
+                short v = (short) Math.rint(x[from + j] * inverse);
+                q[at + j] = v;
+                sum += v;
+            }
+            eightSums[b] = (short) (8 * sum);
+        }
+        if (withFloats) {
+            for (int i = 0; i < values; i++) {
+                qf[i] = q[i];
+            }
+        }
+    }
+}
