@@ -143,6 +143,8 @@ public final class ThroughputBench {
         settings.put("score", "teacher forcing of a seeded random sequence (min(context, 256) tokens), chunk " + Engine.DEFAULT_CHUNK + ", median of 3 after at least 2 warm-up runs and 5 s");
         settings.put("batched", "synth15M, 64 requests, 8-token prompts, 32 new tokens each, temperature 1 seeded; aggregate generated tok/s, median of 2 after 1 warm-up");
         settings.put("runc", "llama2.c run.c -t 0 -n " + (DECODE_TOKENS + 1) + " -i '' with OMP_NUM_THREADS; its own 'achieved tok/s'");
+        settings.put("activations", "Q8_0 and Q4_0 weights meet " + Engine.DEFAULT_PRECISION
+                + " activations (the engine default; llama.cpp also quantizes activations to 8 bits per block of 32)");
         settings.put("flops_per_token", "2 x matmul parameters (attention left out); prefill: the classifier left out too (only the last position needs it)");
         settings.put("weight_bytes_per_token", "every matrix once in its stored type, plus one embedding row");
         settings.put("gguf_shapes", "per file and thread count, ours then llama-bench right after: decode = greedy from BOS (median of runs after >= 1 warm-up and 5 s); "

@@ -13,6 +13,7 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
 import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,12 @@ public final class LlamaCli {
             usage: llama <command> [options]
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
-                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--json]
+                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--activations A] [--json]
               chat     --model M [--tokenizer T] --messages JSON --template llama2|llama3 [generate options]
-              score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--json]
+              score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
+            A (Q8_0 and Q4_0 weights only): int8 quantizes activations per block of 32 as llama.cpp does
+            (default, faster); fp32 multiplies the dequantized weights in fp32.
             With --json each command prints one JSON object. chat's JSON is an array of {"role", "content"}
             (roles system, user, assistant; the last from the user); it prints what generate prints.""";
 
@@ -64,12 +67,12 @@ public final class LlamaCli {
         switch (args[0]) {
             case "tokenize" -> tokenize(CliArguments.parse("tokenize", args, 1, Set.of("tokenizer", "text", "model"), Set.of("json", "no-bos")), out);
             case "generate" -> generate(CliArguments.parse("generate", args, 1,
-                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context"),
+                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations"),
                     Set.of("json")), out);
             case "chat" -> chat(CliArguments.parse("chat", args, 1,
-                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context"),
+                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations"),
                     Set.of("json")), out);
-            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context"), Set.of("json")), out);
+            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         }
         return 0;
@@ -164,7 +167,13 @@ public final class LlamaCli {
 
     private static Engine open(CliArguments a) {
         String tok = a.get("tokenizer", null);
-        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), a.intValue("context", 0));
+        ActivationPrecision precision;
+        try {
+            precision = ActivationPrecision.parse(a.get("activations", Engine.DEFAULT_PRECISION.name()), "--activations");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), a.intValue("context", 0), precision);
     }
 
     private static int threads(CliArguments a) {

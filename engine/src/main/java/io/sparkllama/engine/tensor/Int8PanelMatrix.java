@@ -162,8 +162,9 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     }
 
     /**
-     * Per panel, per block: the block unpacked once to floats, then 2L rows x 4 tokens of exact
-     * integer-valued FMA chains, each flushed into its token's accumulators with one scale step.
+     * Per panel, per block: the block unpacked once to floats, then 2L rows x 8 tokens (AVX-512) or
+     * 4 tokens of exact integer-valued FMA chains, each flushed into its token's accumulators with
+     * one scale step.
      */
     @Override
     public final void matmul(float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
@@ -178,6 +179,11 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
                 unpack(p, b, w);
                 long scales = blockAt(p, b);
                 int t = 0;
+                if (L >= 16) {
+                    for (; t + 8 <= nTokens; t += 8) {
+                        block4x2(w, a, t, b, scales, acc);
+                    }
+                }
                 for (; t + 4 <= nTokens; t += 4) {
                     block4(w, a, t, b, scales, acc);
                 }
@@ -207,6 +213,82 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
         FloatVector.fromMemorySegment(S, data, scales, NATIVE).mul(d).fma(s0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
         FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE).mul(d)
                 .fma(s1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    }
+
+    /** Eight tokens' blocks (32 registers): sixteen exact chains sharing each weight load, then eight scale steps. */
+    private void block4x2(float[] w, Q8Activations a, int t, int b, long scales, float[] acc) {
+        int x0 = (t * blocks + b) * QK;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        int x4 = x3 + cols;
+        int x5 = x4 + cols;
+        int x6 = x5 + cols;
+        int x7 = x6 + cols;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int j = 0; j < QK; j++) {
+            FloatVector u = FloatVector.fromArray(S, w, j * PANEL);
+            FloatVector v = FloatVector.fromArray(S, w, j * PANEL + L);
+            FloatVector xv = FloatVector.broadcast(S, a.qf[x0 + j]);
+            a0 = xv.fma(u, a0);
+            b0 = xv.fma(v, b0);
+            xv = FloatVector.broadcast(S, a.qf[x1 + j]);
+            a1 = xv.fma(u, a1);
+            b1 = xv.fma(v, b1);
+            xv = FloatVector.broadcast(S, a.qf[x2 + j]);
+            a2 = xv.fma(u, a2);
+            b2 = xv.fma(v, b2);
+            xv = FloatVector.broadcast(S, a.qf[x3 + j]);
+            a3 = xv.fma(u, a3);
+            b3 = xv.fma(v, b3);
+            xv = FloatVector.broadcast(S, a.qf[x4 + j]);
+            a4 = xv.fma(u, a4);
+            b4 = xv.fma(v, b4);
+            xv = FloatVector.broadcast(S, a.qf[x5 + j]);
+            a5 = xv.fma(u, a5);
+            b5 = xv.fma(v, b5);
+            xv = FloatVector.broadcast(S, a.qf[x6 + j]);
+            a6 = xv.fma(u, a6);
+            b6 = xv.fma(v, b6);
+            xv = FloatVector.broadcast(S, a.qf[x7 + j]);
+            a7 = xv.fma(u, a7);
+            b7 = xv.fma(v, b7);
+        }
+        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
+        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
+        int d = t * blocks + b;
+        int o = t * PANEL;
+        dw0.mul(a.scale[d]).fma(a0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b0, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a1, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a2, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b2, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a3, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b3, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a4, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b4, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a5, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b5, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a6, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b6, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        o += PANEL;
+        d += blocks;
+        dw0.mul(a.scale[d]).fma(a7, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+        dw1.mul(a.scale[d]).fma(b7, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
     }
 
     /** Four tokens' blocks: eight exact chains sharing each weight load, then four scale steps. */

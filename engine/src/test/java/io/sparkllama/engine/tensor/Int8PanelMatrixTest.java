@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Q8_0 and Q4_0 under {@link ActivationPrecision#INT8}: the repacked matrix keeps every weight;
  * dot, matvec (16-bit integer kernels) and matmul (integer-valued fp32 blocks) agree bit for bit
- * over whole and partial panels, ragged row ranges and leftover tokens; and the result is
+ * over whole and partial panels, ragged row ranges and every token block (15 = 8 + 4 + 3); and the result is
  * llama.cpp's: activations quantized per block of 32 to fp16-scaled int8, exact integer block
  * sums, one scale product per block, checked against a float64 reference.
  */
@@ -22,7 +22,7 @@ class Int8PanelMatrixTest {
     private static final int PANEL = Int8PanelMatrix.PANEL;
     private static final int ROWS = 5 * PANEL + 5;
     private static final int COLS = 256;
-    private static final int TOKENS = 11;
+    private static final int TOKENS = 15;
 
     @ParameterizedTest
     @EnumSource(value = WeightType.class, names = {"Q8_0", "Q4_0"})
