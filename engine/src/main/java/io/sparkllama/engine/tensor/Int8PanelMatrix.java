@@ -208,11 +208,26 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
             s0 = xv.fma(FloatVector.fromArray(S, w, j * PANEL), s0);
             s1 = xv.fma(FloatVector.fromArray(S, w, j * PANEL + L), s1);
         }
-        float d = a.scale[t * blocks + b];
-        int o = t * PANEL;
-        FloatVector.fromMemorySegment(S, data, scales, NATIVE).mul(d).fma(s0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE).mul(d)
-                .fma(s1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        float[] sums = KernelScratch.ofThread().sums;
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, L);
+        flush(a, t, 1, b, scales, sums, acc);
+    }
+
+    /**
+     * The scale step of block b for tokens [t, t + n): {@code acc = fma(d_w * d_x, sum, acc)} per
+     * token, the block sums read from {@code sums} (two vectors per token). Through memory, so that
+     * no vector crosses a call.
+     */
+    private void flush(Q8Activations a, int t, int n, int b, long scales, float[] sums, float[] acc) {
+        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
+        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
+        for (int i = 0; i < n; i++) {
+            float d = a.scale[(t + i) * blocks + b];
+            int o = (t + i) * PANEL;
+            dw0.mul(d).fma(FloatVector.fromArray(S, sums, 2 * i * L), FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+            dw1.mul(d).fma(FloatVector.fromArray(S, sums, (2 * i + 1) * L), FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        }
     }
 
     /** Eight tokens' blocks (32 registers): sixteen exact chains sharing each weight load, then eight scale steps. */
@@ -255,40 +270,24 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
             a7 = xv.fma(u, a7);
             b7 = xv.fma(v, b7);
         }
-        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
-        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
-        int d = t * blocks + b;
-        int o = t * PANEL;
-        dw0.mul(a.scale[d]).fma(a0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b0, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a1, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a2, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b2, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a3, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b3, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a4, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b4, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a5, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b5, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a6, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b6, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a7, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b7, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        float[] sums = KernelScratch.ofThread().sums;
+        a0.intoArray(sums, 0);
+        b0.intoArray(sums, L);
+        a1.intoArray(sums, 2 * L);
+        b1.intoArray(sums, 3 * L);
+        a2.intoArray(sums, 4 * L);
+        b2.intoArray(sums, 5 * L);
+        a3.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        a4.intoArray(sums, 8 * L);
+        b4.intoArray(sums, 9 * L);
+        a5.intoArray(sums, 10 * L);
+        b5.intoArray(sums, 11 * L);
+        a6.intoArray(sums, 12 * L);
+        b6.intoArray(sums, 13 * L);
+        a7.intoArray(sums, 14 * L);
+        b7.intoArray(sums, 15 * L);
+        flush(a, t, 8, b, scales, sums, acc);
     }
 
     /** Four tokens' blocks: eight exact chains sharing each weight load, then four scale steps. */
@@ -315,23 +314,15 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
             a3 = xv.fma(u, a3);
             b3 = xv.fma(v, b3);
         }
-        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
-        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
-        int d = t * blocks + b;
-        int o = t * PANEL;
-        dw0.mul(a.scale[d]).fma(a0, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b0, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a1, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b1, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a2, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b2, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
-        o += PANEL;
-        d += blocks;
-        dw0.mul(a.scale[d]).fma(a3, FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
-        dw1.mul(a.scale[d]).fma(b3, FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+        float[] sums = KernelScratch.ofThread().sums;
+        a0.intoArray(sums, 0);
+        b0.intoArray(sums, L);
+        a1.intoArray(sums, 2 * L);
+        b1.intoArray(sums, 3 * L);
+        a2.intoArray(sums, 4 * L);
+        b2.intoArray(sums, 5 * L);
+        a3.intoArray(sums, 6 * L);
+        b3.intoArray(sums, 7 * L);
+        flush(a, t, 4, b, scales, sums, acc);
     }
 }
