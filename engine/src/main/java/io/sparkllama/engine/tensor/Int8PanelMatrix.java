@@ -36,15 +36,22 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     final int blocks;
-    /** Stored bytes per row and block: 32 for Q8_0, 16 for Q4_0. */
-    final int valueBytes;
     final long blockBytes;
 
-    Int8PanelMatrix(MemorySegment packed, int rows, int cols, int valueBytes) {
+    Int8PanelMatrix(MemorySegment packed, int rows, int cols, WeightType stored) {
         super(packed, rows, cols);
         this.blocks = cols / QK;
-        this.valueBytes = valueBytes;
-        this.blockBytes = (long) PANEL * (Float.BYTES + valueBytes);
+        this.blockBytes = panelBlockBytes(stored);
+    }
+
+    /** Bytes of one stored block after its fp16 scale: 32 for Q8_0, 16 for Q4_0. */
+    private static int valueBytes(WeightType stored) {
+        return stored.blockBytes - Short.BYTES;
+    }
+
+    /** Bytes of one block of a panel: PANEL fp32 scales, then PANEL rows of stored bytes. */
+    private static long panelBlockBytes(WeightType stored) {
+        return (long) PANEL * (Float.BYTES + valueBytes(stored));
     }
 
     /** Whether {@link #of} can repack {@code m}: Q8_0 or Q4_0 in ggml's layout, possibly with reordered rows. */
@@ -55,18 +62,18 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
 
     /** Repacks a Q8_0 or Q4_0 matrix (see {@link #canPack}). */
     static Int8PanelMatrix of(WeightMatrix source) {
-        int valueBytes = source.type() == WeightType.Q8_0 ? QK : QK / 2;
-        MemorySegment packed = pack(source, valueBytes);
+        MemorySegment packed = pack(source);
         return source.type() == WeightType.Q8_0
                 ? new Q8_0PanelMatrix(packed, source.rows(), source.cols())
                 : new Q4_0PanelMatrix(packed, source.rows(), source.cols());
     }
 
-    private static MemorySegment pack(WeightMatrix source, int valueBytes) {
+    private static MemorySegment pack(WeightMatrix source) {
         int rows = source.rows();
         int blocks = source.cols() / QK;
-        long storedBlock = 2 + valueBytes;
-        long blockBytes = (long) PANEL * (Float.BYTES + valueBytes);
+        long storedBlock = source.type().blockBytes;
+        int valueBytes = valueBytes(source.type());
+        long blockBytes = panelBlockBytes(source.type());
         int panels = (rows + PANEL - 1) / PANEL;
         MemorySegment out = Arena.ofAuto().allocate(panels * blocks * blockBytes, 64);
         for (int r = 0; r < rows; r++) {
@@ -79,7 +86,7 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
                 out.set(FLOAT, dst + (long) lane * Float.BYTES, Float.float16ToFloat(source.data.get(HALF, src)));
                 for (int j = 0; j < valueBytes; j++) {
                     out.set(ValueLayout.JAVA_BYTE, dst + (long) PANEL * Float.BYTES + (long) j * PANEL + lane,
-                            source.data.get(ValueLayout.JAVA_BYTE, src + 2 + j));
+                            source.data.get(ValueLayout.JAVA_BYTE, src + Short.BYTES + j));
                 }
             }
         }

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Q4_0PanelMatrix extends Int8PanelMatrix {
     Q4_0PanelMatrix(MemorySegment packed, int rows, int cols) {
-        super(packed, rows, cols, QK / 2);
+        super(packed, rows, cols, WeightType.Q4_0);
     }
 
     @Override

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Q8_0PanelMatrix extends Int8PanelMatrix {
     Q8_0PanelMatrix(MemorySegment packed, int rows, int cols) {
-        super(packed, rows, cols, QK);
+        super(packed, rows, cols, WeightType.Q8_0);
     }
 
     @Override
