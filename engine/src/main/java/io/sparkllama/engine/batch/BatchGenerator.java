@@ -28,9 +28,14 @@ public final class BatchGenerator {
     private final int prefillChunk;
     private final ForwardState state;
     private final KvCachePool caches;
-    private final Sampler sampler;
+    /** One per pool thread: sampling scratch is vocabulary-sized. */
+    private final Sampler[] samplers;
     /** Which sequence each logits row of the current step belongs to. */
     private final SequenceState[] logitOwners;
+    /** Per logits row of the current step: the sampled token and its log-probability. */
+    private final int[] chosen;
+    private final float[] chosenLogprobs;
+    private final WorkerPool.WorkerRangeTask sampleRows = this::sampleRows;
 
     /**
      * @param maxBatch     most sequences decoding at once (and KV caches held)
@@ -46,8 +51,13 @@ public final class BatchGenerator {
         this.prefillChunk = prefillChunk;
         this.state = model.newState(maxBatch + prefillChunk, pool);
         this.caches = new KvCachePool(model, maxBatch);
-        this.sampler = new Sampler(model.config().vocabSize());
+        this.samplers = new Sampler[pool.threads()];
+        for (int i = 0; i < samplers.length; i++) {
+            samplers[i] = new Sampler(model.config().vocabSize());
+        }
         this.logitOwners = new SequenceState[maxBatch + prefillChunk];
+        this.chosen = new int[maxBatch + prefillChunk];
+        this.chosenLogprobs = new float[maxBatch + prefillChunk];
     }
 
     public int maxBatch() {
@@ -77,11 +87,13 @@ public final class BatchGenerator {
                 continue;
             }
             int nLogits = step(running);
+            int vocab = model.config().vocabSize();
+            state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
             long now = System.nanoTime();
             for (int j = 0; j < nLogits; j++) {
                 SequenceState s = logitOwners[j];
                 logitOwners[j] = null;
-                if (sampleNext(s, j, now)) {
+                if (accept(s, chosen[j], chosenLogprobs[j], now)) {
                     caches.release(s.cache);
                     s.cache = null;
                     results[s.index] = s.result(now);
@@ -130,16 +142,26 @@ public final class BatchGenerator {
         return nLogits;
     }
 
-    /** Samples a sequence's next token from logits row {@code row}, as Generator does; true when it is done. */
-    private boolean sampleNext(SequenceState s, int row, long now) {
+    /** Samples logits rows [start, end) of the step, as Generator does: each row has its own sequence and RNG. */
+    private void sampleRows(int worker, int start, int end) {
         int vocab = model.config().vocabSize();
         float[] logits = state.logits;
-        int off = row * vocab;
+        Sampler sampler = samplers[worker];
+        for (int j = start; j < end; j++) {
+            SequenceState s = logitOwners[j];
+            int off = j * vocab;
+            int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng);
+            chosen[j] = next;
+            chosenLogprobs[j] = (float) (logits[off + next] - LogSoftmax.logSumExp(logits, off, vocab));
+        }
+    }
+
+    /** Appends a sampled token to its sequence; true when the sequence is done. */
+    private boolean accept(SequenceState s, int next, float logprob, long now) {
         if (s.count == 0) {
             s.firstTokenNanos = now;
         }
-        int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng);
-        s.logprobs[s.count] = (float) (logits[off + next] - LogSoftmax.logSumExp(logits, off, vocab));
+        s.logprobs[s.count] = logprob;
         s.out[s.count++] = next;
         if (tokenizer.isStopToken(next) || s.request.isStopToken(next)) {
             s.reason = FinishReason.STOP;

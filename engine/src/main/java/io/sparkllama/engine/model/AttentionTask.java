@@ -45,14 +45,9 @@ final class AttentionTask implements WorkerPool.RangeTask {
                 float[] keys = caches[t].keys[layer];
                 float[] values = caches[t].values[layer];
                 int qOff = t * qDim + h * hs;
-                int cap = caches[t].capacity();
-                VectorMath.dotColumns(q, qOff, keys, kvOff * cap, cap, hs, pos + 1, scale, att, attOff);
+                VectorMath.dotTiles(q, qOff, keys, kvOff * KvCache.TILE, kvDim * KvCache.TILE, hs, pos + 1, scale, att, attOff);
                 VectorMath.softmax(att, attOff, pos + 1);
-                int oOff = t * qDim + h * hs;
-                java.util.Arrays.fill(out, oOff, oOff + hs, 0f);
-                for (int p = 0; p <= pos; p++) {
-                    VectorMath.axpy(out, oOff, att[attOff + p], values, p * kvDim + kvOff, hs);
-                }
+                VectorMath.weightedRowSum(out, qOff, att, attOff, pos + 1, values, kvOff, kvDim, hs);
             }
         }
     }

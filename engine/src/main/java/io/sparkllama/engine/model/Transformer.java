@@ -97,7 +97,7 @@ public final class Transformer {
                 int pos = positions[t];
                 rope.rotate(st.q, t * qDim, c.nHeads(), pos);
                 rope.rotate(st.k, t * kvDim, c.nKvHeads(), pos);
-                caches[t].put(l, pos, st.k, st.v, t * kvDim, kvDim);
+                caches[t].put(l, pos, st.k, st.v, t * kvDim);
             }
             st.attention.set(c, st, l, n);
             st.pool.parallelFor(c.nHeads(), 1, attUnits * qDim * 2, st.attention);

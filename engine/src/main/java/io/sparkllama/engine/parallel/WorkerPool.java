@@ -18,6 +18,12 @@ public final class WorkerPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /** Work over [start, end) on thread {@code worker} (0 is the caller), for tasks with per-thread scratch. */
+    @FunctionalInterface
+    public interface WorkerRangeTask {
+        void run(int worker, int start, int end);
+    }
+
     private static final int SPINS_BEFORE_PARK = 20_000;
 
     private final int threads;
@@ -26,6 +32,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile int generation;
     private volatile boolean closed;
     private RangeTask task;
+    private WorkerRangeTask workerTask;
     private int size;
     private int grain;
     private volatile Throwable failure;
@@ -60,6 +67,20 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         this.task = task;
+        dispatch(size, grain);
+    }
+
+    /** As {@link #parallelFor(int, int, long, RangeTask)}, telling the task which thread runs each chunk. */
+    public void parallelFor(int size, int grain, long work, WorkerRangeTask task) {
+        if (threads == 1 || work < 32_768 || size <= grain) {
+            task.run(0, 0, size);
+            return;
+        }
+        this.workerTask = task;
+        dispatch(size, grain);
+    }
+
+    private void dispatch(int size, int grain) {
         this.size = size;
         this.grain = grain;
         pending.set(workers.length);
@@ -77,6 +98,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         this.task = null;
+        this.workerTask = null;
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -92,7 +114,12 @@ public final class WorkerPool implements AutoCloseable {
         int start = (int) Math.min(size, (long) units * index / threads * grain);
         int end = (int) Math.min(size, (long) units * (index + 1) / threads * grain);
         if (start < end) {
-            task.run(start, end);
+            RangeTask t = task;
+            if (t != null) {
+                t.run(start, end);
+            } else {
+                workerTask.run(index, start, end);
+            }
         }
     }
 

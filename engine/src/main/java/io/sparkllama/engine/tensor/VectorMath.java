@@ -9,6 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Positions per key tile of {@link #dotTiles}: the preferred vector's lane count. */
+    public static final int LANES = L;
 
     private VectorMath() {
     }
@@ -38,38 +40,54 @@ public final class VectorMath {
     }
 
     /**
-     * Dot products of {@code q[qOff .. qOff+n)} with {@code count} columns of a column-major
-     * matrix (element d of column p at {@code m[mOff + d * stride + p]}), each divided by
-     * {@code divisor}, into {@code out[outOff + p]}. Lanes are columns, so each result is one FMA
-     * chain over d in order, whichever block computes it: attention scores
-     * against transposed keys need no lane sums.
+     * Attention scores: dot products of {@code q[qOff .. qOff+n)} with the keys of positions
+     * {@code 0 .. count), each divided by {@code divisor}, into {@code out[outOff + p]}. Keys lie in
+     * tiles of {@link #LANES} positions (element d of position p at
+     * {@code keys[kOff + (p / LANES) * tileStride + d * LANES + p % LANES]}), so a tile's loads are
+     * contiguous and lanes are positions: each score is one FMA chain over d in order, whichever
+     * block computes it, and needs no lane sum.
      */
-    public static void dotColumns(float[] q, int qOff, float[] m, int mOff, int stride, int n, int count,
-                                  float divisor, float[] out, int outOff) {
+    public static void dotTiles(float[] q, int qOff, float[] keys, int kOff, int tileStride, int n, int count,
+                                float divisor, float[] out, int outOff) {
         int p = 0;
         for (; p + 4 * L <= count; p += 4 * L) {
+            int t0 = kOff + (p / L) * tileStride;
+            int t1 = t0 + tileStride;
+            int t2 = t1 + tileStride;
+            int t3 = t2 + tileStride;
             FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
             for (int d = 0; d < n; d++) {
                 FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
-                int col = mOff + d * stride + p;
-                a = qd.fma(FloatVector.fromArray(S, m, col), a);
-                b = qd.fma(FloatVector.fromArray(S, m, col + L), b);
-                c = qd.fma(FloatVector.fromArray(S, m, col + 2 * L), c);
-                e = qd.fma(FloatVector.fromArray(S, m, col + 3 * L), e);
+                a = qd.fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
+                b = qd.fma(FloatVector.fromArray(S, keys, t1 + d * L), b);
+                c = qd.fma(FloatVector.fromArray(S, keys, t2 + d * L), c);
+                e = qd.fma(FloatVector.fromArray(S, keys, t3 + d * L), e);
             }
             a.div(divisor).intoArray(out, outOff + p);
             b.div(divisor).intoArray(out, outOff + p + L);
             c.div(divisor).intoArray(out, outOff + p + 2 * L);
             e.div(divisor).intoArray(out, outOff + p + 3 * L);
         }
+        for (; p + 2 * L <= count; p += 2 * L) {
+            int t0 = kOff + (p / L) * tileStride;
+            int t1 = t0 + tileStride;
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int d = 0; d < n; d++) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                a = qd.fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
+                b = qd.fma(FloatVector.fromArray(S, keys, t1 + d * L), b);
+            }
+            a.div(divisor).intoArray(out, outOff + p);
+            b.div(divisor).intoArray(out, outOff + p + L);
+        }
         for (; p < count; p += L) {
-            // The last block masked: a lane's chain is the same whichever block it falls in.
-            VectorMask<Float> live = S.indexInRange(p, count);
+            // Lanes past count hold stale keys of the tile: computed, never stored.
+            int t0 = kOff + (p / L) * tileStride;
             FloatVector a = FloatVector.zero(S);
             for (int d = 0; d < n; d++) {
-                a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromArray(S, m, mOff + d * stride + p, live), a);
+                a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
             }
-            a.div(divisor).intoArray(out, outOff + p, live);
+            a.div(divisor).intoArray(out, outOff + p, S.indexInRange(p, count));
         }
     }
 
@@ -105,22 +123,54 @@ public final class VectorMath {
         }
     }
 
-    /** {@code y[yOff..] += a * x[xOff..]} over n elements. */
-    public static void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
-        if (n < L) {
-            for (int i = 0; i < n; i++) {
-                y[yOff + i] += a * x[xOff + i];
-            }
-            return;
-        }
+    /**
+     * Attention output: {@code out[oOff + i] = Σ_p w[wOff + p] * rows[rowOff + p * rowStride + i]}
+     * over p in [0, count), i in [0, n). The sums stay in registers across positions; each element
+     * is one chain over p in order (FMA in vector lanes, multiply-add in the scalar tail).
+     */
+    public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
+                                      float[] rows, int rowOff, int rowStride, int n) {
         int i = 0;
-        int bound = S.loopBound(n);
-        FloatVector av = FloatVector.broadcast(S, a);
+        int bound = n < L ? 0 : S.loopBound(n);
+        for (; i + 4 * L <= bound; i += 4 * L) {
+            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
+            for (int p = 0; p < count; p++) {
+                FloatVector wp = FloatVector.broadcast(S, w[wOff + p]);
+                int r = rowOff + p * rowStride + i;
+                a = FloatVector.fromArray(S, rows, r).fma(wp, a);
+                b = FloatVector.fromArray(S, rows, r + L).fma(wp, b);
+                c = FloatVector.fromArray(S, rows, r + 2 * L).fma(wp, c);
+                e = FloatVector.fromArray(S, rows, r + 3 * L).fma(wp, e);
+            }
+            a.intoArray(out, oOff + i);
+            b.intoArray(out, oOff + i + L);
+            c.intoArray(out, oOff + i + 2 * L);
+            e.intoArray(out, oOff + i + 3 * L);
+        }
+        for (; i + 2 * L <= bound; i += 2 * L) {
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int p = 0; p < count; p++) {
+                FloatVector wp = FloatVector.broadcast(S, w[wOff + p]);
+                int r = rowOff + p * rowStride + i;
+                a = FloatVector.fromArray(S, rows, r).fma(wp, a);
+                b = FloatVector.fromArray(S, rows, r + L).fma(wp, b);
+            }
+            a.intoArray(out, oOff + i);
+            b.intoArray(out, oOff + i + L);
+        }
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            FloatVector a = FloatVector.zero(S);
+            for (int p = 0; p < count; p++) {
+                a = FloatVector.fromArray(S, rows, rowOff + p * rowStride + i).fma(FloatVector.broadcast(S, w[wOff + p]), a);
+            }
+            a.intoArray(out, oOff + i);
         }
         for (; i < n; i++) {
-            y[yOff + i] += a * x[xOff + i];
+            float sum = 0f;
+            for (int p = 0; p < count; p++) {
+                sum += w[wOff + p] * rows[rowOff + p * rowStride + i];
+            }
+            out[oOff + i] = sum;
         }
     }
 

@@ -1,0 +1,86 @@
+package io.sparkllama.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The attention kernels against their scalar definitions, bit for bit: scores over tiled keys
+ * (every block size and a ragged last tile whose stale lanes must not leak), and the weighted
+ * sum of value rows (vector blocks of 4, 2 and 1 and the scalar tail).
+ */
+class AttentionKernelsTest {
+    private static final int L = VectorMath.LANES;
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 48, 64})
+    void scoresOverTiledKeysAreEachOneFmaChain(int headSize) {
+        SplittableRandom rnd = new SplittableRandom(headSize);
+        int kvDim = 3 * headSize;
+        int kvOff = headSize; // the second kv head
+        int capacity = 7 * L + 3;
+        int tiles = (capacity + L - 1) / L;
+        float[] keys = new float[tiles * L * kvDim];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Float.NaN; // stale lanes: a leak would show as NaN
+        }
+        float[][] byPosition = new float[capacity][kvDim];
+        float[] q = random(rnd, 2 * headSize);
+        int qOff = headSize;
+        for (int count = 1; count <= capacity; count++) {
+            int pos = count - 1;
+            for (int d = 0; d < kvDim; d++) {
+                byPosition[pos][d] = (float) rnd.nextDouble(-1, 1);
+                keys[(pos / L) * kvDim * L + d * L + pos % L] = byPosition[pos][d];
+            }
+            float[] out = new float[capacity + 2 * L];
+            java.util.Arrays.fill(out, -7f);
+            VectorMath.dotTiles(q, qOff, keys, kvOff * L, kvDim * L, headSize, count, 8f, out, 1);
+            for (int p = 0; p < count; p++) {
+                float chain = 0f;
+                for (int d = 0; d < headSize; d++) {
+                    chain = Math.fma(q[qOff + d], byPosition[p][kvOff + d], chain);
+                }
+                assertEquals(Float.floatToRawIntBits(chain / 8f), Float.floatToRawIntBits(out[1 + p]),
+                        "head size " + headSize + ", " + count + " positions, score " + p);
+            }
+            assertEquals(-7f, out[0], "written before the first score");
+            assertEquals(-7f, out[1 + count], "written past the last score (count " + count + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {5, 48, 64, 7 * 16 + 3})
+    void weightedRowSumIsEachElementsChainOverPositions(int n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        int count = 37;
+        int stride = n + 11;
+        float[] w = random(rnd, count + 2);
+        float[] rows = random(rnd, 4 + count * stride);
+        float[] out = new float[n + 3];
+        java.util.Arrays.fill(out, -7f);
+        VectorMath.weightedRowSum(out, 2, w, 2, count, rows, 4, stride, n);
+        int vectorPart = n < L ? 0 : n - n % L;
+        for (int i = 0; i < n; i++) {
+            float chain = 0f;
+            for (int p = 0; p < count; p++) {
+                float a = w[2 + p];
+                float x = rows[4 + p * stride + i];
+                chain = i < vectorPart ? Math.fma(x, a, chain) : chain + a * x;
+            }
+            assertEquals(Float.floatToRawIntBits(chain), Float.floatToRawIntBits(out[2 + i]), "n " + n + ", element " + i);
+        }
+        assertEquals(-7f, out[1]);
+        assertEquals(-7f, out[2 + n]);
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return v;
+    }
+}
