@@ -9,13 +9,15 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q8_0 or Q4_0 weights repacked for {@link ActivationPrecision#INT8}: panels of 2L rows, each
- * block of a panel stored as its 2L row scales (fp32), then the block's stored bytes byte by byte
- * with one lane per row ({@code [panel][block]{scales[2L], bytes[j][2L]}}).
+ * block of a panel stored as its 2L row scales (fp16, as in the file: decode streams no more bytes
+ * than llama.cpp does), then the block's stored bytes byte by byte with one lane per row
+ * ({@code [panel][block]{scales[2L], bytes[j][2L]}}).
  *
  * <p>Every (row, token) pair sums each block's integer products exactly and then takes one fp32
  * step per block, blocks in order: {@code acc = fma(d_w * d_x, (float) sum_j w_j q_j, acc)}.
@@ -30,9 +32,10 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, S.vectorShape());
     static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(PANEL * 8));
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+    /** L shorts: one float vector's worth of fp16 scales. */
+    private static final VectorSpecies<Short> SCALE_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final int QK = Q8Activations.QK;
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     final int blocks;
@@ -49,9 +52,9 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
         return stored.blockBytes - Short.BYTES;
     }
 
-    /** Bytes of one block of a panel: PANEL fp32 scales, then PANEL rows of stored bytes. */
+    /** Bytes of one block of a panel: PANEL fp16 scales, then PANEL rows of stored bytes. */
     private static long panelBlockBytes(WeightType stored) {
-        return (long) PANEL * (Float.BYTES + valueBytes(stored));
+        return (long) PANEL * stored.blockBytes;
     }
 
     /** Whether {@link #of} can repack {@code m}: Q8_0 or Q4_0 in ggml's layout, possibly with reordered rows. */
@@ -83,9 +86,9 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
             for (int b = 0; b < blocks; b++) {
                 long src = from + b * storedBlock;
                 long dst = panel + b * blockBytes;
-                out.set(FLOAT, dst + (long) lane * Float.BYTES, Float.float16ToFloat(source.data.get(HALF, src)));
+                out.set(HALF, dst + (long) lane * Short.BYTES, source.data.get(HALF, src));
                 for (int j = 0; j < valueBytes; j++) {
-                    out.set(ValueLayout.JAVA_BYTE, dst + (long) PANEL * Float.BYTES + (long) j * PANEL + lane,
+                    out.set(ValueLayout.JAVA_BYTE, dst + (long) PANEL * Short.BYTES + (long) j * PANEL + lane,
                             source.data.get(ValueLayout.JAVA_BYTE, src + Short.BYTES + j));
                 }
             }
@@ -113,11 +116,24 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
 
     /** Offset of the first stored byte of block b of panel p (after its scales). */
     final long valuesAt(int p, int b) {
-        return blockAt(p, b) + (long) PANEL * Float.BYTES;
+        return blockAt(p, b) + (long) PANEL * Short.BYTES;
     }
 
     final float rowScale(int row, int b) {
-        return data.get(FLOAT, blockAt(row / PANEL, b) + (long) (row % PANEL) * Float.BYTES);
+        return Float.float16ToFloat(data.get(HALF, blockAt(row / PANEL, b) + (long) (row % PANEL) * Short.BYTES));
+    }
+
+    /**
+     * Row scales {@code [part * L, part * L + L)} of the panel block at {@code block}, each 2^-112
+     * times its value: the fp16 bits shifted into fp32 position (sign kept, exponent not rebiased),
+     * which is exact for every finite fp16, subnormals and zero included, and costs three integer
+     * ops per vector. Times {@link Q8Activations#scale2p112} the product is d_w * d_x, exactly
+     * rounded, so the bits equal those of the scalar {@code rowScale(r, b) * scale[b]}.
+     */
+    final FloatVector rowScales(long block, int part) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE_SHORTS, data, block + (long) part * L * Short.BYTES, NATIVE)
+                .convertShape(VectorOperators.S2I, INTS, 0);
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF).reinterpretAsFloats();
     }
 
     /** Whole panels, so that threads splitting the rows never share one. */
@@ -227,10 +243,10 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
      * no vector crosses a call.
      */
     private void flush(Q8Activations a, int t, int n, int b, long scales, float[] sums, float[] acc) {
-        FloatVector dw0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE);
-        FloatVector dw1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE);
+        FloatVector dw0 = rowScales(scales, 0);
+        FloatVector dw1 = rowScales(scales, 1);
         for (int i = 0; i < n; i++) {
-            float d = a.scale[(t + i) * blocks + b];
+            float d = a.scale2p112[(t + i) * blocks + b];
             int o = (t + i) * PANEL;
             dw0.mul(d).fma(FloatVector.fromArray(S, sums, 2 * i * L), FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
             dw1.mul(d).fma(FloatVector.fromArray(S, sums, (2 * i + 1) * L), FloatVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);

@@ -13,6 +13,11 @@ final class Q8Activations {
     float[] qf = new float[0];
     /** Per block: d. */
     float[] scale = new float[0];
+    /**
+     * {@code scale * 2^112}, exact (an fp16 scale is below 2^16): the factor for weight scales that
+     * {@link Int8PanelMatrix#rowScales} widens from fp16 bits without rebiasing the exponent.
+     */
+    float[] scale2p112 = new float[0];
     /** Per block: 8 * sum of q, which Q4_0 subtracts once per block instead of 8 per weight. */
     short[] eightSums = new short[0];
 
@@ -27,6 +32,7 @@ final class Q8Activations {
             q = new short[values];
             qf = new float[values];
             scale = new float[blocks];
+            scale2p112 = new float[blocks];
             eightSums = new short[blocks];
         }
         for (int b = 0; b < blocks; b++) {
@@ -38,6 +44,7 @@ final class Q8Activations {
             }
             float inverse = amax == 0f ? 0f : 127f / amax;
             scale[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            scale2p112[b] = scale[b] * 0x1p112f;
             int sum = 0;
             for (int j = 0; j < QK; j++) {
                 short v = (short) Math.rint(x[from + j] * inverse);

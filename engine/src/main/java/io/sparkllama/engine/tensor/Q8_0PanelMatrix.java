@@ -58,10 +58,10 @@ final class Q8_0PanelMatrix extends Int8PanelMatrix {
                 i1 = i1.add((IntVector) pair.convertShape(VectorOperators.S2I, INTS, 1));
             }
             long scales = blockAt(p, b);
-            float d = a.scale[b];
-            f0 = FloatVector.fromMemorySegment(S, data, scales, NATIVE).mul(d)
+            float d = a.scale2p112[b];
+            f0 = rowScales(scales, 0).mul(d)
                     .fma((FloatVector) i0.convert(VectorOperators.I2F, 0), f0);
-            f1 = FloatVector.fromMemorySegment(S, data, scales + (long) L * Float.BYTES, NATIVE).mul(d)
+            f1 = rowScales(scales, 1).mul(d)
                     .fma((FloatVector) i1.convert(VectorOperators.I2F, 0), f1);
         }
         f0.intoArray(out, outOff);

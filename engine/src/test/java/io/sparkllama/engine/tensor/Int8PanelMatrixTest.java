@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * dot, matvec (16-bit integer kernels) and matmul (integer-valued fp32 blocks) agree bit for bit
  * over whole and partial panels, ragged row ranges and every token block (15 = 8 + 4 + 3); and the result is
  * llama.cpp's: activations quantized per block of 32 to fp16-scaled int8, exact integer block
- * sums, one scale product per block, checked against a float64 reference.
+ * sums, one scale product per block, checked against a float64 reference. Some blocks carry
+ * fp16 scales at the edges (zero, subnormal, largest finite).
  */
 class Int8PanelMatrixTest {
     private static final int PANEL = Int8PanelMatrix.PANEL;
@@ -29,6 +30,15 @@ class Int8PanelMatrixTest {
     void packedMatrixKeepsEveryWeightAndAllKernelsAgree(WeightType type) {
         Random rnd = new Random(7 + type.ordinal());
         byte[] bytes = KernelConsistencyTest.randomData(type, ROWS, COLS, rnd);
+        // Scales at the edges of fp16, which the panels widen from their bits: zeros, subnormals,
+        // the largest finite values, either sign.
+        short[] edges = {0x0000, (short) 0x8000, 0x0001, 0x03ff, (short) 0x8200, 0x0400, 0x7bff, (short) 0xfbff, 0x3c00};
+        int blocks = COLS / 32;
+        for (int i = 0; i < edges.length; i++) {
+            int at = ((3 * i + 1) * blocks + i % blocks) * type.blockBytes;
+            bytes[at] = (byte) edges[i];
+            bytes[at + 1] = (byte) (edges[i] >> 8);
+        }
         MemorySegment seg = Arena.ofAuto().allocate(bytes.length, 64);
         MemorySegment.copy(bytes, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
         WeightMatrix stored = type.matrix(seg, ROWS, COLS);
@@ -53,7 +63,8 @@ class Int8PanelMatrixTest {
         for (int t = 0; t < TOKENS; t++) {
             for (int r = 0; r < ROWS; r++) {
                 dots[t * ROWS + r] = packed.dot(r, x, t * COLS);
-                assertEquals(llamaCpp(stored, r, x, t * COLS), dots[t * ROWS + r], 2e-5, "row " + r + " token " + t);
+                double expected = llamaCpp(stored, r, x, t * COLS);
+                assertEquals(expected, dots[t * ROWS + r], 2e-5 + 1e-6 * Math.abs(expected), "row " + r + " token " + t);
             }
         }
         int[][] ranges = {{0, ROWS}, {0, PANEL}, {PANEL, 3 * PANEL}, {3, ROWS - 2}, {PANEL + 1, PANEL + 2}};
