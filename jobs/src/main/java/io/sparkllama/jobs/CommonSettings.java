@@ -1,5 +1,6 @@
 package io.sparkllama.jobs;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.util.Set;
 
 /**
@@ -9,18 +10,21 @@ import java.util.Set;
  * @param batchSize       rows pulled from a partition and handed to the engine together
  * @param balanceByLength range-partition the input by text length (similar lengths together)
  * @param modelTransport  {@code path}, {@code spark-files} or {@code broadcast}
+ * @param activations     {@code int8} (llama.cpp's numerics, the default) or {@code fp32}: how Q8_0 and
+ *                        Q4_0 weights meet the activations
  */
 public record CommonSettings(String inputFormat, String mode, int partitions, int threads, int context, int batchSize,
-                             boolean balanceByLength, String modelTransport) {
+                             boolean balanceByLength, String modelTransport, ActivationPrecision activations) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
-            "balance_by_length", "model_transport");
+            "balance_by_length", "model_transport", "activations");
 
     public static CommonSettings from(Settings s) {
         String mode = s.choice("mode", "errorifexists", "errorifexists", "overwrite");
         String transport = s.choice("model_transport", "path", "path", "spark-files", "broadcast");
+        ActivationPrecision activations = ActivationPrecision.valueOf(s.choice("activations", "int8", "int8", "fp32").toUpperCase(java.util.Locale.ROOT));
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", 1, 1), s.integer("context", 0, 0),
-                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport);
+                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations);
     }
 }

@@ -9,6 +9,7 @@ import io.sparkllama.engine.score.DocumentSize;
 import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.PerplexityResult;
 import io.sparkllama.engine.score.RollingPerplexity;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.ModelHandle;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +26,8 @@ import java.util.Set;
  * llama.cpp's chunked method or lm-eval's rolling windows.
  */
 public final class PerplexityJob {
-    static final Set<String> OPTIONS = Set.of("input", "model", "tokenizer", "ctx", "mode", "threads", "master");
+    /** The valued command-line options. */
+    public static final Set<String> OPTIONS = Set.of("input", "model", "tokenizer", "ctx", "mode", "threads", "activations", "master");
 
     private PerplexityJob() {
     }
@@ -39,8 +41,13 @@ public final class PerplexityJob {
             }
             int ctx = positive(a, "ctx", 512);
             int threads = positive(a, "threads", 1);
+            String activations = a.option("activations") == null ? "int8" : a.option("activations");
+            if (!activations.equals("int8") && !activations.equals("fp32")) {
+                throw new JobConfigException("perplexity: --activations must be int8 or fp32, got '" + activations + "'");
+            }
             // Rolling windows run ctx tokens of input plus one target; the KV cache needs ctx positions.
-            return new Config(Path.of(a.require("input")), ModelHandle.local(a.require("model"), a.option("tokenizer"), ctx), ctx, mode, threads);
+            return new Config(Path.of(a.require("input")), ModelHandle.local(a.require("model"), a.option("tokenizer"), ctx,
+                    ActivationPrecision.valueOf(activations.toUpperCase(Locale.ROOT))), ctx, mode, threads);
         }
 
         private static int positive(JobArguments a, String name, int fallback) {
@@ -64,7 +71,7 @@ public final class PerplexityJob {
     public static ObjectNode run(Config c) {
         String text = readText(c.input());
         try (Engine engine = Engine.open(Path.of(c.model().model()),
-                c.model().tokenizer() == null ? null : Path.of(c.model().tokenizer()), c.ctx());
+                c.model().tokenizer() == null ? null : Path.of(c.model().tokenizer()), c.ctx(), c.model().activations());
              InferenceSession session = engine.newSession(c.threads())) {
             if (engine.contextLength() < c.ctx()) {
                 throw new JobConfigException("perplexity: --ctx " + c.ctx() + " is over the model's context of " + engine.contextLength());
@@ -86,6 +93,7 @@ public final class PerplexityJob {
         o.put("n_scored", r.nScored());
         o.put("mode", c.mode());
         o.put("ctx", c.ctx());
+        o.put("activations", c.model().activations().name().toLowerCase(Locale.ROOT));
         boolean rolling = c.mode().equals("rolling");
         o.put(rolling ? "n_windows" : "n_chunks", r.windows());
         // Word and byte figures need every token scored once: only the rolling method does that.

@@ -41,6 +41,7 @@ public final class RunMetadata {
         mm.put("tokenizer", model.tokenizer());
         mm.put("transport", model.transport());
         mm.put("context", model.maxContext());
+        mm.put("activations", model.activations().name().toLowerCase(java.util.Locale.ROOT));
         mm.put("files", files(model.allFiles()));
         m.put("model", mm);
         m.put("settings", spec.recorded());

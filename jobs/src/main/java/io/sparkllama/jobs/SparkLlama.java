@@ -25,7 +25,7 @@ public final class SparkLlama {
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)
               --config job.yaml takes the same keys (and input/output/model/tokenizer/master); the command line wins
-            spark-llama perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--json]
+            spark-llama perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--activations int8|fp32] [--json]
                 llamacpp: llama.cpp's llama-perplexity chunks; rolling: lm-eval loglikelihood_rolling windows
                 runs on the driver; --json prints one JSON object as the last line
             spark-llama eval --sweep SWEEP.yaml [--output DIR] [--master URL] [--set spark.key=value ...]

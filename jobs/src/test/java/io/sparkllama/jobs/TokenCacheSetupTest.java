@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The token cache's tokenizer identity follows the tokenizer's digest; its directory must be local. */
 class TokenCacheSetupTest {
     private static ModelHandle handle(String modelSha, ModelFile tokenizer) {
-        return new ModelHandle("/m", tokenizer == null ? null : tokenizer.source(), 0, "path", true,
+        return new ModelHandle("/m", tokenizer == null ? null : tokenizer.source(), 0, io.sparkllama.engine.Engine.DEFAULT_PRECISION, "path", true,
                 List.of(new ModelFile("/m/model.bin", "model.bin", 10, modelSha)), tokenizer, List.of());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkllama.engine.Engine;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.ModelChecksumException;
 import io.sparkllama.udfs.ModelFile;
@@ -69,7 +70,7 @@ class ModelTransportTest {
     void broadcastPiecesAreReassembledOnDisk() throws IOException {
         Path model = modelCopy("m-pieces");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
-        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, "broadcast", jsc, 64 << 10);
+        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, Engine.DEFAULT_PRECISION, "broadcast", jsc, 64 << 10);
         ModelFile weights = h.files().get(0);
         assertEquals("m-pieces.bin", weights.name());
         assertEquals((weights.size() + (64 << 10) - 1) / (64 << 10), h.chunks().get(0).size(), "pieces of 64 KiB");
@@ -81,7 +82,7 @@ class ModelTransportTest {
     @Test
     void aChangedFileFailsWithOneClearError() throws IOException {
         Path model = modelCopy("m-tampered");
-        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, "path", null);
+        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, Engine.DEFAULT_PRECISION, "path", null);
         byte[] bytes = Files.readAllBytes(model.resolve("m-tampered.bin"));
         bytes[bytes.length - 1] ^= 1;
         Files.write(model.resolve("m-tampered.bin"), bytes);
@@ -94,7 +95,7 @@ class ModelTransportTest {
     void aMismatchOnAnExecutorFailsTheJobWithThatOneError() throws IOException {
         Path model = modelCopy("m-executor-mismatch");
         // The driver hashed the file; it then changes before an executor opens it.
-        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, "path", null);
+        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, Engine.DEFAULT_PRECISION, "path", null);
         byte[] bytes = Files.readAllBytes(model.resolve("m-executor-mismatch.bin"));
         bytes[bytes.length - 1] ^= 1;
         Files.write(model.resolve("m-executor-mismatch.bin"), bytes);

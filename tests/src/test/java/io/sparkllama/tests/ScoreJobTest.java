@@ -3,6 +3,7 @@ package io.sparkllama.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.jobs.JobConfigException;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
 import io.sparkllama.udfs.ExecutorModels;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +113,62 @@ class ScoreJobTest {
         assertEquals(6, s.rows());
         assertEquals(TestSpark.session().read().parquet(plain).orderBy("id").collectAsList(),
                 TestSpark.session().read().parquet(balanced).orderBy("id").collectAsList());
+    }
+
+    /**
+     * {@code activations=fp32} scores a Q8_0 GGUF as run.c scores its dequantized weights; the
+     * default (int8) as llama.cpp does over the first positions; the choice is recorded, and a
+     * wrong value is refused before anything runs.
+     */
+    @Test
+    void activationsSettingChoosesHowQ8WeightsMultiply() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K-h192/gguf/stories260K-h192-q8_0.gguf");
+        JsonNode dequant = JSON.readTree(TestSpark.requireShared("golden/stories260K-h192-q8_0-dequant/score.json").toFile());
+        JsonNode llamaCpp = JSON.readTree(TestSpark.requireShared("golden/stories260K-h192-gguf-q8_0/score.json").toFile());
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < dequant.get("texts").size(); i++) {
+            lines.add(JSON.writeValueAsString(Map.of("id", i, "text", dequant.get("texts").get(i).get("text").asText())));
+        }
+        Path input = tmp.resolve("texts.jsonl");
+        Files.write(input, lines);
+        String fp32 = tmp.resolve("fp32").toString();
+        String int8 = tmp.resolve("int8").toString();
+        JobRunner.run("score", input.toString(), fp32, model.toString(), "activations=fp32");
+        JobRunner.run("score", input.toString(), int8, model.toString());
+
+        Map<Integer, Row> a = byId(fp32);
+        Map<Integer, Row> b = byId(int8);
+        double largestGap = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode run = dequant.get("texts").get(i).get("positions");
+            JsonNode ref = llamaCpp.get("texts").get(i).get("positions");
+            List<Float> lpA = a.get(i).getList(a.get(i).fieldIndex("token_logprobs"));
+            List<Float> lpB = b.get(i).getList(b.get(i).fieldIndex("token_logprobs"));
+            assertEquals(run.size(), lpA.size());
+            for (int p = 0; p < lpA.size(); p++) {
+                assertEquals(run.get(p).get("logprob").asDouble(), lpA.get(p), 1e-4, "fp32, text " + i + " position " + p);
+                largestGap = Math.max(largestGap, Math.abs(lpA.get(p) - lpB.get(p)));
+            }
+            for (int p = 0; p < 4; p++) {
+                assertEquals(ref.get(p).get("logprob").asDouble(), lpB.get(p), 2e-4, "int8, text " + i + " position " + p);
+            }
+        }
+        assertTrue(largestGap > 1e-3, "int8 and fp32 activations give different numbers: largest gap " + largestGap);
+
+        Configuration hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+        assertTrue(RunMetadata.read(fp32, hadoop).get("model").toString().contains("activations=fp32"));
+        assertTrue(RunMetadata.read(int8, hadoop).get("model").toString().contains("activations=int8"));
+        JobConfigException wrong = assertThrows(JobConfigException.class,
+                () -> JobRunner.run("score", input.toString(), tmp.resolve("x").toString(), model.toString(), "activations=int4"));
+        assertEquals("score: setting activations must be one of int8, fp32, got 'int4'", wrong.getMessage());
+    }
+
+    private static Map<Integer, Row> byId(String out) {
+        Map<Integer, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(out).collectAsList()) {
+            rows.put(((Number) r.getAs("id")).intValue(), r);
+        }
+        return rows;
     }
 
     private static int[] ints(JsonNode a) {

@@ -31,7 +31,7 @@ public final class ExecutorModels {
     private static Engine load(ModelHandle h) {
         long t0 = System.nanoTime();
         ModelTransport.Local local = ModelTransport.materialize(h);
-        Engine e = Engine.open(local.model(), local.tokenizer(), h.maxContext());
+        Engine e = Engine.open(local.model(), local.tokenizer(), h.maxContext(), h.activations());
         int n = LOADS.incrementAndGet();
         // Tests and operators grep this line to see one load per executor JVM.
         LOG.info("spark-llama: loaded model {} ({}) via {} in {} ms [load #{} in pid {}]", h.id(), e.description(), h.transport(),

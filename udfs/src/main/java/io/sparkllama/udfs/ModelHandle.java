@@ -1,5 +1,7 @@
 package io.sparkllama.udfs;
 
+import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -13,24 +15,32 @@ import org.apache.spark.broadcast.Broadcast;
  * @param model      the model as given: a file or directory (local path or Hadoop URI)
  * @param tokenizer  a tokenizer file as given, or null for the model's own
  * @param maxContext positions to serve at most (bounds KV cache memory); 0 for the model's own
+ * @param activations how Q8_0/Q4_0 weights meet the activations (int8 as llama.cpp, or fp32)
  * @param transport  {@code path}, {@code spark-files} or {@code broadcast} (see {@link ModelTransport})
  * @param files      the model's files; a directory model keeps its layout (flat)
  * @param tokenizerFile the tokenizer file, or null
  * @param chunks     for the broadcast transport: each file's pieces, in the order of {@code files}
  *                   then the tokenizer; empty otherwise
  */
-public record ModelHandle(String model, String tokenizer, int maxContext, String transport, boolean directory,
+public record ModelHandle(String model, String tokenizer, int maxContext, ActivationPrecision activations,
+                          String transport, boolean directory,
                           List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks)
         implements Serializable {
     public ModelHandle {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(activations, "activations");
         files = List.copyOf(files);
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
     }
 
     /** A handle for a model opened in place, with no digests (tests and the local CLI path). */
+    public static ModelHandle local(String model, String tokenizer, int maxContext, ActivationPrecision activations) {
+        return new ModelHandle(model, tokenizer, maxContext, activations, "path", false, List.of(), null, List.of());
+    }
+
+    /** As {@link #local(String, String, int, ActivationPrecision)} with the engine's default activations. */
     public static ModelHandle local(String model, String tokenizer, int maxContext) {
-        return new ModelHandle(model, tokenizer, maxContext, "path", false, List.of(), null, List.of());
+        return local(model, tokenizer, maxContext, Engine.DEFAULT_PRECISION);
     }
 
     /** A short id for logs and output metadata. */
@@ -43,7 +53,8 @@ public record ModelHandle(String model, String tokenizer, int maxContext, String
      * deserializes its own copies of those).
      */
     public String cacheKey() {
-        StringBuilder b = new StringBuilder(model).append('|').append(tokenizer).append('|').append(maxContext).append('|').append(transport);
+        StringBuilder b = new StringBuilder(model).append('|').append(tokenizer).append('|').append(maxContext).append('|').append(activations)
+                .append('|').append(transport);
         for (ModelFile f : files) {
             b.append('|').append(f.name()).append('=').append(f.sha256());
         }

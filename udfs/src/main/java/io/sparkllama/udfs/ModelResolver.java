@@ -1,5 +1,6 @@
 package io.sparkllama.udfs;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,13 +21,14 @@ public final class ModelResolver {
     }
 
     /** @param sc null only for the {@code path} transport (no Spark needed) */
-    public static ModelHandle resolve(String model, String tokenizer, int maxContext, String transport, JavaSparkContext sc) {
-        return resolve(model, tokenizer, maxContext, transport, sc, CHUNK_BYTES);
+    public static ModelHandle resolve(String model, String tokenizer, int maxContext, ActivationPrecision activations,
+                                      String transport, JavaSparkContext sc) {
+        return resolve(model, tokenizer, maxContext, activations, transport, sc, CHUNK_BYTES);
     }
 
-    /** As {@link #resolve(String, String, int, String, JavaSparkContext)} with a chosen broadcast piece size. */
-    public static ModelHandle resolve(String model, String tokenizer, int maxContext, String transport, JavaSparkContext sc,
-                                      int chunkBytes) {
+    /** As {@link #resolve(String, String, int, ActivationPrecision, String, JavaSparkContext)} with a chosen broadcast piece size. */
+    public static ModelHandle resolve(String model, String tokenizer, int maxContext, ActivationPrecision activations,
+                                      String transport, JavaSparkContext sc, int chunkBytes) {
         ModelLocation m = ModelLocation.of(model);
         boolean directory = m.isDirectory();
         List<ModelFile> files = new ArrayList<>();
@@ -45,7 +47,8 @@ public final class ModelResolver {
             case "broadcast" -> all.forEach(f -> chunks.add(broadcastChunks(sc, f, chunkBytes)));
             default -> throw new IllegalArgumentException("unknown model transport '" + transport + "'");
         }
-        return new ModelHandle(m.source(), tok == null ? null : tok.source(), maxContext, transport, directory, files, tok, chunks);
+        return new ModelHandle(m.source(), tok == null ? null : tok.source(), maxContext, activations, transport, directory,
+                files, tok, chunks);
     }
 
     private static ModelFile describe(ModelLocation f) {

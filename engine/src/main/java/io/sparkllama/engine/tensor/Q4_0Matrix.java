@@ -13,6 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * nibbles; byte j holds value j in its low nibble and value j+16 in its high one, value
  * {@code d * (nibble - 8)}. Nibbles are unpacked and scaled inside the FMA loop; every kernel
  * accumulates a (row, token) pair in the same order, so dot, matvec and matmul agree bit for bit.
+ *
+ * <p>The kernels are {@link Q8_0Matrix}'s twins with another unpack, on purpose: in a shared base the
+ * call to {@code weights} would see both types, C2 would not inline it, and every vector it
+ * returns would be boxed.
  */
 public final class Q4_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;

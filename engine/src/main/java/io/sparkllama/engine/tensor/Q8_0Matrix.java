@@ -14,6 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * FMA loop, so the exact fp32 dequantized weight meets the activations and the data stays int8 in
  * the mapping. Every kernel accumulates a (row, token) pair in the same order, so dot, matvec and
  * matmul agree bit for bit.
+ *
+ * <p>The kernels are {@link Q4_0Matrix}'s twins with another unpack, on purpose: in a shared base the
+ * call to {@code weights} would see both types, C2 would not inline it, and every vector it
+ * returns would be boxed.
  */
 public final class Q8_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
