@@ -26,7 +26,7 @@ record RunSizes(int decodeTokens, int decodeRuns, int promptTokens, int promptRu
         if (cost.matmulParams() < MEDIUM) {
             return new RunSizes(64, 3, 128, 3, 3);
         }
-        return new RunSizes(16, 3, 64, 2, 2);
+        return new RunSizes(32, 3, 64, 2, 2);
     }
 
     /** For the JSON, in its key style. */
