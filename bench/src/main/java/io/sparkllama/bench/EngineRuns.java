@@ -30,22 +30,28 @@ final class EngineRuns {
         }
     }
 
+    /** One timed run of a reference program: its decode tok/s. */
+    @FunctionalInterface
+    interface ReferenceRun {
+        double tokPerSec() throws Exception;
+    }
+
     /**
      * Decode tok/s of greedy single-sequence generation from BOS, run after {@code warmups} JIT
-     * warm-up runs; when {@code runc} is given, each run is paired with one run.c run right after
-     * it, so that both see the same machine load (this machine is shared and its speed drifts).
+     * warm-up runs; when {@code reference} is given, each run is paired with one reference run
+     * right after it, so that both see the same machine load (this machine is shared and its
+     * speed drifts by up to 1.5x between minutes).
      *
-     * @return per run: {@code [ours, runc]} (runc 0 when absent)
+     * @return per run: {@code [ours, reference]} (reference 0 when absent)
      */
-    static double[][] decodePairs(Engine engine, int threads, int tokens, int warmups, int runs,
-                                  RunCReference runc, java.nio.file.Path model, java.nio.file.Path tokenizer) throws Exception {
+    static double[][] decodePairs(Engine engine, int threads, int tokens, int warmups, int runs, ReferenceRun reference) throws Exception {
         try (InferenceSession s = engine.newSession(threads)) {
             GenerationRequest req = new GenerationRequest(new int[] {bos(engine)}, tokens, SamplingParams.GREEDY);
             warmUp(warmups, () -> s.generate(req));
             double[][] pairs = new double[runs][2];
             for (int i = 0; i < runs; i++) {
                 pairs[i][0] = s.generate(req).decodeTokensPerSecond();
-                pairs[i][1] = runc == null ? 0 : runc.decodeTokPerSec(model, tokenizer, threads, tokens + 1);
+                pairs[i][1] = reference == null ? 0 : reference.tokPerSec();
             }
             return pairs;
         }

@@ -88,45 +88,46 @@ final class GgufShapeRuns {
         long t0 = System.nanoTime();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("threads", t);
-        double decode = decodeTokPerSec(engine, t, sizes);
-        c.put("decode_tok_per_s", round(decode));
-        c.put("decode_pct_of_bandwidth", round(100 * decode * cost.bytesPerToken() / 1e9 / bw));
+        // Each decode run is paired with one llama-bench tg run right after it: the machine's speed
+        // drifts between minutes, and a pair sees the same moment.
+        double[][] pairs = EngineRuns.decodePairs(engine, t, sizes.decodeTokens(), 1, sizes.decodeRuns(),
+                ref.hasBench() ? () -> ref.tgTokPerSec(f.file(), t, sizes.decodeTokens()) : null);
+        double[] ours = new double[pairs.length];
+        double[] theirs = new double[pairs.length];
+        double[] ratios = new double[pairs.length];
+        for (int i = 0; i < pairs.length; i++) {
+            ours[i] = pairs[i][0];
+            theirs[i] = pairs[i][1];
+            ratios[i] = theirs[i] > 0 ? ours[i] / theirs[i] : 0;
+        }
+        double decode = Median.of(ours);
+        c.put("decode_tok_per_s", Rounded.of(decode));
+        c.put("decode_tok_per_s_runs", Rounded.all(ours));
+        c.put("decode_pct_of_bandwidth", Rounded.of(100 * decode * cost.bytesPerToken() / 1e9 / bw));
         double prefill = EngineRuns.prefillTokPerSec(engine, t, sizes.promptTokens(), 1, sizes.promptRuns());
-        c.put("prefill_tok_per_s", round(prefill));
-        c.put("prefill_pct_of_fma_peak", round(100 * prefill * cost.prefillFlopsPerToken() / 1e9 / peak));
+        c.put("prefill_tok_per_s", Rounded.of(prefill));
+        c.put("prefill_pct_of_fma_peak", Rounded.of(100 * prefill * cost.prefillFlopsPerToken() / 1e9 / peak));
         double score = EngineRuns.scoreTokPerSec(engine, t, sizes.promptTokens(), 1, sizes.promptRuns());
-        c.put("score_tok_per_s", round(score));
-        c.put("score_pct_of_fma_peak", round(100 * score * cost.flopsPerToken() / 1e9 / peak));
+        c.put("score_tok_per_s", Rounded.of(score));
+        c.put("score_pct_of_fma_peak", Rounded.of(100 * score * cost.flopsPerToken() / 1e9 / peak));
         if (ref.hasBench()) {
-            LlamaCppReference.Speed s = ref.speed(f.file(), t, sizes.promptTokens(), sizes.decodeTokens(), sizes.llamaReps());
-            c.put("llama_cpp_tg_tok_per_s", round(s.tgTokPerSec()));
-            c.put("llama_cpp_tg_stddev", round(s.tgStddev()));
-            c.put("llama_cpp_tg_pct_of_bandwidth", round(100 * s.tgTokPerSec() * cost.bytesPerToken() / 1e9 / bw));
-            c.put("llama_cpp_pp_tok_per_s", round(s.ppTokPerSec()));
-            c.put("llama_cpp_pp_stddev", round(s.ppStddev()));
-            c.put("ratio_decode_vs_tg", ratio(decode, s.tgTokPerSec()));
+            double tg = Median.of(theirs);
+            c.put("llama_cpp_tg_tok_per_s", Rounded.of(tg));
+            c.put("llama_cpp_tg_tok_per_s_runs", Rounded.all(theirs));
+            c.put("llama_cpp_tg_pct_of_bandwidth", Rounded.of(100 * tg * cost.bytesPerToken() / 1e9 / bw));
+            c.put("ratio_decode_vs_tg", Rounded.of(Median.of(ratios)));
+            LlamaCppReference.Speed s = ref.speed(f.file(), t, sizes.promptTokens(), 0, sizes.llamaReps());
+            c.put("llama_cpp_pp_tok_per_s", Rounded.of(s.ppTokPerSec()));
+            c.put("llama_cpp_pp_stddev", Rounded.of(s.ppStddev()));
             c.put("ratio_prefill_vs_pp", ratio(prefill, s.ppTokPerSec()));
         }
         c.put("load_average", MachineInfo.loadAverage());
-        c.put("cell_wall_s", round((System.nanoTime() - t0) / 1e9)); // for planning: what this cell cost
+        c.put("cell_wall_s", Rounded.of((System.nanoTime() - t0) / 1e9)); // for planning: what this cell cost
         return c;
     }
 
-    private static double decodeTokPerSec(Engine engine, int t, RunSizes sizes) throws Exception {
-        double[][] runs = EngineRuns.decodePairs(engine, t, sizes.decodeTokens(), 1, sizes.decodeRuns(), null, null, null);
-        double[] ours = new double[runs.length];
-        for (int i = 0; i < runs.length; i++) {
-            ours[i] = runs[i][0];
-        }
-        return Median.of(ours);
-    }
-
     private static double ratio(double ours, double ref) {
-        return ref > 0 ? round(ours / ref) : 0;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
+        return ref > 0 ? Rounded.of(ours / ref) : 0;
     }
 
     private static void log(String s) {

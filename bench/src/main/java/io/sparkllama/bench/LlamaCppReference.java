@@ -93,6 +93,11 @@ final class LlamaCppReference {
         return new Speed(pp, ppSd, tg, tgSd);
     }
 
+    /** One {@code llama-bench -p 0 -n gen -r 1} run (after its own warm-up run): tg tok/s. */
+    double tgTokPerSec(Path model, int threads, int gen) throws IOException, InterruptedException {
+        return speed(model, threads, 0, gen, 1).tgTokPerSec();
+    }
+
     /** {@code llama-perplexity -m model -f text -c ctx -t threads}, timed from start to exit. */
     Perplexity perplexity(Path model, Path text, int ctx, int threads) throws IOException, InterruptedException {
         long t0 = System.nanoTime();

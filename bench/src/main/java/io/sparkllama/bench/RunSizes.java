@@ -10,10 +10,11 @@ import java.util.Map;
  * tokens; our prefill/scoring and its pp take the same prompt length.
  *
  * @param decodeTokens new tokens per decode run (ours) and llama-bench {@code -n}
- * @param decodeRuns   our timed decode runs (median), after at least one warm-up run
+ * @param decodeRuns   our timed decode runs (median), after at least one warm-up run, each paired
+ *                     with one llama-bench tg run
  * @param promptTokens prefill and scoring length (ours) and llama-bench {@code -p}
  * @param promptRuns   our timed prefill and scoring runs (median) each
- * @param llamaReps    llama-bench {@code -r} (it adds one warm-up run of its own)
+ * @param llamaReps    llama-bench {@code -r} for pp (it adds one warm-up run of its own)
  */
 record RunSizes(int decodeTokens, int decodeRuns, int promptTokens, int promptRuns, int llamaReps) {
     private static final long SMALL = 50_000_000L;

@@ -147,9 +147,10 @@ public final class ThroughputBench {
                 + " activations (the engine default; llama.cpp also quantizes activations to 8 bits per block of 32)");
         settings.put("flops_per_token", "2 x matmul parameters (attention left out); prefill: the classifier left out too (only the last position needs it)");
         settings.put("weight_bytes_per_token", "every matrix once in its stored type, plus one embedding row");
-        settings.put("gguf_shapes", "per file and thread count, ours then llama-bench right after: decode = greedy from BOS (median of runs after >= 1 warm-up and 5 s); "
+        settings.put("gguf_shapes", "per file and thread count: decode = greedy from BOS after >= 1 warm-up and 5 s, each run followed by one "
+                + "llama-bench -p 0 -n <decode tokens> -r 1 -t <threads> run (its avg_ts), medians, ratio = median of the per-pair ratios; "
                 + "prefill = a seeded random prompt generating 1 token (only the last position through the classifier, as llama-bench pp); "
-                + "score = teacher forcing of the same length (every position through the classifier); llama-bench -p <prompt> -n <decode tokens> -r <reps> -t <threads>, its avg_ts; "
+                + "score = teacher forcing of the same length (every position through the classifier); then llama-bench -p <prompt> -n 0 -r <reps> for pp; "
                 + "sizes per model in 'sizes' (fewer tokens for 1B); synthetic files: seeded random weights, every matrix in the one type (like llama-quantize --pure), norms F32");
         settings.put("perplexity", "golden/ppl_text.txt, llama.cpp method at -c " + PerplexityComparison.CTX + ", stories260K-h192 GGUF F32/Q8_0/Q4_0; "
                 + "ours: one timed run after >= 1 warm-up and 5 s, model loaded; llama-perplexity: the whole process (load included); tok/s = scored tokens / wall seconds; "
@@ -160,8 +161,8 @@ public final class ThroughputBench {
     private static Map<String, Object> limits(int[] threads) throws InterruptedException {
         Map<String, Object> limits = new LinkedHashMap<>();
         for (int t : threads) {
-            limits.put("fma_peak_gflops_" + t + "t", round(MachineLimits.fmaPeakGflops(t)));
-            limits.put("read_bandwidth_gbs_" + t + "t", round(MachineLimits.readBandwidthGBs(t)));
+            limits.put("fma_peak_gflops_" + t + "t", Rounded.of(MachineLimits.fmaPeakGflops(t)));
+            limits.put("read_bandwidth_gbs_" + t + "t", Rounded.of(MachineLimits.readBandwidthGBs(t)));
         }
         return limits;
     }
@@ -182,7 +183,8 @@ public final class ThroughputBench {
                 double peak = (double) limits.get("fma_peak_gflops_" + t + "t");
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("threads", t);
-                double[][] pairs = EngineRuns.decodePairs(engine, t, DECODE_TOKENS, 2, PAIRS, runc, model, tokenizer);
+                double[][] pairs = EngineRuns.decodePairs(engine, t, DECODE_TOKENS, 2, PAIRS,
+                        runc == null ? null : () -> runc.decodeTokPerSec(model, tokenizer, t, DECODE_TOKENS + 1));
                 double[] ours = new double[PAIRS];
                 double[] ref = new double[PAIRS];
                 double[] ratio = new double[PAIRS];
@@ -192,14 +194,14 @@ public final class ThroughputBench {
                     ratio[i] = ref[i] > 0 ? ours[i] / ref[i] : 0;
                 }
                 double rate = Median.of(ours);
-                d.put("tok_per_s", round(rate));
-                d.put("tok_per_s_runs", rounded(ours));
-                d.put("pct_of_bandwidth", round(100 * rate * cost.bytesPerToken() / 1e9 / bw));
-                d.put("pct_of_fma_peak", round(100 * rate * cost.flopsPerToken() / 1e9 / peak));
+                d.put("tok_per_s", Rounded.of(rate));
+                d.put("tok_per_s_runs", Rounded.all(ours));
+                d.put("pct_of_bandwidth", Rounded.of(100 * rate * cost.bytesPerToken() / 1e9 / bw));
+                d.put("pct_of_fma_peak", Rounded.of(100 * rate * cost.flopsPerToken() / 1e9 / peak));
                 if (runc != null && Median.of(ref) > 0) {
-                    d.put("runc_tok_per_s", round(Median.of(ref)));
-                    d.put("runc_tok_per_s_runs", rounded(ref));
-                    d.put("ratio_vs_runc", round(Median.of(ratio)));
+                    d.put("runc_tok_per_s", Rounded.of(Median.of(ref)));
+                    d.put("runc_tok_per_s_runs", Rounded.all(ref));
+                    d.put("ratio_vs_runc", Rounded.of(Median.of(ratio)));
                 }
                 decode.add(d);
                 log(name + " decode " + d);
@@ -207,9 +209,9 @@ public final class ThroughputBench {
                 s.put("threads", t);
                 s.put("tokens", scoreLen);
                 double srate = EngineRuns.scoreTokPerSec(engine, t, scoreLen, 2, 3);
-                s.put("tok_per_s", round(srate));
-                s.put("gflops", round(srate * cost.flopsPerToken() / 1e9));
-                s.put("pct_of_fma_peak", round(100 * srate * cost.flopsPerToken() / 1e9 / peak));
+                s.put("tok_per_s", Rounded.of(srate));
+                s.put("gflops", Rounded.of(srate * cost.flopsPerToken() / 1e9));
+                s.put("pct_of_fma_peak", Rounded.of(100 * srate * cost.flopsPerToken() / 1e9 / peak));
                 score.add(s);
                 log(name + " score " + s);
             }
@@ -232,27 +234,14 @@ public final class ThroughputBench {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("threads", t);
                     r.put("max_batch", b);
-                    r.put("tok_per_s", round(rate));
-                    r.put("speedup_vs_batch1", round(rate / base));
+                    r.put("tok_per_s", Rounded.of(rate));
+                    r.put("speedup_vs_batch1", Rounded.of(rate / base));
                     rows.add(r);
                     log("synth15M batched " + r);
                 }
             }
         }
         return rows;
-    }
-
-    /** A list, not an array, so that the progress lines print the values. */
-    private static List<Double> rounded(double[] v) {
-        List<Double> r = new ArrayList<>(v.length);
-        for (double x : v) {
-            r.add(round(x));
-        }
-        return r;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 
     private static void log(String s) {
