@@ -19,9 +19,9 @@ public final class SparkLlama {
               generate       IN columns id, prompt (optional max_tokens, temperature, seed) -> completions with logprobs
               score          IN columns id, text -> per-token logprobs, sum, mean NLL, perplexity (rolling windows past the context)
               loglikelihood  IN columns id, context, continuation -> sum logprob of the continuation, is_greedy (lm-eval semantics)
-              settings (all jobs): threads (1 per task), context (model's), partitions, batch_size (32), balance_by_length (false),
+              settings (all jobs): threads (0 = spark.task.cpus), context (model's), partitions, batch_size (32), balance_by_length (false),
                           input_format (auto), mode (errorifexists | overwrite), model_transport (path | spark-files | broadcast),
-                          and any spark.* key
+                          activations (int8 | fp32), and any spark.* key
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)
               --config job.yaml takes the same keys (and input/output/model/tokenizer/master); the command line wins

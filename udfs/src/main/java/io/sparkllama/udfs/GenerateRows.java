@@ -35,7 +35,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = engine.newSession(settings.threads());
+        InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()));
         return new RowBatches(rows, settings.batchSize(), batch -> generateAll(engine, session, batch), session::close);
     }
 

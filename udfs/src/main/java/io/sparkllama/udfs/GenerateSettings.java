@@ -6,7 +6,7 @@ import java.io.Serializable;
  * Job-wide generation defaults; a row's own {@code max_tokens}, {@code temperature} and
  * {@code seed} columns override them.
  *
- * @param threads   engine threads per Spark task
+ * @param threads   engine threads per Spark task; 0 for the task's cores ({@link TaskThreads})
  * @param batchSize rows pulled from the partition and handed to the engine together
  */
 public record GenerateSettings(int maxTokens, float temperature, int topK, float topP, long seed, int threads, int batchSize)

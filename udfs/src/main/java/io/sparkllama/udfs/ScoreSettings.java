@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Settings of the score job.
  *
- * @param threads   engine threads per Spark task
+ * @param threads   engine threads per Spark task; 0 for the task's cores ({@link TaskThreads})
  * @param stride    rolling-window stride for texts over the context; 0 for half the context
  * @param batchSize rows pulled from the partition and handed to the engine together
  */

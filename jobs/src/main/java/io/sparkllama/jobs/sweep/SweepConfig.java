@@ -3,6 +3,7 @@ package io.sparkllama.jobs.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkllama.datasets.tasks.TaskCatalog;
+import io.sparkllama.udfs.TaskThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
         String name = text(file, root, "name", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
         Path output = Path.of(text(file, root, "output", "out/sweeps/" + name));
         Path datasets = Path.of(text(file, root, "datasets", "../shared/datasets"));
-        int threads = integer(file, root, "threads", 1);
+        int threads = integer(file, root, "threads", TaskThreads.TASK_CPUS); // absent: the task's cores
         int partitions = integer(file, root, "partitions", 2);
 
         List<SweepModel> models = new ArrayList<>();
