@@ -42,18 +42,18 @@ final class EngineRuns {
      * right after it, so that both see the same machine load (this machine is shared and its
      * speed drifts by up to 1.5x between minutes).
      *
-     * @return per run: {@code [ours, reference]} (reference 0 when absent)
      */
-    static double[][] decodePairs(Engine engine, int threads, int tokens, int warmups, int runs, ReferenceRun reference) throws Exception {
+    static DecodePairs decodePairs(Engine engine, int threads, int tokens, int warmups, int runs, ReferenceRun reference) throws Exception {
         try (InferenceSession s = engine.newSession(threads)) {
             GenerationRequest req = new GenerationRequest(new int[] {bos(engine)}, tokens, SamplingParams.GREEDY);
             warmUp(warmups, () -> s.generate(req));
-            double[][] pairs = new double[runs][2];
+            double[] ours = new double[runs];
+            double[] theirs = new double[runs];
             for (int i = 0; i < runs; i++) {
-                pairs[i][0] = s.generate(req).decodeTokensPerSecond();
-                pairs[i][1] = reference == null ? 0 : reference.tokPerSec();
+                ours[i] = s.generate(req).decodeTokensPerSecond();
+                theirs[i] = reference == null ? 0 : reference.tokPerSec();
             }
-            return pairs;
+            return new DecodePairs(ours, theirs);
         }
     }
 

@@ -90,19 +90,11 @@ final class GgufShapeRuns {
         c.put("threads", t);
         // Each decode run is paired with one llama-bench tg run right after it: the machine's speed
         // drifts between minutes, and a pair sees the same moment.
-        double[][] pairs = EngineRuns.decodePairs(engine, t, sizes.decodeTokens(), 1, sizes.decodeRuns(),
+        DecodePairs pairs = EngineRuns.decodePairs(engine, t, sizes.decodeTokens(), 1, sizes.decodeRuns(),
                 ref.hasBench() ? () -> ref.tgTokPerSec(f.file(), t, sizes.decodeTokens()) : null);
-        double[] ours = new double[pairs.length];
-        double[] theirs = new double[pairs.length];
-        double[] ratios = new double[pairs.length];
-        for (int i = 0; i < pairs.length; i++) {
-            ours[i] = pairs[i][0];
-            theirs[i] = pairs[i][1];
-            ratios[i] = theirs[i] > 0 ? ours[i] / theirs[i] : 0;
-        }
-        double decode = Median.of(ours);
+        double decode = pairs.oursMedian();
         c.put("decode_tok_per_s", Rounded.of(decode));
-        c.put("decode_tok_per_s_runs", Rounded.all(ours));
+        c.put("decode_tok_per_s_runs", Rounded.all(pairs.ours()));
         c.put("decode_pct_of_bandwidth", Rounded.of(100 * decode * cost.bytesPerToken() / 1e9 / bw));
         double prefill = EngineRuns.prefillTokPerSec(engine, t, sizes.promptTokens(), 1, sizes.promptRuns());
         c.put("prefill_tok_per_s", Rounded.of(prefill));
@@ -111,11 +103,11 @@ final class GgufShapeRuns {
         c.put("score_tok_per_s", Rounded.of(score));
         c.put("score_pct_of_fma_peak", Rounded.of(100 * score * cost.flopsPerToken() / 1e9 / peak));
         if (ref.hasBench()) {
-            double tg = Median.of(theirs);
+            double tg = pairs.referenceMedian();
             c.put("llama_cpp_tg_tok_per_s", Rounded.of(tg));
-            c.put("llama_cpp_tg_tok_per_s_runs", Rounded.all(theirs));
+            c.put("llama_cpp_tg_tok_per_s_runs", Rounded.all(pairs.reference()));
             c.put("llama_cpp_tg_pct_of_bandwidth", Rounded.of(100 * tg * cost.bytesPerToken() / 1e9 / bw));
-            c.put("ratio_decode_vs_tg", Rounded.of(Median.of(ratios)));
+            c.put("ratio_decode_vs_tg", Rounded.of(pairs.ratioMedian()));
             LlamaCppReference.Speed s = ref.speed(f.file(), t, sizes.promptTokens(), 0, sizes.llamaReps());
             c.put("llama_cpp_pp_tok_per_s", Rounded.of(s.ppTokPerSec()));
             c.put("llama_cpp_pp_stddev", Rounded.of(s.ppStddev()));

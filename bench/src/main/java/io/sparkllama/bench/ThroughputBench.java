@@ -183,25 +183,17 @@ public final class ThroughputBench {
                 double peak = (double) limits.get("fma_peak_gflops_" + t + "t");
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("threads", t);
-                double[][] pairs = EngineRuns.decodePairs(engine, t, DECODE_TOKENS, 2, PAIRS,
+                DecodePairs pairs = EngineRuns.decodePairs(engine, t, DECODE_TOKENS, 2, PAIRS,
                         runc == null ? null : () -> runc.decodeTokPerSec(model, tokenizer, t, DECODE_TOKENS + 1));
-                double[] ours = new double[PAIRS];
-                double[] ref = new double[PAIRS];
-                double[] ratio = new double[PAIRS];
-                for (int i = 0; i < PAIRS; i++) {
-                    ours[i] = pairs[i][0];
-                    ref[i] = pairs[i][1];
-                    ratio[i] = ref[i] > 0 ? ours[i] / ref[i] : 0;
-                }
-                double rate = Median.of(ours);
+                double rate = pairs.oursMedian();
                 d.put("tok_per_s", Rounded.of(rate));
-                d.put("tok_per_s_runs", Rounded.all(ours));
+                d.put("tok_per_s_runs", Rounded.all(pairs.ours()));
                 d.put("pct_of_bandwidth", Rounded.of(100 * rate * cost.bytesPerToken() / 1e9 / bw));
                 d.put("pct_of_fma_peak", Rounded.of(100 * rate * cost.flopsPerToken() / 1e9 / peak));
-                if (runc != null && Median.of(ref) > 0) {
-                    d.put("runc_tok_per_s", Rounded.of(Median.of(ref)));
-                    d.put("runc_tok_per_s_runs", Rounded.all(ref));
-                    d.put("ratio_vs_runc", Rounded.of(Median.of(ratio)));
+                if (runc != null && pairs.referenceMedian() > 0) {
+                    d.put("runc_tok_per_s", Rounded.of(pairs.referenceMedian()));
+                    d.put("runc_tok_per_s_runs", Rounded.all(pairs.reference()));
+                    d.put("ratio_vs_runc", Rounded.of(pairs.ratioMedian()));
                 }
                 decode.add(d);
                 log(name + " decode " + d);

@@ -27,10 +27,10 @@ final class KernelReport {
     }
 
     static void print(List<KernelResult> results, PrintStream out) {
-        out.printf("%n%-7s %-5s %-10s %6s %12s %9s %8s%n", "kernel", "type", "shape", "tokens", "calls/s", "GFLOP/s", "GB/s");
+        out.printf("%n%-7s %-5s %-5s %-10s %6s %12s %9s %8s%n", "kernel", "type", "acts", "shape", "tokens", "calls/s", "GFLOP/s", "GB/s");
         for (KernelResult r : results) {
             KernelCost c = r.cost();
-            out.printf("%-7s %-5s %-10s %6d %12.1f %9.2f %8.2f%n", r.kernel(), c.type(), c.shape(), c.tokens(),
+            out.printf("%-7s %-5s %-5s %-10s %6d %12.1f %9.2f %8.2f%n", r.kernel(), c.type(), r.activations(), c.shape(), c.tokens(),
                     r.callsPerSecond(), r.gflops(), r.weightGBs());
         }
     }
@@ -76,6 +76,7 @@ final class KernelReport {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kernel", r.kernel());
             m.put("type", r.cost().type().name());
+            m.put("activations", r.activations());
             m.put("shape", r.cost().shape().toString());
             m.put("tokens", r.cost().tokens());
             m.put("calls_per_s", round(r.callsPerSecond()));

@@ -8,7 +8,7 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /** One JMH result of {@link WeightKernelBench} as calls per second, GFLOP/s and GB/s of weights read. */
-public record KernelResult(String kernel, KernelCost cost, double callsPerSecond) {
+public record KernelResult(String kernel, KernelCost cost, String activations, double callsPerSecond) {
 
     /** Reads the benchmark's parameters and converts its primary score, in whatever mode and time unit it was run. */
     public static KernelResult of(RunResult run) {
@@ -17,7 +17,8 @@ public record KernelResult(String kernel, KernelCost cost, double callsPerSecond
         KernelCost cost = new KernelCost(WeightType.valueOf(p.getParam("type")), MatrixShape.parse(p.getParam("shape")),
                 tokens == null ? 1 : Integer.parseInt(tokens));
         String benchmark = p.getBenchmark();
-        return new KernelResult(benchmark.substring(benchmark.lastIndexOf('.') + 1), cost,
+        String activations = p.getParam("activations");
+        return new KernelResult(benchmark.substring(benchmark.lastIndexOf('.') + 1), cost, activations == null ? "int8" : activations,
                 callsPerSecond(run.getPrimaryResult(), p.getMode(), p.getTimeUnit()));
     }
 

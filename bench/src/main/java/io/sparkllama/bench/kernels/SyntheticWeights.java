@@ -1,8 +1,6 @@
 package io.sparkllama.bench.kernels;
 
-import io.sparkllama.engine.tensor.F16Matrix;
-import io.sparkllama.engine.tensor.F32Matrix;
-import io.sparkllama.engine.tensor.PackedF32Matrix;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import java.lang.foreign.Arena;
@@ -27,7 +25,7 @@ public final class SyntheticWeights {
     }
 
     /** A {@code type} matrix of {@code shape}, its bytes allocated in {@code arena}. */
-    public static WeightMatrix matrix(WeightType type, MatrixShape shape, Arena arena, long seed) {
+    public static WeightMatrix matrix(WeightType type, MatrixShape shape, Arena arena, long seed, ActivationPrecision precision) {
         Random rnd = new Random(seed);
         int rowBytes = (int) type.byteSize(shape.cols());
         MemorySegment data = arena.allocate((long) rowBytes * shape.rows(), 64);
@@ -36,7 +34,8 @@ public final class SyntheticWeights {
             fillRow(type, row, rnd);
             MemorySegment.copy(MemorySegment.ofArray(row.array()), 0, data, (long) r * rowBytes, rowBytes);
         }
-        return wrap(type, data, shape);
+        // As the forward pass uses it: fp32 repacked into panels, Q8_0/Q4_0 into int8 panels under INT8.
+        return type.matrix(data, shape.rows(), shape.cols()).forForwardPass(precision);
     }
 
     /** Seeded Gaussian activations, as the kernels' {@code float[]} input. */
@@ -87,10 +86,4 @@ public final class SyntheticWeights {
         }
     }
 
-    private static WeightMatrix wrap(WeightType type, MemorySegment data, MatrixShape shape) {
-        int rows = shape.rows();
-        int cols = shape.cols();
-        WeightMatrix m = type.matrix(data, rows, cols);
-        return type == WeightType.F32 ? PackedF32Matrix.of(m) : m; // fp32 as the forward pass uses it
-    }
 }

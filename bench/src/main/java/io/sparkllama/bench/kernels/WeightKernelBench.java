@@ -1,5 +1,6 @@
 package io.sparkllama.bench.kernels;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import java.lang.foreign.Arena;
@@ -42,6 +43,10 @@ public class WeightKernelBench {
     @Param({"768x288", "2048x2048", "8192x2048"})
     public String shape;
 
+    /** How Q8_0/Q4_0 meet the activations: {@code int8} (the engine's default) or {@code fp32}; other types ignore it. */
+    @Param({"int8"})
+    public String activations;
+
     private Arena arena;
     private WeightMatrix matrix;
     private float[] x;
@@ -56,7 +61,7 @@ public class WeightKernelBench {
                     + " values; shape " + s + " has " + s.cols() + " columns");
         }
         arena = Arena.ofShared();
-        matrix = SyntheticWeights.matrix(type, s, arena, 42);
+        matrix = SyntheticWeights.matrix(type, s, arena, 42, ActivationPrecision.parse(activations, "activations"));
         x = SyntheticWeights.activations(s.cols(), 7);
         out = new float[s.rows()];
         cost = new KernelCost(type, s, 1);
