@@ -71,6 +71,35 @@ class EvalSweepTest {
         return f;
     }
 
+    /** activations is a grid axis: the same Q8_0 model gives llama.cpp's and run.c's (dequantized) perplexity. */
+    @Test
+    void activationsAreAGridAxis() throws Exception {
+        Path model = TestSpark.requireShared("models/stories260K-h192/gguf/stories260K-h192-q8_0.gguf");
+        Path text = TestSpark.requireShared("golden/ppl_text.txt");
+        Path out = tmp.resolve("acts");
+        Path f = tmp.resolve("acts.yaml");
+        Files.writeString(f, """
+                output: %s
+                models:
+                  - name: h192-q8_0
+                    path: %s
+                tasks:
+                  - name: perplexity
+                    path: %s
+                settings:
+                  ctx: 128
+                  activations: [int8, fp32]
+                """.formatted(out, model, text));
+        SweepConfig config = SweepConfig.read(f);
+        List<Cell> cells = SweepRunner.cells(config);
+        assertEquals(2, cells.size());
+        assertEquals(2, run(config).computed());
+        CellStore store = new CellStore(out);
+        // ../shared/README.md: llama.cpp 10.7777; run.c on the dequantized weights 10.78191.
+        assertEquals(10.7781, store.readMetrics(cells.get(0)).get("metrics").get("perplexity").asDouble(), 1e-4);
+        assertEquals(10.78191, store.readMetrics(cells.get(1)).get("metrics").get("perplexity").asDouble(), 1e-4);
+    }
+
     private static SweepSummary run(SweepConfig c) {
         return SweepRunner.run(TestSpark.session(), c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }

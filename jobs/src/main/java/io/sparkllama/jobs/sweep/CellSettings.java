@@ -1,6 +1,8 @@
 package io.sparkllama.jobs.sweep;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,8 +13,10 @@ import java.util.Map;
  * @param limit   items per task at most; 0 for all
  * @param seed    few-shot draws and shuffled order
  * @param shuffle evaluate items in a seeded order instead of file order
+ * @param activations how Q8_0/Q4_0 weights meet the activations (part of the key: the two give
+ *                    different numbers)
  */
-public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shuffle) {
+public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shuffle, ActivationPrecision activations) {
     /** The settings in a fixed order: part of the cell key and of the outputs. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -21,6 +25,7 @@ public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shu
         m.put("limit", limit);
         m.put("seed", seed);
         m.put("shuffle", shuffle);
+        m.put("activations", activations.name().toLowerCase(Locale.ROOT));
         return m;
     }
 }

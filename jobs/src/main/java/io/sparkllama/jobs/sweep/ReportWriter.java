@@ -76,8 +76,9 @@ public final class ReportWriter {
             JsonNode st = c.get("settings");
             sb.append("<tr><td>").append(escape(c.get("model").asText())).append("</td><td>").append(escape(c.get("weight_type").asText()))
                     .append("</td><td>").append(escape(c.get("task").asText())).append("</td><td>")
-                    .append(escape(String.format(Locale.ROOT, "ctx %d, %d-shot, limit %d, seed %d%s", st.get("ctx").asInt(), st.get("n_shot").asInt(),
-                            st.get("limit").asInt(), st.get("seed").asLong(), st.get("shuffle").asBoolean() ? ", shuffled" : "")))
+                    .append(escape(String.format(Locale.ROOT, "ctx %d, %d-shot, limit %d, seed %d%s, %s activations", st.get("ctx").asInt(),
+                            st.get("n_shot").asInt(), st.get("limit").asInt(), st.get("seed").asLong(), st.get("shuffle").asBoolean() ? ", shuffled" : "",
+                            st.path("activations").asText("int8"))))
                     .append("</td>");
             for (String k : metrics) {
                 JsonNode v = m.get(k);

@@ -3,6 +3,7 @@ package io.sparkllama.jobs.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkllama.datasets.tasks.TaskCatalog;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.TaskThreads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,7 +73,10 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
                 for (JsonNode limit : values(file, s, "limit", "0")) {
                     for (JsonNode seed : values(file, s, "seed", "1234")) {
                         for (JsonNode shuffle : values(file, s, "shuffle", "false")) {
-                            grid.add(new CellSettings(ctx.asInt(), shot.asInt(), limit.asInt(), seed.asLong(), shuffle.asBoolean()));
+                            for (JsonNode activations : values(file, s, "activations", "int8")) {
+                                grid.add(new CellSettings(ctx.asInt(), shot.asInt(), limit.asInt(), seed.asLong(), shuffle.asBoolean(),
+                                        activations(file, activations.asText())));
+                            }
                         }
                     }
                 }
@@ -88,6 +93,13 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             });
         }
         return new SweepConfig(file, name, output, datasets, threads, partitions, models, tasks, grid, tol);
+    }
+
+    private static ActivationPrecision activations(Path file, String value) {
+        if (!value.equals("int8") && !value.equals("fp32")) {
+            throw new SweepException(file + ": settings.activations must be int8 or fp32, got '" + value + "'");
+        }
+        return ActivationPrecision.valueOf(value.toUpperCase(Locale.ROOT));
     }
 
     private static String text(Path file, JsonNode n, String key, String fallback) {
@@ -137,7 +149,8 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             out.add(v);
         }
         for (JsonNode x : out) {
-            if (!key.equals("shuffle") && !(x.canConvertToLong() || x.asText().matches("-?\\d+"))) {
+            boolean numeric = !key.equals("shuffle") && !key.equals("activations");
+            if (numeric && !(x.canConvertToLong() || x.asText().matches("-?\\d+"))) {
                 throw new SweepException(file + ": settings." + key + " must be integers, got '" + x.asText() + "'");
             }
         }

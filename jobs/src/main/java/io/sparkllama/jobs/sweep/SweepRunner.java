@@ -36,7 +36,7 @@ public final class SweepRunner {
                 String data = FileDigest.sha256(Path.of(t.path()));
                 for (CellSettings s : config.grid()) {
                     // A text's perplexity depends on ctx alone: one cell per ctx, whatever the other axes.
-                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false) : s;
+                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false, s.activations()) : s;
                     Cell c = new Cell(m, t, eff, sha, data);
                     if (!cells.contains(c)) {
                         cells.add(c);
@@ -64,7 +64,8 @@ public final class SweepRunner {
                 records.add(store.readMetrics(cell));
                 continue;
             }
-            ModelHandle h = ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx());
+            ModelHandle h = ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx(),
+                    cell.settings().activations());
             CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class SweepConfigTest {
         assertEquals("q4_0-pure", c.models().get(5).weightType());
         assertEquals(9, c.tasks().size());
         assertEquals("perplexity:llamacpp", c.tasks().get(0).label());
-        assertEquals(List.of(new CellSettings(128, 0, 50, 1234, false)), c.grid());
+        assertEquals(List.of(new CellSettings(128, 0, 50, 1234, false, ActivationPrecision.INT8)), c.grid());
         assertEquals(0.05, c.tolerances().get("acc"));
     }
 
@@ -38,8 +39,14 @@ class SweepConfigTest {
         Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {ctx: [64, 128], n_shot: [0, 1, 5], seed: 7}\n");
         SweepConfig c = SweepConfig.read(f);
         assertEquals(6, c.grid().size());
-        assertEquals(new CellSettings(128, 5, 0, 7, false), c.grid().get(5));
+        assertEquals(new CellSettings(128, 5, 0, 7, false, ActivationPrecision.INT8), c.grid().get(5));
         assertTrue(c.tasks().get(0).path().endsWith("arc/ARC-Easy-test.jsonl"));
+
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {ctx: 64, activations: [int8, fp32]}\n");
+        List<CellSettings> both = SweepConfig.read(f).grid();
+        assertEquals(List.of(new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.INT8),
+                new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.FP32)), both);
+        assertEquals("fp32", both.get(1).asMap().get("activations"), "part of the cell key");
     }
 
     @Test
@@ -57,6 +64,9 @@ class SweepConfigTest {
         Files.writeString(f, "models: [{path: m.bin}]\ntasks: [{name: perplexity}]\n");
         e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
         assertTrue(e.getMessage().contains("perplexity needs a path"), e.getMessage());
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {activations: int4}\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertEquals(f + ": settings.activations must be int8 or fp32, got 'int4'", e.getMessage());
     }
 
     @Test
