@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -41,7 +42,7 @@ public final class RunMetadata {
         mm.put("tokenizer", model.tokenizer());
         mm.put("transport", model.transport());
         mm.put("context", model.maxContext());
-        mm.put("activations", model.activations().name().toLowerCase(java.util.Locale.ROOT));
+        mm.put("activations", model.activations().name().toLowerCase(Locale.ROOT));
         mm.put("files", files(model.allFiles()));
         m.put("model", mm);
         m.put("settings", spec.recorded());
