@@ -113,7 +113,7 @@ public final class ThroughputBench {
         if (!pplOnly && !only.equals("stories260K")) {
             List<Object> cells = new ArrayList<>();
             for (GgufShapeRuns.ShapeFile f : GgufShapeRuns.files(shared, shapes || !shapesOnly.isEmpty(), syntheticDir, shapesOnly)) {
-                cells.add(GgufShapeRuns.run(f, threads, limits, llamaCpp));
+                cells.add(GgufShapeProcess.run(f, threads, limits));
             }
             root.put("gguf_shapes", cells);
         }
@@ -147,7 +147,7 @@ public final class ThroughputBench {
                 + " activations (the engine default; llama.cpp also quantizes activations to 8 bits per block of 32)");
         settings.put("flops_per_token", "2 x matmul parameters (attention left out); prefill: the classifier left out too (only the last position needs it)");
         settings.put("weight_bytes_per_token", "every matrix once in its stored type, plus one embedding row");
-        settings.put("gguf_shapes", "per file and thread count: decode = greedy from BOS after >= 1 warm-up and 5 s, each run followed by one "
+        settings.put("gguf_shapes", "each file in a JVM of its own (one model per process, as on an executor); per file and thread count: decode = greedy from BOS after >= 1 warm-up and 5 s, each run followed by one "
                 + "llama-bench -p 0 -n <decode tokens> -r 1 -t <threads> run (its avg_ts), medians, ratio = median of the per-pair ratios; "
                 + "prefill = a seeded random prompt generating 1 token (only the last position through the classifier, as llama-bench pp); "
                 + "score = teacher forcing of the same length (every position through the classifier); then llama-bench -p <prompt> -n 0 -r <reps> for pp; "
