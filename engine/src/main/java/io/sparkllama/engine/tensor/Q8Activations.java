@@ -1,5 +1,11 @@
 package io.sparkllama.engine.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * A thread's activations quantized the way llama.cpp quantizes them for Q8_0 and Q4_0 weights:
  * per block of 32 values, scale {@code d = amax / 127} (kept at fp16 precision, as ggml stores
@@ -8,6 +14,9 @@ package io.sparkllama.engine.tensor;
  */
 final class Q8Activations {
     static final int QK = 32;
+    private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
+    private static final float ROUNDER = 0x1.8p23f;
 
     short[] q = new short[0];
     float[] qf = new float[0];
@@ -38,25 +47,27 @@ final class Q8Activations {
         for (int b = 0; b < blocks; b++) {
             int at = b * QK;
             int from = xOffset + at;
-            float amax = 0f;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(x[from + j]));
+            FloatVector m = FloatVector.zero(S);
+            for (int j = 0; j < QK; j += L) {
+                m = m.max(FloatVector.fromArray(S, x, from + j).abs());
             }
+            float amax = m.reduceLanes(VectorOperators.MAX);
             float inverse = amax == 0f ? 0f : 127f / amax;
             scale[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             scale2p112[b] = scale[b] * 0x1p112f;
             int sum = 0;
-            for (int j = 0; j < QK; j++) {
-                short v = (short) Math.rint(x[from + j] * inverse);
-                q[at + j] = v;
-                sum += v;
+            for (int j = 0; j < QK; j += L) {
+                // Adding and taking away 1.5 * 2^23 rounds to the nearest integer, ties to even,
+                // as Math.rint does: |x * inverse| <= 127 is far below 2^22.
+                FloatVector v = FloatVector.fromArray(S, x, from + j).mul(inverse).add(ROUNDER).sub(ROUNDER);
+                IntVector iv = (IntVector) v.convert(VectorOperators.F2I, 0);
+                sum += iv.reduceLanes(VectorOperators.ADD);
+                ((ShortVector) iv.convertShape(VectorOperators.I2S, KernelSpecies.SHORT, 0)).intoArray(q, at + j);
+                if (withFloats) {
+                    ((FloatVector) iv.convert(VectorOperators.I2F, 0)).intoArray(qf, at + j);
+                }
             }
             eightSums[b] = (short) (8 * sum);
-        }
-        if (withFloats) {
-            for (int i = 0; i < values; i++) {
-                qf[i] = q[i];
-            }
         }
     }
 }
