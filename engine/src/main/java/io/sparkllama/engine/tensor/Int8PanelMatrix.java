@@ -38,13 +38,20 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    private final WeightType stored;
     final int blocks;
     final long blockBytes;
 
     Int8PanelMatrix(MemorySegment packed, int rows, int cols, WeightType stored) {
         super(packed, rows, cols);
+        this.stored = stored;
         this.blocks = cols / QK;
         this.blockBytes = panelBlockBytes(stored);
+    }
+
+    @Override
+    public final WeightType type() {
+        return stored;
     }
 
     /** Bytes of one stored block after its fp16 scale: 32 for Q8_0, 16 for Q4_0. */

@@ -22,11 +22,6 @@ final class Q4_0PanelMatrix extends Int8PanelMatrix {
     }
 
     @Override
-    public WeightType type() {
-        return WeightType.Q4_0;
-    }
-
-    @Override
     int value(int row, int b, int j) {
         int stored = data.get(ValueLayout.JAVA_BYTE, valuesAt(row / PANEL, b) + (long) (j & 15) * PANEL + row % PANEL);
         return (j < 16 ? stored & 15 : (stored >> 4) & 15) - 8;

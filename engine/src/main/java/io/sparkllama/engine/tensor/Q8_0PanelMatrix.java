@@ -19,11 +19,6 @@ final class Q8_0PanelMatrix extends Int8PanelMatrix {
     }
 
     @Override
-    public WeightType type() {
-        return WeightType.Q8_0;
-    }
-
-    @Override
     int value(int row, int b, int j) {
         return data.get(ValueLayout.JAVA_BYTE, valuesAt(row / PANEL, b) + (long) j * PANEL + row % PANEL);
     }
