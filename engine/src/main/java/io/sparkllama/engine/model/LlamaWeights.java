@@ -29,12 +29,13 @@ public record LlamaWeights(
      * ({@link WeightMatrix#forForwardPass}); the embedding table stays as it is, read a row at a time.
      */
     public LlamaWeights forForwardPass(ActivationPrecision precision) {
-        return new LlamaWeights(tokenEmbedding, attentionNorm, packed(wq, precision), packed(wk, precision),
-                packed(wv, precision), packed(wo, precision), ffnNorm, packed(w1, precision), packed(w2, precision),
-                packed(w3, precision), finalNorm, classifier.forForwardPass(precision));
+        return new LlamaWeights(tokenEmbedding, attentionNorm,
+                forForwardPass(wq, precision), forForwardPass(wk, precision), forForwardPass(wv, precision), forForwardPass(wo, precision),
+                ffnNorm, forForwardPass(w1, precision), forForwardPass(w2, precision), forForwardPass(w3, precision),
+                finalNorm, classifier.forForwardPass(precision));
     }
 
-    private static WeightMatrix[] packed(WeightMatrix[] layers, ActivationPrecision precision) {
+    private static WeightMatrix[] forForwardPass(WeightMatrix[] layers, ActivationPrecision precision) {
         WeightMatrix[] out = new WeightMatrix[layers.length];
         for (int l = 0; l < layers.length; l++) {
             out[l] = layers[l].forForwardPass(precision);
