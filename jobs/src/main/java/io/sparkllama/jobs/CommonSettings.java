@@ -2,7 +2,6 @@ package io.sparkllama.jobs;
 
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.TaskThreads;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -24,7 +23,7 @@ public record CommonSettings(String inputFormat, String mode, int partitions, in
     public static CommonSettings from(Settings s) {
         String mode = s.choice("mode", "errorifexists", "errorifexists", "overwrite");
         String transport = s.choice("model_transport", "path", "path", "spark-files", "broadcast");
-        ActivationPrecision activations = ActivationPrecision.valueOf(s.choice("activations", "int8", "int8", "fp32").toUpperCase(Locale.ROOT));
+        ActivationPrecision activations = ActivationPrecision.ofLabel(s.choice("activations", "int8", "int8", "fp32"));
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
                 s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations);

@@ -41,13 +41,14 @@ public final class PerplexityJob {
             }
             int ctx = positive(a, "ctx", 512);
             int threads = positive(a, "threads", 1);
-            String activations = a.option("activations") == null ? "int8" : a.option("activations");
-            if (!activations.equals("int8") && !activations.equals("fp32")) {
-                throw new JobConfigException("perplexity: --activations must be int8 or fp32, got '" + activations + "'");
+            String value = a.option("activations") == null ? Engine.DEFAULT_PRECISION.label() : a.option("activations");
+            ActivationPrecision activations = ActivationPrecision.ofLabel(value);
+            if (activations == null) {
+                throw new JobConfigException("perplexity: --activations must be int8 or fp32, got '" + value + "'");
             }
             // Rolling windows run ctx tokens of input plus one target; the KV cache needs ctx positions.
-            return new Config(Path.of(a.require("input")), ModelHandle.local(a.require("model"), a.option("tokenizer"), ctx,
-                    ActivationPrecision.valueOf(activations.toUpperCase(Locale.ROOT))), ctx, mode, threads);
+            return new Config(Path.of(a.require("input")), ModelHandle.local(a.require("model"), a.option("tokenizer"), ctx, activations),
+                    ctx, mode, threads);
         }
 
         private static int positive(JobArguments a, String name, int fallback) {
@@ -93,7 +94,7 @@ public final class PerplexityJob {
         o.put("n_scored", r.nScored());
         o.put("mode", c.mode());
         o.put("ctx", c.ctx());
-        o.put("activations", c.model().activations().name().toLowerCase(Locale.ROOT));
+        o.put("activations", c.model().activations().label());
         boolean rolling = c.mode().equals("rolling");
         o.put(rolling ? "n_windows" : "n_chunks", r.windows());
         // Word and byte figures need every token scored once: only the rolling method does that.

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,7 +41,7 @@ public final class RunMetadata {
         mm.put("tokenizer", model.tokenizer());
         mm.put("transport", model.transport());
         mm.put("context", model.maxContext());
-        mm.put("activations", model.activations().name().toLowerCase(Locale.ROOT));
+        mm.put("activations", model.activations().label());
         mm.put("files", files(model.allFiles()));
         m.put("model", mm);
         m.put("settings", spec.recorded());

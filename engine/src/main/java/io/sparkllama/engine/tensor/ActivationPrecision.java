@@ -1,5 +1,7 @@
 package io.sparkllama.engine.tensor;
 
+import java.util.Locale;
+
 /**
  * How Q8_0 and Q4_0 weights meet the activations; every other weight type always multiplies in
  * fp32.
@@ -17,7 +19,22 @@ public enum ActivationPrecision {
      */
     INT8;
 
-    /** Parses a command-line or configuration value ({@code int8} or {@code fp32}, any case). */
+    /** The name settings and outputs use: {@code int8} or {@code fp32}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The precision whose {@link #label} is {@code value} exactly; null for anything else. */
+    public static ActivationPrecision ofLabel(String value) {
+        for (ActivationPrecision p : values()) {
+            if (p.label().equals(value)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Parses a command-line value ({@code int8} or {@code fp32}, any case). */
     public static ActivationPrecision parse(String value, String option) {
         for (ActivationPrecision p : values()) {
             if (p.name().equalsIgnoreCase(value)) {

@@ -2,7 +2,6 @@ package io.sparkllama.jobs.sweep;
 
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,7 +24,7 @@ public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shu
         m.put("limit", limit);
         m.put("seed", seed);
         m.put("shuffle", shuffle);
-        m.put("activations", activations.name().toLowerCase(Locale.ROOT));
+        m.put("activations", activations.label());
         return m;
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,10 +95,11 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
     }
 
     private static ActivationPrecision activations(Path file, String value) {
-        if (!value.equals("int8") && !value.equals("fp32")) {
+        ActivationPrecision p = ActivationPrecision.ofLabel(value);
+        if (p == null) {
             throw new SweepException(file + ": settings.activations must be int8 or fp32, got '" + value + "'");
         }
-        return ActivationPrecision.valueOf(value.toUpperCase(Locale.ROOT));
+        return p;
     }
 
     private static String text(Path file, JsonNode n, String key, String fallback) {
