@@ -5,6 +5,7 @@ import io.sparkllama.engine.format.ModelLoader;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.tensor.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
@@ -37,6 +38,7 @@ public final class Engine implements AutoCloseable {
      * @param precision  how Q8_0 and Q4_0 weights meet the activations ({@link #DEFAULT_PRECISION})
      */
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision) {
+        VectorSupport.check();
         return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision);
     }
 
@@ -47,6 +49,7 @@ public final class Engine implements AutoCloseable {
 
     /** An engine over an already loaded model (e.g. one read by a format reader with a tokenizer of the caller's). */
     public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision) {
+        VectorSupport.check();
         return new Engine(model, maxContext, precision);
     }
 

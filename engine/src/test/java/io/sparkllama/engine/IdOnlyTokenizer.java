@@ -3,10 +3,10 @@ package io.sparkllama.engine;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 
 /** A vocabulary of numbered tokens without text, for goldens given as token ids; nothing stops generation. */
-final class IdOnlyTokenizer implements Tokenizer {
+public final class IdOnlyTokenizer implements Tokenizer {
     private final int size;
 
-    IdOnlyTokenizer(int size) {
+    public IdOnlyTokenizer(int size) {
         this.size = size;
     }
 

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.sampling;
 
+import io.sparkllama.engine.tensor.KernelSpecies;
 import io.sparkllama.engine.tensor.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** log-sum-exp and argmax over a logit vector, vectorized: they run once per token over the vocabulary. */
 public final class LogSoftmax {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
 
     private LogSoftmax() {
     }

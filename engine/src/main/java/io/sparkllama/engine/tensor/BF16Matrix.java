@@ -20,6 +20,7 @@ public final class BF16Matrix extends WeightMatrix {
     private static final VectorSpecies<Short> H = KernelSpecies.SHORT;
     private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -28,7 +29,7 @@ public final class BF16Matrix extends WeightMatrix {
 
     public BF16Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
-        this.vecBound = S.loopBound(cols);
+        this.vecBound = LaneSum.loopBound(cols);
         this.rowBytes = (long) cols * 2;
     }
 
@@ -50,11 +51,18 @@ public final class BF16Matrix extends WeightMatrix {
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < vecBound; i += L) {
-            acc = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < vecBound; i += LaneSum.WIDTH) {
+            a0 = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), a0);
+            if (PARTS > 1) {
+                a1 = load(base + 2L * (i + L)).fma(FloatVector.fromArray(S, x, xOffset + i + L), a1);
+            }
+            if (PARTS > 2) {
+                a2 = load(base + 2L * (i + 2 * L)).fma(FloatVector.fromArray(S, x, xOffset + i + 2 * L), a2);
+                a3 = load(base + 2L * (i + 3 * L)).fma(FloatVector.fromArray(S, x, xOffset + i + 3 * L), a3);
+            }
         }
-        return tail(row, x, xOffset, LaneSum.sum(acc));
+        return tail(row, x, xOffset, LaneSum.sum(a0, a1, a2, a3));
     }
 
     /** Adds the elements past the last whole vector to {@code sum}, in order. */
@@ -105,31 +113,70 @@ public final class BF16Matrix extends WeightMatrix {
     /** Rows r..r+3 of one token from their stored accumulators {@code first..first+3}: lane sums, then tails. */
     private void finish(float[] sums, int first, int r, float[] x, int xOff, float[] out, int outOff) {
         for (int k = 0; k < 4; k++) {
-            out[outOff + k] = tail(r + k, x, xOff, LaneSum.sum(FloatVector.fromArray(S, sums, (first + k) * L)));
+            out[outOff + k] = tail(r + k, x, xOff, LaneSum.sum(sums, (first + k) * LaneSum.WIDTH));
         }
     }
 
-    /** Rows r..r+3 against one token; the four accumulators go to {@code sums} unsummed. */
+    /** Rows r..r+3 against one token; the four 16-lane accumulators go to {@code sums} unsummed. */
     private void dot4(int r, float[] x, int xOff, float[] sums) {
         long b0 = r * rowBytes;
         long b1 = b0 + rowBytes;
         long b2 = b1 + rowBytes;
         long b3 = b2 + rowBytes;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S);
-        for (int i = 0; i < vecBound; i += L) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        FloatVector g0 = a0, g1 = a0, g2 = a0, g3 = a0;
+        for (int i = 0; i < vecBound; i += LaneSum.WIDTH) {
             long o = 2L * i;
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             a0 = load(b0 + o).fma(v, a0);
             a1 = load(b1 + o).fma(v, a1);
             a2 = load(b2 + o).fma(v, a2);
             a3 = load(b3 + o).fma(v, a3);
+            if (PARTS > 1) {
+                o += 2L * L;
+                v = FloatVector.fromArray(S, x, xOff + i + L);
+                c0 = load(b0 + o).fma(v, c0);
+                c1 = load(b1 + o).fma(v, c1);
+                c2 = load(b2 + o).fma(v, c2);
+                c3 = load(b3 + o).fma(v, c3);
+            }
+            if (PARTS > 2) {
+                o += 2L * L;
+                v = FloatVector.fromArray(S, x, xOff + i + 2 * L);
+                e0 = load(b0 + o).fma(v, e0);
+                e1 = load(b1 + o).fma(v, e1);
+                e2 = load(b2 + o).fma(v, e2);
+                e3 = load(b3 + o).fma(v, e3);
+                o += 2L * L;
+                v = FloatVector.fromArray(S, x, xOff + i + 3 * L);
+                g0 = load(b0 + o).fma(v, g0);
+                g1 = load(b1 + o).fma(v, g1);
+                g2 = load(b2 + o).fma(v, g2);
+                g3 = load(b3 + o).fma(v, g3);
+            }
         }
+        // Row k's 16 lanes at sums[16k ..]: part 0 (a), then 1 (c), 2 (e), 3 (g) where the machine has them.
         a0.intoArray(sums, 0);
-        a1.intoArray(sums, L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
+        a1.intoArray(sums, 16);
+        a2.intoArray(sums, 32);
+        a3.intoArray(sums, 48);
+        if (PARTS > 1) {
+            c0.intoArray(sums, L);
+            c1.intoArray(sums, 16 + L);
+            c2.intoArray(sums, 32 + L);
+            c3.intoArray(sums, 48 + L);
+        }
+        if (PARTS > 2) {
+            e0.intoArray(sums, 2 * L);
+            e1.intoArray(sums, 16 + 2 * L);
+            e2.intoArray(sums, 32 + 2 * L);
+            e3.intoArray(sums, 48 + 2 * L);
+            g0.intoArray(sums, 3 * L);
+            g1.intoArray(sums, 16 + 3 * L);
+            g2.intoArray(sums, 32 + 3 * L);
+            g3.intoArray(sums, 48 + 3 * L);
+        }
     }
 }

@@ -21,6 +21,7 @@ public final class F16Matrix extends WeightMatrix {
     private static final VectorSpecies<Short> H = KernelSpecies.SHORT;
     private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** 2^112 rescales a half's exponent (bias 15) shifted into a float's (bias 127). */
@@ -31,7 +32,7 @@ public final class F16Matrix extends WeightMatrix {
 
     public F16Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
-        this.vecBound = S.loopBound(cols);
+        this.vecBound = LaneSum.loopBound(cols);
         this.rowBytes = (long) cols * 2;
     }
 
@@ -60,11 +61,18 @@ public final class F16Matrix extends WeightMatrix {
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < vecBound; i += L) {
-            acc = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < vecBound; i += LaneSum.WIDTH) {
+            a0 = load(base + 2L * i).fma(FloatVector.fromArray(S, x, xOffset + i), a0);
+            if (PARTS > 1) {
+                a1 = load(base + 2L * (i + L)).fma(FloatVector.fromArray(S, x, xOffset + i + L), a1);
+            }
+            if (PARTS > 2) {
+                a2 = load(base + 2L * (i + 2 * L)).fma(FloatVector.fromArray(S, x, xOffset + i + 2 * L), a2);
+                a3 = load(base + 2L * (i + 3 * L)).fma(FloatVector.fromArray(S, x, xOffset + i + 3 * L), a3);
+            }
         }
-        return tail(row, x, xOffset, LaneSum.sum(acc));
+        return tail(row, x, xOffset, LaneSum.sum(a0, a1, a2, a3));
     }
 
     /** Adds the elements past the last whole vector to {@code sum}, in order. */

@@ -13,6 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class F32Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -20,7 +21,7 @@ public final class F32Matrix extends WeightMatrix {
 
     public F32Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
-        this.vecBound = S.loopBound(cols);
+        this.vecBound = LaneSum.loopBound(cols);
     }
 
     @Override
@@ -31,14 +32,20 @@ public final class F32Matrix extends WeightMatrix {
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = (long) row * cols * Float.BYTES;
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i < vecBound; i += L) {
-            FloatVector w = FloatVector.fromMemorySegment(S, data, base + (long) i * Float.BYTES, LE);
-            acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < vecBound; i += LaneSum.WIDTH) {
+            long o = base + (long) i * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, data, o, LE).fma(FloatVector.fromArray(S, x, xOffset + i), a0);
+            if (PARTS > 1) {
+                a1 = FloatVector.fromMemorySegment(S, data, o + L * Float.BYTES, LE).fma(FloatVector.fromArray(S, x, xOffset + i + L), a1);
+            }
+            if (PARTS > 2) {
+                a2 = FloatVector.fromMemorySegment(S, data, o + 2 * L * Float.BYTES, LE).fma(FloatVector.fromArray(S, x, xOffset + i + 2 * L), a2);
+                a3 = FloatVector.fromMemorySegment(S, data, o + 3 * L * Float.BYTES, LE).fma(FloatVector.fromArray(S, x, xOffset + i + 3 * L), a3);
+            }
         }
-        float sum = LaneSum.sum(acc);
-        for (; i < cols; i++) {
+        float sum = LaneSum.sum(a0, a1, a2, a3);
+        for (int i = vecBound; i < cols; i++) {
             sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
         }
         return sum;

@@ -8,7 +8,7 @@ package io.sparkllama.engine.tensor;
 final class KernelScratch {
     private static final ThreadLocal<KernelScratch> OF_THREAD = ThreadLocal.withInitial(KernelScratch::new);
 
-    /** 16 vectors: a 4x4 register block's accumulators, or one 2L-row panel of results. */
+    /** 16 vectors: the 16-lane accumulators of 4 rows ({@link LaneSum}), a 4x4 block of them on AVX-512, or one 2L-row panel of results. */
     final float[] sums = new float[16 * KernelSpecies.LANES];
     private float[] rows = new float[0];
     /** Activations quantized for the {@link ActivationPrecision#INT8} kernels. */

@@ -20,12 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Q4_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
-    private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final int QK = 32;
     private static final int BLOCK_BYTES = 18;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final int blocks;
     private final long rowBytes;
@@ -53,7 +52,7 @@ public final class Q4_0Matrix extends WeightMatrix {
     /** Lanes {@code [s*L, s*L+L)} of the block at {@code block}, dequantized. */
     private FloatVector weights(long block, int s, float d) {
         int e = s * L;
-        ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + (e & 15), LE);
+        ByteVector packed = KernelSpecies.bytes(data, block + 2 + (e & 15));
         ByteVector q = e < 16 ? packed.and((byte) 0x0F) : packed.lanewise(VectorOperators.LSHR, 4);
         return ((FloatVector) q.sub((byte) 8).convertShape(VectorOperators.B2F, S, 0)).mul(d);
     }
@@ -61,16 +60,23 @@ public final class Q4_0Matrix extends WeightMatrix {
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = scale(blk);
             int xb = xOffset + b * QK;
-            for (int s = 0; s < QK / L; s++) {
-                acc = weights(blk, s, d).fma(FloatVector.fromArray(S, x, xb + s * L), acc);
+            for (int s = 0; s < QK / L; s += PARTS) {
+                a0 = weights(blk, s, d).fma(FloatVector.fromArray(S, x, xb + s * L), a0);
+                if (PARTS > 1) {
+                    a1 = weights(blk, s + 1, d).fma(FloatVector.fromArray(S, x, xb + (s + 1) * L), a1);
+                }
+                if (PARTS > 2) {
+                    a2 = weights(blk, s + 2, d).fma(FloatVector.fromArray(S, x, xb + (s + 2) * L), a2);
+                    a3 = weights(blk, s + 3, d).fma(FloatVector.fromArray(S, x, xb + (s + 3) * L), a3);
+                }
             }
         }
-        return LaneSum.sum(acc);
+        return LaneSum.sum(a0, a1, a2, a3);
     }
 
     @Override
@@ -101,14 +107,14 @@ public final class Q4_0Matrix extends WeightMatrix {
         DequantizedKernels.matmul(this, x, nTokens, out, outStride, rowStart, rowEnd);
     }
 
-    /** Rows r, r + gap, r + 2 gap and r + 3 gap against one token; the four accumulators go to {@code sums} unsummed. */
+    /** Rows r, r + gap, r + 2 gap and r + 3 gap against one token; their 16-lane accumulators go to {@code sums} unsummed. */
     private void dot4(int r, int gap, float[] x, int xOff, float[] sums) {
         long b0 = r * rowBytes;
         long step = gap * rowBytes;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        FloatVector g0 = a0, g1 = a0, g2 = a0, g3 = a0;
         for (int b = 0; b < blocks; b++) {
             long k0 = b0 + (long) b * BLOCK_BYTES;
             long k1 = k0 + step;
@@ -119,18 +125,53 @@ public final class Q4_0Matrix extends WeightMatrix {
             float d2 = scale(k2);
             float d3 = scale(k3);
             int xb = xOff + b * QK;
-            for (int s = 0; s < QK / L; s++) {
+            for (int s = 0; s < QK / L; s += PARTS) {
                 FloatVector v = FloatVector.fromArray(S, x, xb + s * L);
                 a0 = weights(k0, s, d0).fma(v, a0);
                 a1 = weights(k1, s, d1).fma(v, a1);
                 a2 = weights(k2, s, d2).fma(v, a2);
                 a3 = weights(k3, s, d3).fma(v, a3);
+                if (PARTS > 1) {
+                    v = FloatVector.fromArray(S, x, xb + (s + 1) * L);
+                    c0 = weights(k0, s + 1, d0).fma(v, c0);
+                    c1 = weights(k1, s + 1, d1).fma(v, c1);
+                    c2 = weights(k2, s + 1, d2).fma(v, c2);
+                    c3 = weights(k3, s + 1, d3).fma(v, c3);
+                }
+                if (PARTS > 2) {
+                    v = FloatVector.fromArray(S, x, xb + (s + 2) * L);
+                    e0 = weights(k0, s + 2, d0).fma(v, e0);
+                    e1 = weights(k1, s + 2, d1).fma(v, e1);
+                    e2 = weights(k2, s + 2, d2).fma(v, e2);
+                    e3 = weights(k3, s + 2, d3).fma(v, e3);
+                    v = FloatVector.fromArray(S, x, xb + (s + 3) * L);
+                    g0 = weights(k0, s + 3, d0).fma(v, g0);
+                    g1 = weights(k1, s + 3, d1).fma(v, g1);
+                    g2 = weights(k2, s + 3, d2).fma(v, g2);
+                    g3 = weights(k3, s + 3, d3).fma(v, g3);
+                }
             }
         }
+        // Row i's 16 lanes at sums[16i ..]: part 0 (a), then 1 (c), 2 (e), 3 (g) where the machine has them.
         a0.intoArray(sums, 0);
-        a1.intoArray(sums, L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
+        a1.intoArray(sums, 16);
+        a2.intoArray(sums, 32);
+        a3.intoArray(sums, 48);
+        if (PARTS > 1) {
+            c0.intoArray(sums, L);
+            c1.intoArray(sums, 16 + L);
+            c2.intoArray(sums, 32 + L);
+            c3.intoArray(sums, 48 + L);
+        }
+        if (PARTS > 2) {
+            e0.intoArray(sums, 2 * L);
+            e1.intoArray(sums, 16 + 2 * L);
+            e2.intoArray(sums, 32 + 2 * L);
+            e3.intoArray(sums, 48 + 2 * L);
+            g0.intoArray(sums, 3 * L);
+            g1.intoArray(sums, 16 + 3 * L);
+            g2.intoArray(sums, 32 + 3 * L);
+            g3.intoArray(sums, 48 + 3 * L);
+        }
     }
-
 }

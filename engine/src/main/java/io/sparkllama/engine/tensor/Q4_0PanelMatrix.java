@@ -32,7 +32,7 @@ final class Q4_0PanelMatrix extends Int8PanelMatrix {
         long at = valuesAt(p, b);
         for (int j = 0; j < QK / 2; j++) {
             for (int half = 0; half < 2; half++) {
-                ByteVector v = ByteVector.fromMemorySegment(KernelSpecies.BYTE, data, at + (long) j * PANEL + half * L, NATIVE);
+                ByteVector v = KernelSpecies.bytes(data, at + (long) j * PANEL + half * L);
                 ((FloatVector) v.and((byte) 15).sub((byte) 8).convertShape(VectorOperators.B2F, S, 0))
                         .intoArray(w, j * PANEL + half * L);
                 ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, S, 0))

@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Q4_KMatrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
-    private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final int QK = 256;
     private static final int SUB = 32;
     private static final int BLOCK_BYTES = 144;
@@ -29,7 +29,6 @@ public final class Q4_KMatrix extends WeightMatrix {
     private static final int QS = 16;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final int blocks;
     private final long rowBytes;
@@ -92,7 +91,7 @@ public final class Q4_KMatrix extends WeightMatrix {
 
     /** Lanes {@code [s*L, s*L+L)} of sub-block j, dequantized with its scale dj and offset mj. */
     private FloatVector weights(long block, int j, int s, float dj, float mj) {
-        ByteVector packed = ByteVector.fromMemorySegment(B, data, block + QS + (j >> 1) * 32L + (long) s * L, LE);
+        ByteVector packed = KernelSpecies.bytes(data, block + QS + (j >> 1) * 32L + (long) s * L);
         // On int lanes (x86 has no byte-lane shift), and one shift by 0 or 4 rather than a choice
         // of two vectors, which C2 may have to box where they merge.
         IntVector wide = (IntVector) packed.convertShape(VectorOperators.B2I, I, 0);
@@ -103,7 +102,7 @@ public final class Q4_KMatrix extends WeightMatrix {
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             int h = header(blk);
@@ -115,12 +114,19 @@ public final class Q4_KMatrix extends WeightMatrix {
                 float dj = d * scale(lo, hi, j);
                 float mj = dmin * min(lo, hi, j);
                 int xb = xOffset + b * QK + j * SUB;
-                for (int s = 0; s < SUB / L; s++) {
-                    acc = weights(blk, j, s, dj, mj).fma(FloatVector.fromArray(S, x, xb + s * L), acc);
+                for (int s = 0; s < SUB / L; s += PARTS) {
+                    a0 = weights(blk, j, s, dj, mj).fma(FloatVector.fromArray(S, x, xb + s * L), a0);
+                    if (PARTS > 1) {
+                        a1 = weights(blk, j, s + 1, dj, mj).fma(FloatVector.fromArray(S, x, xb + (s + 1) * L), a1);
+                    }
+                    if (PARTS > 2) {
+                        a2 = weights(blk, j, s + 2, dj, mj).fma(FloatVector.fromArray(S, x, xb + (s + 2) * L), a2);
+                        a3 = weights(blk, j, s + 3, dj, mj).fma(FloatVector.fromArray(S, x, xb + (s + 3) * L), a3);
+                    }
                 }
             }
         }
-        return LaneSum.sum(acc);
+        return LaneSum.sum(a0, a1, a2, a3);
     }
 
     @Override

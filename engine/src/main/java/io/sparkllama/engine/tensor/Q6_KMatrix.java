@@ -20,9 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Q6_KMatrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
-    private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     private static final VectorSpecies<Integer> I = KernelSpecies.INT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final int QK = 256;
     private static final int SUB = 16;
     private static final int BLOCK_BYTES = 210;
@@ -30,7 +30,6 @@ public final class Q6_KMatrix extends WeightMatrix {
     private static final int SCALES = 192;
     private static final int D = 208;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final int blocks;
     private final long rowBytes;
@@ -75,25 +74,32 @@ public final class Q6_KMatrix extends WeightMatrix {
 
     /** L bytes at {@code off}, sign-extended to int lanes. */
     private IntVector widen(long off) {
-        return (IntVector) ByteVector.fromMemorySegment(B, data, off, LE).convertShape(VectorOperators.B2I, I, 0);
+        return (IntVector) KernelSpecies.bytes(data, off).convertShape(VectorOperators.B2I, I, 0);
     }
 
     @Override
     public float dot(int row, float[] x, int xOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = half(blk + D);
             for (int j = 0; j < QK / SUB; j++) {
                 float dj = scale(blk, j, d);
                 int xb = xOffset + b * QK + j * SUB;
-                for (int s = 0; s < SUB / L; s++) {
-                    acc = weights(blk, j, s, dj).fma(FloatVector.fromArray(S, x, xb + s * L), acc);
+                for (int s = 0; s < SUB / L; s += PARTS) {
+                    a0 = weights(blk, j, s, dj).fma(FloatVector.fromArray(S, x, xb + s * L), a0);
+                    if (PARTS > 1) {
+                        a1 = weights(blk, j, s + 1, dj).fma(FloatVector.fromArray(S, x, xb + (s + 1) * L), a1);
+                    }
+                    if (PARTS > 2) {
+                        a2 = weights(blk, j, s + 2, dj).fma(FloatVector.fromArray(S, x, xb + (s + 2) * L), a2);
+                        a3 = weights(blk, j, s + 3, dj).fma(FloatVector.fromArray(S, x, xb + (s + 3) * L), a3);
+                    }
                 }
             }
         }
-        return LaneSum.sum(acc);
+        return LaneSum.sum(a0, a1, a2, a3);
     }
 
     @Override

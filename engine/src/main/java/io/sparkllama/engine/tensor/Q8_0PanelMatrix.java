@@ -28,9 +28,9 @@ final class Q8_0PanelMatrix extends Int8PanelMatrix {
         long at = valuesAt(p, b);
         for (int j = 0; j < QK; j++) {
             long o = at + (long) j * PANEL;
-            ((FloatVector) ByteVector.fromMemorySegment(KernelSpecies.BYTE, data, o, NATIVE)
+            ((FloatVector) KernelSpecies.bytes(data, o)
                     .convertShape(VectorOperators.B2F, S, 0)).intoArray(w, j * PANEL);
-            ((FloatVector) ByteVector.fromMemorySegment(KernelSpecies.BYTE, data, o + L, NATIVE)
+            ((FloatVector) KernelSpecies.bytes(data, o + L)
                     .convertShape(VectorOperators.B2F, S, 0)).intoArray(w, j * PANEL + L);
         }
     }

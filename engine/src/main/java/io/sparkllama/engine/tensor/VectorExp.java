@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorExp {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
@@ -23,21 +24,24 @@ public final class VectorExp {
     }
 
     /**
-     * Σ exp(x[i] - shift) over {@code x[off .. off+n)}: per-lane float partial sums, reduced in
-     * double in lane order, then the scalar tail.
+     * Σ exp(x[i] - shift) over {@code x[off .. off+n)}: float partial sums in {@link LaneSum}'s 16
+     * lanes, reduced in double in lane order, then the scalar tail.
      */
     public static double sumExp(float[] x, int off, int n, float shift) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (; i < bound; i += L) {
-            acc = acc.add(exp(FloatVector.fromArray(S, x, off + i).sub(shift)));
+        int bound = LaneSum.loopBound(n);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < bound; i += LaneSum.WIDTH) {
+            a0 = a0.add(exp(FloatVector.fromArray(S, x, off + i).sub(shift)));
+            if (PARTS > 1) {
+                a1 = a1.add(exp(FloatVector.fromArray(S, x, off + i + L).sub(shift)));
+            }
+            if (PARTS > 2) {
+                a2 = a2.add(exp(FloatVector.fromArray(S, x, off + i + 2 * L).sub(shift)));
+                a3 = a3.add(exp(FloatVector.fromArray(S, x, off + i + 3 * L).sub(shift)));
+            }
         }
-        double sum = 0;
-        for (int lane = 0; lane < L; lane++) {
-            sum += acc.lane(lane);
-        }
-        for (; i < n; i++) {
+        double sum = laneOrderSum(a0, a1, a2, a3);
+        for (int i = bound; i < n; i++) {
             sum += Math.exp(x[off + i] - shift);
         }
         return sum;
@@ -45,23 +49,32 @@ public final class VectorExp {
 
     /**
      * {@code out[i] = exp((x[off + i] - shift) * scale)} for i in [0, n) (sampling at a
-     * temperature); returns their sum, per-lane float partial sums reduced in double in lane
-     * order, then the tail.
+     * temperature); returns their sum: float partial sums in {@link LaneSum}'s 16 lanes, reduced
+     * in double in lane order, then the tail.
      */
     public static double expScaled(float[] x, int off, int n, float shift, float scale, float[] out) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (; i < bound; i += L) {
+        int bound = LaneSum.loopBound(n);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < bound; i += LaneSum.WIDTH) {
             FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift).mul(scale));
             e.intoArray(out, i);
-            acc = acc.add(e);
+            a0 = a0.add(e);
+            if (PARTS > 1) {
+                e = exp(FloatVector.fromArray(S, x, off + i + L).sub(shift).mul(scale));
+                e.intoArray(out, i + L);
+                a1 = a1.add(e);
+            }
+            if (PARTS > 2) {
+                e = exp(FloatVector.fromArray(S, x, off + i + 2 * L).sub(shift).mul(scale));
+                e.intoArray(out, i + 2 * L);
+                a2 = a2.add(e);
+                e = exp(FloatVector.fromArray(S, x, off + i + 3 * L).sub(shift).mul(scale));
+                e.intoArray(out, i + 3 * L);
+                a3 = a3.add(e);
+            }
         }
-        double sum = 0;
-        for (int lane = 0; lane < L; lane++) {
-            sum += acc.lane(lane);
-        }
-        for (; i < n; i++) {
+        double sum = laneOrderSum(a0, a1, a2, a3);
+        for (int i = bound; i < n; i++) {
             float e = (float) Math.exp((x[off + i] - shift) * scale);
             out[i] = e;
             sum += e;
@@ -69,18 +82,55 @@ public final class VectorExp {
         return sum;
     }
 
-    /** {@code x[i] = exp(x[i] - shift)} over {@code x[off .. off+n)}; returns their sum (lane sums, then the tail in order). */
-    public static float expInPlace(float[] x, int off, int n, float shift) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (; i < bound; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            acc = acc.add(e);
+    /** The 16 logical lanes of a0..a3 (as {@link LaneSum#PARTS} says) added in double, lane 0 first. */
+    private static double laneOrderSum(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        double sum = 0;
+        for (int lane = 0; lane < L; lane++) {
+            sum += a0.lane(lane);
         }
-        float sum = bound > 0 ? LaneSum.sum(acc) : 0f;
-        for (; i < n; i++) {
+        if (PARTS > 1) {
+            for (int lane = 0; lane < L; lane++) {
+                sum += a1.lane(lane);
+            }
+        }
+        if (PARTS > 2) {
+            for (int lane = 0; lane < L; lane++) {
+                sum += a2.lane(lane);
+            }
+            for (int lane = 0; lane < L; lane++) {
+                sum += a3.lane(lane);
+            }
+        }
+        return sum;
+    }
+
+    /** {@code x[i] = exp(x[i] - shift)} over {@code x[off .. off+n)}; returns their sum in {@link LaneSum}'s order. */
+    public static float expInPlace(float[] x, int off, int n, float shift) {
+        int bound = LaneSum.loopBound(n);
+        float sum = 0f;
+        if (bound > 0) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < bound; i += LaneSum.WIDTH) {
+                FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
+                e.intoArray(x, off + i);
+                a0 = a0.add(e);
+                if (PARTS > 1) {
+                    e = exp(FloatVector.fromArray(S, x, off + i + L).sub(shift));
+                    e.intoArray(x, off + i + L);
+                    a1 = a1.add(e);
+                }
+                if (PARTS > 2) {
+                    e = exp(FloatVector.fromArray(S, x, off + i + 2 * L).sub(shift));
+                    e.intoArray(x, off + i + 2 * L);
+                    a2 = a2.add(e);
+                    e = exp(FloatVector.fromArray(S, x, off + i + 3 * L).sub(shift));
+                    e.intoArray(x, off + i + 3 * L);
+                    a3 = a3.add(e);
+                }
+            }
+            sum = LaneSum.sum(a0, a1, a2, a3);
+        }
+        for (int i = bound; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - shift);
             x[off + i] = e;
             sum += e;
@@ -90,11 +140,12 @@ public final class VectorExp {
 
     /**
      * SwiGLU gate in place, {@code h[i] = silu(h[i]) * g[i]} for i in [off, off+n). Call it once
-     * per token: which elements take the vector path depends on n.
+     * per token: which elements take the vector path (whole chunks of 16 on every machine, since
+     * its exp and {@code Math.exp} differ) depends on n.
      */
     public static void swiglu(float[] h, float[] g, int off, int n) {
         int i = 0;
-        int bound = S.loopBound(n);
+        int bound = LaneSum.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, h, off + i);
             v.div(exp(v.neg()).add(1f)).mul(FloatVector.fromArray(S, g, off + i)).intoArray(h, off + i);

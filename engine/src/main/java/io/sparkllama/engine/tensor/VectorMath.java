@@ -1,39 +1,40 @@
 package io.sparkllama.engine.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vectorized element-wise and reduction kernels on heap float arrays (activations, KV cache). */
 public final class VectorMath {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
+    private static final int PARTS = LaneSum.PARTS;
     /** Positions per key tile of {@link #dotTiles}: the preferred vector's lane count. */
     public static final int LANES = L;
 
     private VectorMath() {
     }
 
-    /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */
+    /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}, in {@link LaneSum}'s order. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        if (n < L) {
-            // Tiny heads (stories260K: 8): the vector path would only reduce a zero vector.
-            // Same bits as that path: 0 + the scalar sum.
-            float sum = 0f;
-            for (int i = 0; i < n; i++) {
-                sum += a[aOff + i] * b[bOff + i];
+        int bound = LaneSum.loopBound(n);
+        float sum = 0f;
+        if (bound > 0) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < bound; i += LaneSum.WIDTH) {
+                a0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), a0);
+                if (PARTS > 1) {
+                    a1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), a1);
+                }
+                if (PARTS > 2) {
+                    a2 = FloatVector.fromArray(S, a, aOff + i + 2 * L).fma(FloatVector.fromArray(S, b, bOff + i + 2 * L), a2);
+                    a3 = FloatVector.fromArray(S, a, aOff + i + 3 * L).fma(FloatVector.fromArray(S, b, bOff + i + 3 * L), a3);
+                }
             }
-            return sum;
+            sum = LaneSum.sum(a0, a1, a2, a3);
         }
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        }
-        float sum = LaneSum.sum(acc);
-        for (; i < n; i++) {
+        // Heads under 16 wide (stories260K: 8) take only this loop: 0 + the scalar sum.
+        for (int i = bound; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
         return sum;
@@ -126,7 +127,8 @@ public final class VectorMath {
     /**
      * Attention output: {@code out[oOff + i] = Σ_p w[wOff + p] * rows[rowOff + p * rowStride + i]}
      * over p in [0, count), i in [0, n). The sums stay in registers across positions; each element
-     * is one chain over p in order (FMA in vector lanes, multiply-add in the scalar tail).
+     * is one FMA chain over p in order, in a vector lane or in the scalar tail alike, so the vector
+     * width does not change a bit.
      */
     public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
                                       float[] rows, int rowOff, int rowStride, int n) {
@@ -168,7 +170,7 @@ public final class VectorMath {
         for (; i < n; i++) {
             float sum = 0f;
             for (int p = 0; p < count; p++) {
-                sum += w[wOff + p] * rows[rowOff + p * rowStride + i];
+                sum = Math.fma(w[wOff + p], rows[rowOff + p * rowStride + i], sum);
             }
             out[oOff + i] = sum;
         }

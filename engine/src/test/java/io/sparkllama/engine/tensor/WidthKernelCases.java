@@ -1,0 +1,97 @@
+package io.sparkllama.engine.tensor;
+
+import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.width.BitDigest;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Every kernel on seeded random data at sizes that leave tails (odd column counts, a 2-token and
+ * a 9-token matmul), as named digests of their exact output bits: the kernel half of
+ * {@link io.sparkllama.engine.width.WidthProbe}.
+ */
+public final class WidthKernelCases {
+    private static final int ROWS = 37;
+
+    private WidthKernelCases() {
+    }
+
+    public static Map<String, String> results() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Random rnd = new Random(2026);
+        for (WeightType type : WeightType.values()) {
+            int cols = switch (type) {
+                case F32, F16, BF16 -> 301;
+                case Q8_0, Q4_0 -> 320;
+                case Q4_K, Q6_K -> 512;
+            };
+            byte[] bytes = KernelConsistencyTest.randomData(type, ROWS, cols, rnd);
+            MemorySegment seg = Arena.ofAuto().allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            WeightMatrix m = type.matrix(seg, ROWS, cols);
+            float[] x = gaussian(rnd, 9 * cols);
+            matrixCases(out, type.name(), m, x);
+            for (ActivationPrecision precision : ActivationPrecision.values()) {
+                WeightMatrix packed = m.forForwardPass(precision);
+                if (packed != m) {
+                    matrixCases(out, type.name() + " packed " + precision.label(), packed, x);
+                }
+            }
+        }
+        for (int n : new int[] {8, 77, 300}) {
+            float[] a = gaussian(rnd, n);
+            float[] b = gaussian(rnd, n);
+            float[] w = gaussian(rnd, n);
+            out.put("dot " + n, BitDigest.of(new float[] {VectorMath.dot(a, 0, b, 0, n)}));
+            float[] normed = new float[n];
+            VectorMath.rmsNorm(normed, 0, a, 0, w, n, 1e-5f);
+            out.put("rmsNorm " + n, BitDigest.of(normed));
+            float[] soft = a.clone();
+            VectorMath.softmax(soft, 0, n);
+            out.put("softmax " + n, BitDigest.of(soft));
+            float[] scaled = new float[n];
+            double sum = VectorExp.expScaled(a, 0, n, 0.5f, 1.25f, scaled);
+            out.put("expScaled " + n, BitDigest.of(scaled, sum));
+            out.put("sumExp " + n, Long.toHexString(Double.doubleToRawLongBits(VectorExp.sumExp(a, 0, n, 0.5f))));
+            out.put("logSumExp " + n, Long.toHexString(Double.doubleToRawLongBits(LogSoftmax.logSumExp(a, 0, n))));
+            float[] gate = a.clone();
+            VectorExp.swiglu(gate, b, 0, n);
+            out.put("swiglu " + n, BitDigest.of(gate));
+            float[] rows = gaussian(rnd, 33 * n);
+            float[] weighted = new float[n];
+            VectorMath.weightedRowSum(weighted, 0, w, 0, Math.min(33, n), rows, 0, n, n);
+            out.put("weightedRowSum " + n, BitDigest.of(weighted));
+        }
+        return out;
+    }
+
+    /** dot of every row with two tokens, matvec, and a 9-token matmul over a row range that starts mid-block. */
+    private static void matrixCases(Map<String, String> out, String name, WeightMatrix m, float[] x) {
+        int rows = m.rows();
+        int cols = m.cols();
+        float[] dots = new float[2 * rows];
+        for (int r = 0; r < rows; r++) {
+            dots[r] = m.dot(r, x, 0);
+            dots[rows + r] = m.dot(r, x, cols);
+        }
+        out.put(name + " dot", BitDigest.of(dots));
+        float[] mv = new float[rows];
+        m.matvec(x, mv, 0, rows);
+        out.put(name + " matvec", BitDigest.of(mv));
+        float[] mm = new float[9 * rows];
+        m.matmul(x, 9, mm, rows, 0, rows);
+        out.put(name + " matmul", BitDigest.of(mm));
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+}
