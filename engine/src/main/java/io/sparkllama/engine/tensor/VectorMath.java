@@ -127,13 +127,13 @@ public final class VectorMath {
     /**
      * Attention output: {@code out[oOff + i] = Σ_p w[wOff + p] * rows[rowOff + p * rowStride + i]}
      * over p in [0, count), i in [0, n). The sums stay in registers across positions; each element
-     * is one FMA chain over p in order, in a vector lane or in the scalar tail alike, so the vector
-     * width does not change a bit.
+     * is one chain over p in order: FMA for the elements in whole chunks of 16 (vector lanes on
+     * every machine), multiply-add for the rest, so the vector width does not change a bit.
      */
     public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
                                       float[] rows, int rowOff, int rowStride, int n) {
         int i = 0;
-        int bound = n < L ? 0 : S.loopBound(n);
+        int bound = LaneSum.loopBound(n);
         for (; i + 4 * L <= bound; i += 4 * L) {
             FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
             for (int p = 0; p < count; p++) {
@@ -170,7 +170,7 @@ public final class VectorMath {
         for (; i < n; i++) {
             float sum = 0f;
             for (int p = 0; p < count; p++) {
-                sum = Math.fma(w[wOff + p], rows[rowOff + p * rowStride + i], sum);
+                sum += w[wOff + p] * rows[rowOff + p * rowStride + i];
             }
             out[oOff + i] = sum;
         }

@@ -62,11 +62,14 @@ class AttentionKernelsTest {
         float[] out = new float[n + 3];
         java.util.Arrays.fill(out, -7f);
         VectorMath.weightedRowSum(out, 2, w, 2, count, rows, 4, stride, n);
-        // One FMA chain per element, in a vector lane or in the tail alike: no vector width shows.
+        // FMA chains for whole chunks of 16 elements, multiply-add past them, at every vector width.
+        int vectorPart = n - n % 16;
         for (int i = 0; i < n; i++) {
             float chain = 0f;
             for (int p = 0; p < count; p++) {
-                chain = Math.fma(rows[4 + p * stride + i], w[2 + p], chain);
+                float a = w[2 + p];
+                float x = rows[4 + p * stride + i];
+                chain = i < vectorPart ? Math.fma(x, a, chain) : chain + a * x;
             }
             assertEquals(Float.floatToRawIntBits(chain), Float.floatToRawIntBits(out[2 + i]), "n " + n + ", element " + i);
         }
