@@ -119,6 +119,14 @@ class ModelChangeTest {
             assertEquals("non-finite logits at position 0: the model's weights hold NaN or infinity", r.getAs("error"));
             assertNull(r.getAs("token_logprobs"));
         }
+        Path prompts = tmp.resolve("prompts.jsonl");
+        Files.write(prompts, List.of("{\"id\": 1, \"prompt\": \"Once upon a time\"}", "{\"id\": 2, \"prompt\": \"There was\"}"));
+        JobSummary g = JobRunner.run("generate", prompts.toString(), tmp.resolve("gen").toString(), model.toString(), "max_tokens=4");
+        assertEquals(2, g.errors());
+        for (Row r : spark.read().parquet(tmp.resolve("gen").toString()).collectAsList()) {
+            assertTrue(((String) r.getAs("error")).startsWith("non-finite logits at position "), (String) r.getAs("error"));
+            assertNull(r.getAs("token_logprobs"));
+        }
         Map<String, Object> meta = RunMetadata.read(tmp.resolve("out").toString(), spark.sparkContext().hadoopConfiguration());
         assertTrue(meta.toString().contains(sha256(bin)), "the record holds the digest of what was mapped: " + meta);
     }
