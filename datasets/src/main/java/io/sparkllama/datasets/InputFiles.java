@@ -1,6 +1,5 @@
 package io.sparkllama.datasets;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +13,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The data files of an input path, listed on the driver as Spark's file sources see them (a file,
- * or every file below a directory whose name does not start with {@code _} or {@code .}); each is
+ * or every file below a directory whose name does not start with {@code _} or {@code .}; a glob is
+ * every match of it); each is
  * checked to exist and open, so a missing or unreadable input is one line before any work.
  */
 public final class InputFiles {
@@ -25,14 +25,15 @@ public final class InputFiles {
         Path root = new Path(input);
         try {
             FileSystem fs = root.getFileSystem(conf);
-            FileStatus top;
-            try {
-                top = fs.getFileStatus(root);
-            } catch (FileNotFoundException e) {
+            // A glob (data/*.jsonl) is read by Spark as the union of its matches, and listed so here.
+            FileStatus[] matches = fs.globStatus(root);
+            if (matches == null || matches.length == 0) {
                 throw new InputTableException("input " + input + " does not exist; check --input");
             }
             List<FileStatus> files = new ArrayList<>();
-            collect(fs, top, files);
+            for (FileStatus top : matches) {
+                collect(fs, top, files);
+            }
             if (files.isEmpty()) {
                 throw new InputTableException("input " + input + " holds no data files (names starting with _ or . are skipped)");
             }

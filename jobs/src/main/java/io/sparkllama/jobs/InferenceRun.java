@@ -57,6 +57,7 @@ public final class InferenceRun {
         CanonicalPath output = OutputGuard.check(spec.output(), common.mode(), reads, conf);
         InputScan.Result scanned = InputScan.scan(spec.input(), common.inputFormat(), spec.stringColumns(), common.badRows(),
                 spec.tokenCache() != null, conf);
+        OutputGuard.checkInputFiles(output, scanned.files().stream().map(InputScan.ScannedFile::uri).toList(), conf);
         try (OutputCommit commit = OutputCommit.begin(output, jsc.sc().applicationId(), holder(jsc), conf)) {
             JobSummary summary = runLocked(spark, jsc, spec, scanned, commit, out);
             commit.publish();

@@ -98,6 +98,19 @@ class InputValidationTest {
     }
 
     @Test
+    void aGlobInputIsScannedAsSparkReadsIt() throws IOException {
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Files.write(parts.resolve("a.jsonl"), List.of("{\"id\": 1, \"text\": \"Once upon a time\"}"));
+        Files.write(parts.resolve("b.jsonl"), List.of("{\"id\": 2, \"text\": \"There was\"}", "{\"id\": 3, \"text\": \"a girl\"}"));
+        Files.write(parts.resolve("c.txt"), List.of("not matched by the glob: \"unterminated"));
+        JobSummary s = JobRunner.run("score", parts + "/*.jsonl", out(), TestSpark.requireShared("models/stories260K").toString());
+        assertEquals(3, s.rows());
+        io.sparkllama.datasets.InputTableException none = assertThrows(io.sparkllama.datasets.InputTableException.class,
+                () -> JobRunner.run("score", parts + "/*.csv", tmp.resolve("o2").toString(), NO_MODEL));
+        assertEquals("input " + parts + "/*.csv does not exist; check --input", none.getMessage());
+    }
+
+    @Test
     void row14AMapTypedIdIsRefusedBeforeAnythingIsWritten() {
         Path parquet = tmp.resolve("map-ids.parquet");
         StructType schema = new StructType().add("id", DataTypes.createMapType(DataTypes.StringType, DataTypes.IntegerType))

@@ -67,6 +67,11 @@ class OutputSafetyTest {
                 () -> JobRunner.run("score", input.toString(), data.toString(), NO_MODEL, "mode=overwrite_any"));
         assertTrue(parent.getMessage().contains(" contains the input file://" + input.toRealPath()), parent.getMessage());
         assertEquals(List.of("in.jsonl", "unrelated.txt"), list(data), "nothing deleted");
+        OutputPathException glob = assertThrows(OutputPathException.class,
+                () -> JobRunner.run("score", data + "/*.jsonl", input.toString(), NO_MODEL, "mode=overwrite_any"));
+        assertTrue(glob.getMessage().endsWith(" is the input file file://" + input.toRealPath() + "; writing there would destroy it:"
+                + " choose another --output"), glob.getMessage());
+        assertEquals(List.of("in.jsonl", "unrelated.txt"), list(data), "a file matched by a glob input is an input too");
 
         Path model = copyOfModel();
         OutputPathException modelDir = assertThrows(OutputPathException.class,

@@ -3,6 +3,7 @@ package io.sparkllama.jobs.output;
 import io.sparkllama.jobs.RunMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -48,6 +49,20 @@ public final class OutputGuard {
         }
         checkState(out, mode, conf);
         return out;
+    }
+
+    /**
+     * The input's files as listed (a glob's matches, say): none may be the output or lie below it,
+     * which the paths as given cannot always tell.
+     */
+    public static void checkInputFiles(CanonicalPath out, List<String> files, Configuration conf) {
+        for (String f : files) {
+            CanonicalPath file = CanonicalPath.of(f, conf);
+            if (out.contains(file)) {
+                throw new OutputPathException("output " + out + (file.equals(out) ? " is" : " contains") + " the input file " + file
+                        + "; writing there would destroy it: choose another --output");
+            }
+        }
     }
 
     private static void checkState(CanonicalPath out, OutputMode mode, Configuration conf) {
