@@ -59,6 +59,7 @@ public final class InferenceRun {
                 spec.tokenCache() != null, conf);
         OutputGuard.checkInputFiles(output, scanned.files().stream().map(InputScan.ScannedFile::uri).toList(), conf);
         try (OutputCommit commit = OutputCommit.begin(output, jsc.sc().applicationId(), holder(jsc), conf)) {
+            OutputGuard.checkState(output, common.mode(), conf);
             JobSummary summary = runLocked(spark, jsc, spec, scanned, commit, out);
             commit.publish();
             return summary;

@@ -65,7 +65,11 @@ public final class OutputGuard {
         }
     }
 
-    private static void checkState(CanonicalPath out, OutputMode mode, Configuration conf) {
+    /**
+     * What is at the output now, against the mode: run again once the output's lock is held, since
+     * another job may have published there between the first check and the lock.
+     */
+    public static void checkState(CanonicalPath out, OutputMode mode, Configuration conf) {
         Path p = out.hadoopPath();
         try {
             FileSystem fs = p.getFileSystem(conf);
