@@ -152,6 +152,33 @@ class ModelChangeTest {
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 
+    @Test
+    void aChangedPrivateCopyFailsTheNextTaskWithAClearError() throws IOException {
+        Path model = modelCopy();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        ModelHandle h = ModelResolver.resolve(model.toString(), null, 0, Engine.DEFAULT_PRECISION, "path", jsc);
+        ExecutorModels.engine(h);
+        Path copy = ModelTransport.materialize(h).model().resolve("stories260K.bin").toRealPath();
+        // Same size and modification time, one byte of a sampled page changed (as a stray in-place writer would).
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(copy);
+        copy.toFile().setWritable(true);
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {42}), 100);
+        }
+        Files.setLastModifiedTime(copy, mtime);
+        io.sparkllama.udfs.ModelChangedException e = assertThrows(io.sparkllama.udfs.ModelChangedException.class,
+                () -> io.sparkllama.jobs.TaskFailures.run(() -> score(h)));
+        assertEquals("model " + h.id() + ": the mapped file " + copy + " changed during the job (its content changed); nothing may"
+                + " write the executor's model copies: rerun the job", e.getMessage());
+        // Truncated: caught by its size before a task touches the mapping (which would fault the JVM).
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            ch.truncate(4096);
+        }
+        io.sparkllama.udfs.ModelChangedException t = assertThrows(io.sparkllama.udfs.ModelChangedException.class,
+                () -> ExecutorModels.engine(h));
+        assertTrue(t.getMessage().contains("(its size went from 1056540 to 4096 bytes)"), t.getMessage());
+    }
+
     private static String sha256(Path file) throws IOException {
         try {
             return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));

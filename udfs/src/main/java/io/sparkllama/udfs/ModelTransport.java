@@ -33,14 +33,19 @@ public final class ModelTransport {
     private ModelTransport() {
     }
 
-    /** Local model and tokenizer paths to open. */
-    public record Local(Path model, Path tokenizer) {
+    /**
+     * Local model and tokenizer paths to open.
+     *
+     * @param files the delivered files themselves (a directory model's too), to watch for changes; empty when opened in place
+     */
+    public record Local(Path model, Path tokenizer, List<Path> files) {
     }
 
     public static Local materialize(ModelHandle h) {
         if (h.files().isEmpty()) {
             // A handle without digests (ModelHandle.local): open in place.
-            return new Local(ModelLocation.of(h.model()).localPath(), h.tokenizer() == null ? null : ModelLocation.of(h.tokenizer()).localPath());
+            return new Local(ModelLocation.of(h.model()).localPath(), h.tokenizer() == null ? null : ModelLocation.of(h.tokenizer()).localPath(),
+                    List.of());
         }
         Path dir = localRoot().resolve("spark-llama-model-" + Integer.toHexString(h.cacheKey().hashCode()));
         List<ModelFile> all = h.allFiles();
@@ -55,7 +60,7 @@ public final class ModelTransport {
         } else {
             model = flatDirectory(dir.resolve("model"), h.files(), local);
         }
-        return new Local(model, tokenizer);
+        return new Local(model, tokenizer, List.of(local));
     }
 
     private static Path deliver(ModelHandle h, int index, ModelFile f, Path dir) {
