@@ -29,6 +29,31 @@ public final class RequiredColumns {
         return true;
     }
 
+    /**
+     * A column the output is ordered and compared by (the {@code id}): Spark cannot sort or compare
+     * maps, so a map anywhere in its type is refused before anything is written.
+     */
+    public static void requireSortable(String table, StructType schema, String column) {
+        StructField field = find(schema, column);
+        if (field != null && holdsMap(field.dataType())) {
+            throw new ColumnTypeException("input " + table + ": column '" + column + "' has type " + field.dataType().simpleString()
+                    + ", which holds a map; maps cannot be sorted or compared, so use a string, number or struct id");
+        }
+    }
+
+    private static boolean holdsMap(DataType t) {
+        if (t instanceof org.apache.spark.sql.types.MapType) {
+            return true;
+        }
+        if (t instanceof org.apache.spark.sql.types.ArrayType a) {
+            return holdsMap(a.elementType());
+        }
+        if (t instanceof StructType s) {
+            return Arrays.stream(s.fields()).anyMatch(f -> holdsMap(f.dataType()));
+        }
+        return false;
+    }
+
     private static StructField find(StructType schema, String column) {
         for (StructField f : schema.fields()) {
             if (f.name().equals(column)) {

@@ -11,7 +11,31 @@ import org.apache.spark.sql.SparkSession;
  * extension unless given.
  */
 public final class TableReader {
+    /** CSV quoting as the reader is configured; the driver's scan for unterminated quotes follows the same. */
+    public static final char CSV_QUOTE = '"';
+    public static final char CSV_ESCAPE = '"';
+    /** The column holding a malformed JSON line's text when {@code bad_rows} is error or skip. */
+    public static final String CORRUPT_RECORD = "_corrupt_record";
+
     private TableReader() {
+    }
+
+    /** The format to read: {@code format} unless null or {@code auto}, else detected from the name. */
+    public static String resolveFormat(String uri, String format) {
+        return format == null || format.equals("auto") ? detect(uri) : format.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * As {@link #read(SparkSession, String, String)}; with {@code bad_rows} error or skip a JSON line that
+     * is not JSON is kept as a row whose {@value #CORRUPT_RECORD} column holds its text (the driver's
+     * scan has already refused every other kind of damage).
+     */
+    public static Dataset<Row> read(SparkSession spark, String uri, String format, BadRows badRows) {
+        String f = resolveFormat(uri, format);
+        if ((f.equals("jsonl") || f.equals("json")) && badRows != BadRows.FAIL) {
+            return spark.read().option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT_RECORD).json(uri);
+        }
+        return read(spark, uri, f);
     }
 
     /**
@@ -19,11 +43,12 @@ public final class TableReader {
      *               detect from the extension (a directory without one is read as Parquet)
      */
     public static Dataset<Row> read(SparkSession spark, String uri, String format) {
-        String f = format == null || format.equals("auto") ? detect(uri) : format.toLowerCase(Locale.ROOT);
+        String f = resolveFormat(uri, format);
         return switch (f) {
             case "parquet" -> spark.read().parquet(uri);
             case "jsonl", "json" -> spark.read().option("mode", "FAILFAST").json(uri);
-            case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(uri);
+            case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("quote", String.valueOf(CSV_QUOTE))
+                    .option("escape", String.valueOf(CSV_ESCAPE)).csv(uri);
             case "text", "txt" -> spark.read().text(uri).withColumnRenamed("value", "text");
             default -> throw new InputTableException("input " + uri + ": unknown format '" + f
                     + "' (use parquet, jsonl, csv or text)");

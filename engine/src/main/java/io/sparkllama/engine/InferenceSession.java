@@ -48,7 +48,12 @@ public final class InferenceSession implements AutoCloseable {
             batch = null; // let the old caches go before the new ones are made
             batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, maxBatch, chunk);
         }
-        return batch.generateAll(requests);
+        try {
+            return batch.generateAll(requests);
+        } catch (RuntimeException e) {
+            batch = null; // its sequences are mid-flight: the next call starts clean
+            throw e;
+        }
     }
 
     public ScoreResult score(int[] tokens) {

@@ -9,6 +9,7 @@ import io.sparkllama.udfs.GenerateSettings;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -56,8 +57,9 @@ public final class GenerateJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             GenerateSettings gen = generation;
-            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", schema -> {
+            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), schema -> {
                 RequiredColumns.require(input, schema, "id");
+                RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "prompt", DataTypes.StringType);
                 RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);

@@ -25,6 +25,7 @@ public final class JobConfigFile {
 
     /** The file's entries as strings, keyed as on the command line. */
     public static Map<String, String> read(Path file, String job, Set<String> options, Set<String> settings) {
+        ConfigTooLargeException.check(file, job + ": config");
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(file));

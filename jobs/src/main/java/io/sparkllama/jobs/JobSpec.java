@@ -1,5 +1,6 @@
 package io.sparkllama.jobs;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.types.StructType;
  * What distinguishes one inference job from another for {@link InferenceRun}.
  *
  * @param textColumn   the column whose length {@code balance_by_length} partitions by
+ * @param stringColumns the text columns the job reads, which must hold strings in every row
  * @param checkInput   validates the input schema (throws {@code InputTableException})
  * @param outputSchema the output schema for the input's {@code id} type
  * @param function     makes the {@code mapPartitions} function for the broadcast model, the accumulators and the token cache
@@ -17,6 +19,6 @@ import org.apache.spark.sql.types.StructType;
  * @param tokenCache   the {@code token_cache} root directory, or null (off, or a job without one)
  */
 public record JobSpec(String job, String input, String output, CommonSettings common, String model, String tokenizer,
-                      String textColumn, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
+                      String textColumn, List<String> stringColumns, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
                       PartitionFunction function, Map<String, Object> recorded, String tokenCache) {
 }

@@ -6,6 +6,7 @@ import io.sparkllama.udfs.LoglikelihoodRows;
 import io.sparkllama.udfs.LoglikelihoodSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -37,8 +38,9 @@ public final class LoglikelihoodJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             LoglikelihoodSettings ls = settings;
-            return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", schema -> {
+            return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", List.of("context", "continuation"), schema -> {
                 RequiredColumns.require(input, schema, "id");
+                RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);
                 RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
             }, LoglikelihoodOutput::schema, (model, progress, tokenCache) -> new LoglikelihoodRows(model, ls, progress), recorded, null);

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Prints a few rows of a job's written output so a person sees what came out. */
+/** Prints a few rows of a job's written output so a person sees what came out (data text escaped, see {@link TerminalText}). */
 final class ResultPreview {
     private ResultPreview() {
     }
@@ -17,14 +17,14 @@ final class ResultPreview {
         for (Row r : rows) {
             String error = r.getAs("error");
             if (error != null) {
-                out.printf(Locale.ROOT, "  %s  ERROR: %s%n", r.getAs("id"), error);
+                out.printf(Locale.ROOT, "  %s  ERROR: %s%n", TerminalText.escape(r.getAs("id")), TerminalText.escape(error));
                 continue;
             }
             switch (job) {
                 case "generate" -> generate(r, out);
-                case "score" -> out.printf(Locale.ROOT, "  %s  [%d tokens scored, sum logprob %.3f, perplexity %.3f]%n", r.getAs("id"),
+                case "score" -> out.printf(Locale.ROOT, "  %s  [%d tokens scored, sum logprob %.3f, perplexity %.3f]%n", TerminalText.escape(r.getAs("id")),
                         (Integer) r.getAs("n_scored"), (Double) r.getAs("sum_logprob"), (Double) r.getAs("perplexity"));
-                default -> out.printf(Locale.ROOT, "  %s  [%d tokens, sum logprob %.3f, greedy %s]%n", r.getAs("id"),
+                default -> out.printf(Locale.ROOT, "  %s  [%d tokens, sum logprob %.3f, greedy %s]%n", TerminalText.escape(r.getAs("id")),
                         (Integer) r.getAs("n_tokens"), (Double) r.getAs("sum_logprob"), r.getAs("is_greedy"));
             }
         }
@@ -36,8 +36,8 @@ final class ResultPreview {
         for (Float f : lps) {
             sum += f;
         }
-        out.printf(Locale.ROOT, "  %s  [%s, %d tokens, mean logprob %.3f]%n    %s|%s%n", r.getAs("id"), r.getAs("finish_reason"),
-                lps.size(), lps.isEmpty() ? 0 : sum / lps.size(), r.getAs("prompt"),
-                ((String) r.getAs("completion")).replace("\n", "\\n"));
+        out.printf(Locale.ROOT, "  %s  [%s, %d tokens, mean logprob %.3f]%n    %s|%s%n", TerminalText.escape(r.getAs("id")),
+                r.getAs("finish_reason"), lps.size(), lps.isEmpty() ? 0 : sum / lps.size(), TerminalText.escape(r.getAs("prompt")),
+                TerminalText.escape(r.getAs("completion")));
     }
 }

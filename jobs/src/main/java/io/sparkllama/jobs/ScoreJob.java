@@ -6,6 +6,7 @@ import io.sparkllama.udfs.ScoreRows;
 import io.sparkllama.udfs.ScoreSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -42,8 +43,9 @@ public final class ScoreJob {
             recorded.put("balance_by_length", common.balanceByLength());
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
             ScoreSettings sc = scoring;
-            return new JobSpec("score", input, output, common, model, tokenizer, "text", schema -> {
+            return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), schema -> {
                 RequiredColumns.require(input, schema, "id");
+                RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
             }, ScoreOutput::schema, (model, progress, cache) -> new ScoreRows(model, sc, progress, cache), recorded,
                     tokenCache);

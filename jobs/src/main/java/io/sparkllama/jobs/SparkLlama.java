@@ -20,7 +20,8 @@ public final class SparkLlama {
               score          IN columns id, text -> per-token logprobs, sum, mean NLL, perplexity (rolling windows past the context)
               loglikelihood  IN columns id, context, continuation -> sum logprob of the continuation, is_greedy (lm-eval semantics)
               settings (all jobs): threads (0 = spark.task.cpus), context (model's), partitions, batch_size (32), balance_by_length (false),
-                          input_format (auto), mode (errorifexists | overwrite), model_transport (path | spark-files | broadcast),
+                          input_format (auto), mode (errorifexists | overwrite | overwrite_any), bad_rows (fail | error | skip),
+                          model_transport (path | spark-files | broadcast),
                           activations (int8 | fp32), and any spark.* key
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)
@@ -47,9 +48,14 @@ public final class SparkLlama {
             run(args, out);
         } catch (JobConfigException | InputTableException | SparkLlamaException | SweepException | TaskFormatException | UnknownTaskException e) {
             System.err.println("spark-llama: " + e.getMessage());
-            status = e instanceof JobConfigException ? 2 : 1;
+            status = exitStatus(e);
         }
         System.exit(status);
+    }
+
+    /** 2: a wrong command, setting, output path or sweep file (nothing ran); 1: a failure while running. */
+    static int exitStatus(RuntimeException e) {
+        return e instanceof JobConfigException || e instanceof SweepException ? 2 : 1;
     }
 
     static void run(String[] args, PrintStream out) {

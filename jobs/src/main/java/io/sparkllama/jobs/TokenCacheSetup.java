@@ -1,32 +1,27 @@
 package io.sparkllama.jobs;
 
+import io.sparkllama.datasets.scan.InputScan;
 import io.sparkllama.udfs.ModelFile;
 import io.sparkllama.udfs.ModelHandle;
 import io.sparkllama.udfs.tokencache.TokenCache;
 import io.sparkllama.udfs.tokencache.TokenCacheKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
- * Driver side of the token cache: the run's key (input files' sizes and modification times, text
- * column, tokenizer digest, BOS, partition layout) and the accumulators the tasks count into.
+ * Driver side of the token cache: the run's key (each input file's sha256 from the driver's scan,
+ * text column, tokenizer digest, BOS, partition layout) and the accumulators the tasks count into.
  */
 final class TokenCacheSetup {
     private TokenCacheSetup() {
     }
 
-    static TokenCache create(String root, JobSpec spec, ModelHandle model, Dataset<Row> input, JavaSparkContext jsc) {
-        String key = TokenCacheKey.of(spec.input(), inputFiles(input, jsc.hadoopConfiguration()), spec.textColumn(), tokenizerIdentity(model),
+    static TokenCache create(String root, JobSpec spec, ModelHandle model, InputScan.Result scanned, JavaSparkContext jsc) {
+        List<TokenCacheKey.InputFile> files = scanned.files().stream()
+                .map(f -> new TokenCacheKey.InputFile(f.uri(), f.size(), f.sha256())).toList();
+        String key = TokenCacheKey.of(spec.input(), files, spec.textColumn(), tokenizerIdentity(model),
                 true, layout(spec.common(), jsc));
         String dir = localDirectory(root).resolve(key).toString();
         return new TokenCache(dir, jsc.sc().longAccumulator(spec.job() + " token cache rows"),
@@ -54,20 +49,6 @@ final class TokenCacheSetup {
             b.append(' ').append(f.name()).append('=').append(f.sha256());
         }
         return b.toString();
-    }
-
-    private static List<TokenCacheKey.InputFile> inputFiles(Dataset<Row> input, Configuration conf) {
-        List<TokenCacheKey.InputFile> out = new ArrayList<>();
-        for (String f : input.inputFiles()) {
-            try {
-                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(URI.create(f));
-                FileStatus s = FileSystem.get(p.toUri(), conf).getFileStatus(p);
-                out.add(new TokenCacheKey.InputFile(f, s.getLen(), s.getModificationTime()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("token cache: cannot stat input file " + f + " (" + e.getMessage() + ")", e);
-            }
-        }
-        return out;
     }
 
     // Which rows land in which partition: the cache is per partition index.

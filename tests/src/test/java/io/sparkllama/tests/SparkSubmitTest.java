@@ -62,4 +62,32 @@ class SparkSubmitTest {
         assertEquals(2, p.exitValue(), output);
         assertTrue(output.contains("unknown setting 'temprature'"), output);
     }
+
+    /** Issue 24 row 1 as a user meets it: one line, exit 2, the input untouched, no stack trace. */
+    @Test
+    void anOutputOverItsInputExitsTwoWithOneLineAndKeepsTheInput() throws IOException, InterruptedException {
+        Path jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        Path input = Files.write(tmp.resolve("x.jsonl"), List.of("{\"id\": 1, \"text\": \"Once upon a time\"}"));
+        byte[] before = Files.readAllBytes(input);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "-Dspark.driver.host=127.0.0.1", "-Dspark.ui.enabled=false",
+                "-Dlog4j2.configurationFile=" + TestSpark.repo().resolve("conf/log4j2.properties"),
+                "-cp", jar + java.io.File.pathSeparator + System.getProperty("java.class.path"), "io.sparkllama.jobs.SparkLlama",
+                "score", "--input", input.toString(), "--output", input.toString(), "--model", "/nonexistent/model", "--set", "mode=overwrite");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(2, p.exitValue(), output);
+        assertTrue(output.contains("spark-llama: output file://" + input.toRealPath() + " is the input itself; writing there would"
+                + " destroy it: choose another --output\n"), output);
+        assertTrue(!output.contains("\tat "), "no stack trace: " + output);
+        assertTrue(Files.isRegularFile(input));
+        assertEquals(-1, java.util.Arrays.mismatch(before, Files.readAllBytes(input)));
+    }
 }

@@ -55,7 +55,16 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
             }
         }
         // Continuous batching: results are bit-identical to generating each request alone.
-        List<GenerationResult> results = requests.isEmpty() ? List.of() : session.generateAll(requests, settings.batchSize());
+        List<GenerationResult> results;
+        try {
+            results = requests.isEmpty() ? List.of() : session.generateAll(requests, settings.batchSize());
+        } catch (InvalidRequestException e) {
+            // A step of the batch failed (non-finite logits: the weights hold NaN): every row it carried gets the error.
+            for (int slot : slots) {
+                out[slot] = errorRow(batch.get(slot), e);
+            }
+            return List.of(out);
+        }
         for (int k = 0; k < requests.size(); k++) {
             Row in = batch.get(slots.get(k));
             GenerationRequest request = requests.get(k);

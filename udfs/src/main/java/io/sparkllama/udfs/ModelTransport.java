@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
@@ -16,25 +19,33 @@ import org.apache.spark.broadcast.Broadcast;
  * against the driver's sha256, and says where to map them from.
  *
  * <ul>
- *   <li>{@code path}: a local path (the same on every node) is verified and mapped in place; any
- *       other Hadoop URI is copied once into this executor's local dir;</li>
+ *   <li>{@code path}: the file (a local path, the same on every node, or any Hadoop URI) is copied
+ *       once into this executor's local dir, hashed as it is copied, and the private copy is
+ *       mapped: a model file overwritten or truncated in place while the job runs can then neither
+ *       change the rows nor fault the JVM (a change before the copy fails the sha256 check);</li>
  *   <li>{@code spark-files}: the files Spark fetched for {@code SparkContext.addFile};</li>
  *   <li>{@code broadcast}: the file's torrent-broadcast pieces written to the local dir in order.</li>
  * </ul>
  * A directory model is rebuilt as a flat directory of its files, so the engine resolves it as on the driver.
+ * Copies are read-only and verified before they are mapped: the executor maps exactly the bytes the driver hashed.
  */
 public final class ModelTransport {
     private ModelTransport() {
     }
 
-    /** Local model and tokenizer paths to open. */
-    public record Local(Path model, Path tokenizer) {
+    /**
+     * Local model and tokenizer paths to open.
+     *
+     * @param files the delivered files themselves (a directory model's too), to watch for changes; empty when opened in place
+     */
+    public record Local(Path model, Path tokenizer, List<Path> files) {
     }
 
     public static Local materialize(ModelHandle h) {
         if (h.files().isEmpty()) {
             // A handle without digests (ModelHandle.local): open in place.
-            return new Local(ModelLocation.of(h.model()).localPath(), h.tokenizer() == null ? null : ModelLocation.of(h.tokenizer()).localPath());
+            return new Local(ModelLocation.of(h.model()).localPath(), h.tokenizer() == null ? null : ModelLocation.of(h.tokenizer()).localPath(),
+                    List.of());
         }
         Path dir = localRoot().resolve("spark-llama-model-" + Integer.toHexString(h.cacheKey().hashCode()));
         List<ModelFile> all = h.allFiles();
@@ -46,22 +57,16 @@ public final class ModelTransport {
         Path model;
         if (!h.directory()) {
             model = local[0];
-        } else if (h.transport().equals("path") && ModelLocation.of(h.model()).isLocal()) {
-            model = ModelLocation.of(h.model()).localPath();
         } else {
             model = flatDirectory(dir.resolve("model"), h.files(), local);
         }
-        return new Local(model, tokenizer);
+        return new Local(model, tokenizer, List.of(local));
     }
 
     private static Path deliver(ModelHandle h, int index, ModelFile f, Path dir) {
         switch (h.transport()) {
             case "path" -> {
                 ModelLocation source = ModelLocation.of(f.source());
-                if (source.isLocal()) {
-                    Sha256.verify(source, f, "path transport, in place");
-                    return source.localPath();
-                }
                 return copyOnce(dir.resolve(f.name()), f, source::open);
             }
             case "spark-files" -> {
@@ -81,7 +86,8 @@ public final class ModelTransport {
         InputStream open() throws IOException;
     }
 
-    // Written under a temporary name and moved into place, so a half-written file is never mapped.
+    // Written under a temporary name, hashed while written, made read-only and moved into place, so
+    // a half-written or differing file is never mapped.
     private static Path copyOnce(Path target, ModelFile f, Source source) {
         try {
             if (Files.exists(target)) {
@@ -90,10 +96,16 @@ public final class ModelTransport {
             }
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), f.name(), ".part");
-            try (InputStream in = source.open(); OutputStream out = Files.newOutputStream(tmp)) {
+            MessageDigest md = Sha256.newDigest();
+            try (InputStream in = new DigestInputStream(source.open(), md); OutputStream out = Files.newOutputStream(tmp)) {
                 in.transferTo(out);
             }
-            Sha256.verify(ModelLocation.of(tmp.toString()), f, "copy on this executor");
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (!actual.equals(f.sha256())) {
+                Files.deleteIfExists(tmp);
+                throw Sha256.mismatch(ModelLocation.of(f.source()), f, actual, "copy on this executor");
+            }
+            tmp.toFile().setReadOnly();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {

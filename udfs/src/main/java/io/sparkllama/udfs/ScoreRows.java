@@ -46,7 +46,8 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()));
         RollingScorer scorer = new RollingScorer(session, settings.stride());
         TaskContext task = TaskContext.get();
-        PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId());
+        PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),
+                engine.config().vocabSize());
         if (cached != null) {
             // A failed or abandoned task drops its half-written file and unmaps its hit.
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> cached.close());

@@ -7,7 +7,7 @@ import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
-import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.Sampler;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.ArrayList;
@@ -150,9 +150,10 @@ public final class BatchGenerator {
         for (int j = start; j < end; j++) {
             SequenceState s = logitOwners[j];
             int off = j * vocab;
+            double lse = FiniteLogits.logSumExp(logits, off, vocab, s.pos);
             int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng);
             chosen[j] = next;
-            chosenLogprobs[j] = (float) (logits[off + next] - LogSoftmax.logSumExp(logits, off, vocab));
+            chosenLogprobs[j] = (float) FiniteLogits.logprob(logits[off + next], lse, s.pos);
         }
     }
 

@@ -173,7 +173,11 @@ public final class LlamaCli {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), a.intValue("context", 0), precision);
+        int context = a.intValue("context", 0);
+        if (context < 0) {
+            throw new UsageException("--context must be >= 0 (0 = the model's own), got " + context);
+        }
+        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision);
     }
 
     private static int threads(CliArguments a) {

@@ -4,7 +4,7 @@ import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
-import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.Sampler;
 import io.sparkllama.engine.sampling.SeededRandom;
 import io.sparkllama.engine.tokenizer.TextAssembler;
@@ -53,8 +53,9 @@ public final class Generator {
         int previous = prompt[prompt.length - 1];
         int pos = prompt.length;
         while (count < maxNew) {
+            double lse = FiniteLogits.logSumExp(logits, 0, vocab, pos - 1);
             int next = sampler.sample(logits, 0, vocab, req.sampling(), rng);
-            logprobs[count] = (float) (logits[next] - LogSoftmax.logSumExp(logits, 0, vocab));
+            logprobs[count] = (float) FiniteLogits.logprob(logits[next], lse, pos - 1);
             out[count++] = next;
             if (tokenizer.isStopToken(next) || req.isStopToken(next)) {
                 reason = FinishReason.STOP;

@@ -6,6 +6,7 @@ import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.LogSoftmax;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.Arrays;
@@ -84,6 +85,8 @@ public final class Loglikelihood implements AutoCloseable {
         if (context.length == 0 || continuation.length == 0) {
             throw new InvalidRequestException(context.length == 0 ? "context has no tokens (give at least BOS)" : "continuation has no tokens");
         }
+        VocabularyRange.check(context, model.config().vocabSize());
+        VocabularyRange.check(continuation, model.config().vocabSize());
         int limit = model.maxPositions();
         if (continuation.length > limit - 1) {
             throw new InvalidRequestException("continuation has " + continuation.length + " tokens, over the context of " + limit + " minus one");
@@ -113,7 +116,7 @@ public final class Loglikelihood implements AutoCloseable {
                 int j = done + t - firstTarget;
                 int off = t * vocab;
                 int target = continuation[j];
-                double lp = state.logits[off + target] - LogSoftmax.logSumExp(state.logits, off, vocab);
+                double lp = FiniteLogits.logprob(state.logits[off + target], LogSoftmax.logSumExp(state.logits, off, vocab), done + t);
                 logprobs[j] = (float) lp;
                 sum += lp;
                 greedy &= LogSoftmax.argmax(state.logits, off, vocab) == target;

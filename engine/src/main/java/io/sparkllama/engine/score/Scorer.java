@@ -5,6 +5,7 @@ import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.LogSoftmax;
 
 /**
@@ -29,6 +30,7 @@ public final class Scorer {
             throw new InvalidRequestException("text has " + tokens.length + " tokens, over the context of " + limit + " (+1 target)");
         }
         int vocab = model.config().vocabSize();
+        VocabularyRange.check(tokens, vocab);
         float[] logprobs = new float[Math.max(0, tokens.length - 1)];
         double sum = 0;
         long t0 = System.nanoTime();
@@ -40,7 +42,8 @@ public final class Scorer {
             model.forward(tokens, done, n, done, cache, state, true);
             for (int t = 0; t < n; t++) {
                 int off = t * vocab;
-                double lp = state.logits[off + tokens[done + t + 1]] - LogSoftmax.logSumExp(state.logits, off, vocab);
+                double lp = FiniteLogits.logprob(state.logits[off + tokens[done + t + 1]], LogSoftmax.logSumExp(state.logits, off, vocab),
+                        done + t);
                 logprobs[done + t] = (float) lp;
                 sum += lp;
             }

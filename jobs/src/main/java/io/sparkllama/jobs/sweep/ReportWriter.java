@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code report.html}: one self-contained page per sweep (plotly.js inlined from the jar, data
  * inlined as JSON, so it opens offline): the metrics table with standard errors and links to each
  * cell's Parquet samples, perplexity by weight type, accuracy by task and model, and the change
- * of every compared metric since the previous run.
+ * of every compared metric since the baseline run (the last that passed, or a pinned one).
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,7 @@ public final class ReportWriter {
         String html = TEMPLATE
                 .replace("@TITLE@", escape(sweep) + " - run " + escape(run))
                 .replace("@TABLE@", table(cells))
-                .replace("@PREVIOUS@", previous == null ? "no previous run" : "previous run " + escape(previous.path("run").asText()))
+                .replace("@PREVIOUS@", previous == null ? "no baseline run" : "baseline run " + escape(previous.path("run").asText()))
                 .replace("@DATA@", rows.toString().replace("</", "<\\/"))
                 .replace("@PLOTLY@", plotly());
         Path file = output.resolve("report.html");
@@ -130,7 +130,7 @@ public final class ReportWriter {
             <p>Compared with: @PREVIOUS@. Each cell's per-sample results are Parquet under its key (links below).</p>
             <h2>Perplexity by weight type</h2><div id="ppl" class="plot"></div>
             <h2>Accuracy by task and model</h2><div id="acc" class="plot"></div>
-            <h2>Change since the previous run</h2><div id="delta" class="plot"></div>
+            <h2>Change since the baseline run</h2><div id="delta" class="plot"></div>
             <h2>Metrics</h2>
             @TABLE@
             <script>

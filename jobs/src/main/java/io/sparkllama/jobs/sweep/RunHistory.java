@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The runs of a sweep: {@code <output>/runs/<timestamp>/metrics.json} (every cell's record) and
- * {@code <output>/runs/latest}, a one-line file naming the newest run, replaced atomically.
+ * The runs of a sweep: {@code <output>/runs/<timestamp>/metrics.json} (every cell's record and
+ * whether the run passed its regression check), and one-line files naming a run, each replaced
+ * atomically: {@code runs/latest} (the newest), {@code runs/last-passed} (the newest that passed)
+ * and, written by hand, {@code runs/baseline} (a pinned run to compare with).
  */
 public final class RunHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +34,27 @@ public final class RunHistory {
 
     /** The run {@code latest} points at, if any. */
     public Optional<JsonNode> latest() {
-        Path pointer = runs.resolve("latest");
+        return pointed("latest");
+    }
+
+    /**
+     * What a new run is compared with: the pinned {@code baseline} when there is one, else the last
+     * run that passed; runs recorded before pass/fail was kept count as passed.
+     */
+    public Optional<JsonNode> baseline() {
+        if (Files.exists(runs.resolve("baseline"))) {
+            return Optional.of(pointed("baseline").orElseThrow(() -> new UncheckedIOException(new IOException(
+                    runs.resolve("baseline") + " names no run with a metrics.json; fix or delete it"))));
+        }
+        Optional<JsonNode> passed = pointed("last-passed");
+        if (passed.isPresent()) {
+            return passed;
+        }
+        return latest().filter(run -> !run.has("passed") || run.get("passed").asBoolean());
+    }
+
+    private Optional<JsonNode> pointed(String pointerName) {
+        Path pointer = runs.resolve(pointerName);
         try {
             if (!Files.isRegularFile(pointer)) {
                 return Optional.empty();
@@ -45,8 +67,8 @@ public final class RunHistory {
         }
     }
 
-    /** Records a run and points {@code latest} at it; returns the run's name. */
-    public String record(String sweep, List<ObjectNode> cells, double wallSeconds) {
+    /** Records a run and points {@code latest} (and, when it passed, {@code last-passed}) at it; returns the run's name. */
+    public String record(String sweep, List<ObjectNode> cells, double wallSeconds, boolean passed) {
         String name = STAMP.format(Instant.now());
         Path dir = runs.resolve(name);
         for (int n = 1; Files.exists(dir); n++) {
@@ -56,17 +78,25 @@ public final class RunHistory {
         run.put("sweep", sweep);
         run.put("run", dir.getFileName().toString());
         run.put("wall_s", wallSeconds);
+        run.put("passed", passed);
         ArrayNode a = run.putArray("cells");
         cells.forEach(a::add);
         try {
             Files.createDirectories(dir);
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("metrics.json").toFile(), run);
-            Path tmp = runs.resolve("latest.tmp");
-            Files.writeString(tmp, dir.getFileName() + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, runs.resolve("latest"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            point("latest", dir);
+            if (passed) {
+                point("last-passed", dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the run under " + runs, e);
         }
         return dir.getFileName().toString();
+    }
+
+    private void point(String pointerName, Path run) throws IOException {
+        Path tmp = runs.resolve(pointerName + ".tmp");
+        Files.writeString(tmp, run.getFileName() + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, runs.resolve(pointerName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

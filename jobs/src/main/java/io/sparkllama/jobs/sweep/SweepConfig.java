@@ -2,6 +2,7 @@ package io.sparkllama.jobs.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.sparkllama.jobs.ConfigTooLargeException;
 import io.sparkllama.datasets.tasks.TaskCatalog;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.TaskThreads;
@@ -25,6 +26,7 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
     public static SweepConfig read(Path file) {
         JsonNode root;
         try {
+            ConfigTooLargeException.check(file, "eval: sweep file");
             root = new YAMLMapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new SweepException(file + ": cannot read the sweep file: " + e.getMessage());

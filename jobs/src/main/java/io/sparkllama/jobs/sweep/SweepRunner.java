@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Runs a whole sweep in one Spark application: every cell not yet complete, in model order (so
  * each executor maps a model once, through {@code ExecutorModels}, for all its cells), then records
- * the run, compares it with the previous one and writes the report.
+ * the run, compares it with the last run that passed (or a pinned baseline) and writes the report.
  */
 public final class SweepRunner {
     private SweepRunner() {
@@ -80,9 +80,10 @@ public final class SweepRunner {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         RunHistory history = new RunHistory(config.output());
-        JsonNode previous = history.latest().orElse(null);
+        // The baseline is the last run that passed (or a pinned one), so a retry after a regression still fails.
+        JsonNode previous = history.baseline().orElse(null);
         List<Regression> regressions = RegressionCheck.compare(records, previous, config.tolerances());
-        String run = history.record(config.name(), records, wall);
+        String run = history.record(config.name(), records, wall, regressions.isEmpty());
         Path report = ReportWriter.write(config.output(), config.name(), run, records, previous);
         return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, tokens, regressions, report.toString());
     }

@@ -45,7 +45,8 @@ import org.apache.arrow.vector.util.ValueVectorUtility;
  * <p>The file is checked before use (magic at both ends, footer length and flatbuffer, blocks
  * within the file, schema, uncompressed bodies, and every batch's offsets and counts through
  * Arrow's {@code validateFull}); anything else is a {@link CorruptTokenFileException}. There is no
- * checksum: a flipped bit inside a token value is not detected.
+ * checksum: a flipped bit inside a token value is not detected unless it leaves the vocabulary:
+ * opened with a vocabulary size, every stored id is checked to lie in {@code [0, vocab)}.
  */
 public final class MappedTokenFile implements AutoCloseable {
     private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
@@ -66,7 +67,7 @@ public final class MappedTokenFile implements AutoCloseable {
     private long loadedFirstRow;
     private boolean closed;
 
-    private MappedTokenFile(Path file) {
+    private MappedTokenFile(Path file, int vocab) {
         this.file = file;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             this.mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
@@ -94,6 +95,7 @@ public final class MappedTokenFile implements AutoCloseable {
                 for (FieldVector v : root.getFieldVectors()) {
                     ValueVectorUtility.validateFull(v);
                 }
+                checkIds(b, vocab);
             }
             loadedBlock = -1;
         } catch (RuntimeException e) {
@@ -102,9 +104,28 @@ public final class MappedTokenFile implements AutoCloseable {
         }
     }
 
-    /** Maps and checks {@code file}. */
+    /** Maps and checks {@code file} (ids unchecked). */
     public static MappedTokenFile open(Path file) {
-        return new MappedTokenFile(file);
+        return new MappedTokenFile(file, Integer.MAX_VALUE);
+    }
+
+    /** Maps and checks {@code file}, and that every id is below {@code vocab}: ids index the model's tables. */
+    public static MappedTokenFile open(Path file, int vocab) {
+        return new MappedTokenFile(file, vocab);
+    }
+
+    // The loaded batch's ids, all of them (the values buffer past the last offset is not read).
+    private void checkIds(int batch, int vocab) {
+        ListVector lists = (ListVector) root.getVector(TokenFileLayout.TOKEN_IDS);
+        IntVector values = (IntVector) lists.getDataVector();
+        int n = root.getRowCount() == 0 ? 0 : lists.getElementEndIndex(root.getRowCount() - 1);
+        for (int i = 0; i < n; i++) {
+            int id = values.get(i);
+            if (id < 0 || id >= vocab) {
+                throw new CorruptTokenFileException(file, "batch " + batch + " holds token id " + id + " at value " + i
+                        + ", outside the vocabulary of " + vocab);
+            }
+        }
     }
 
     public long rows() {

@@ -24,23 +24,34 @@ public final class PartitionTokens implements AutoCloseable {
     private long row;
     private boolean staleWarned;
 
-    private PartitionTokens(TokenCache cache, int partition) {
+    private PartitionTokens(TokenCache cache, int partition, int vocab) {
         this.cache = cache;
         this.file = cache.partitionFile(partition);
         if (Files.exists(file)) {
             try {
-                hit = MappedTokenFile.open(file);
+                hit = MappedTokenFile.open(file, vocab);
                 return;
             } catch (CorruptTokenFileException e) {
                 cache.rebuiltFiles().add(1);
-                LOG.warn("spark-llama: {}; tokenizing partition {} again and rewriting it", e.getMessage(), partition);
+                LOG.warn("spark-llama: {}; deleting it, tokenizing partition {} again and rewriting it", e.getMessage(), partition);
+                deleteQuietly(file);
             }
         }
         miss = startWriter();
     }
 
-    public static PartitionTokens open(TokenCache cache, int partition) {
-        return new PartitionTokens(cache, partition);
+    /** @param vocab the model's vocabulary size: a cached id at or above it makes the file corrupt */
+    public static PartitionTokens open(TokenCache cache, int partition, int vocab) {
+        return new PartitionTokens(cache, partition, vocab);
+    }
+
+    // Should the rewrite fail too, the bad file is gone and the next run tokenizes again.
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            LOG.warn("spark-llama: cannot delete {} ({})", file, e.getMessage());
+        }
     }
 
     /** The ids of the next row, whose text is non-empty: from the file on a hit, else from {@code tokenizer}. */

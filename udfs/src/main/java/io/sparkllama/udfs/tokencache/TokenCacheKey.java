@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The identity of a tokenized input: sha256 over everything that decides which ids each row of
- * each partition gets. Any change in the input files, the text column, the tokenizer, the BOS
+ * each partition gets. Any change in the input files' content, the text column, the tokenizer, the BOS
  * flag or the partition layout gives another key, so stale tokens are never read.
  */
 public final class TokenCacheKey {
@@ -18,9 +18,10 @@ public final class TokenCacheKey {
     /**
      * One input file as the driver lists it.
      *
-     * @param modified modification time in ms; with the size it stands in for the content (no re-reading of large inputs)
+     * @param sha256 the file's content digest, streamed once by the driver: an edit that keeps size and
+     *               modification time (cp -p, rsync -a, tar) still changes the key
      */
-    public record InputFile(String path, long size, long modified) {
+    public record InputFile(String path, long size, String sha256) {
     }
 
     /**
@@ -32,10 +33,10 @@ public final class TokenCacheKey {
      * @param layout      how rows land in partitions (partition count, balancing, input format): the cache is per partition
      */
     public static String of(String inputUri, List<InputFile> files, String textColumn, String tokenizer, boolean addBos, String layout) {
-        StringBuilder b = new StringBuilder("spark-llama token cache v1\n");
+        StringBuilder b = new StringBuilder("spark-llama token cache v2\n");
         b.append("input=").append(inputUri).append('\n');
         files.stream().sorted(java.util.Comparator.comparing(InputFile::path))
-                .forEach(f -> b.append("file=").append(f.path()).append('|').append(f.size()).append('|').append(f.modified()).append('\n'));
+                .forEach(f -> b.append("file=").append(f.path()).append('|').append(f.size()).append('|').append(f.sha256()).append('\n'));
         b.append("text_column=").append(textColumn).append('\n');
         b.append("tokenizer=").append(tokenizer).append('\n');
         b.append("bos=").append(addBos).append('\n');

@@ -142,14 +142,14 @@ class TokenFileTest {
     }
 
     @Test
-    void theKeyChangesWithTokenizerInputColumnBosAndLayout() {
-        List<TokenCacheKey.InputFile> files = List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 10, 1000));
+    void theKeyChangesWithTokenizerInputContentColumnBosAndLayout() {
+        List<TokenCacheKey.InputFile> files = List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 10, "aa11"));
         String base = TokenCacheKey.of("/d", files, "text", "tokenizer aaa", true, "partitions=3");
         assertEquals(base, TokenCacheKey.of("/d", files, "text", "tokenizer aaa", true, "partitions=3"));
         assertNotEquals(base, TokenCacheKey.of("/d", files, "text", "tokenizer bbb", true, "partitions=3"));
-        assertNotEquals(base, TokenCacheKey.of("/d", List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 11, 1000)), "text",
+        assertNotEquals(base, TokenCacheKey.of("/d", List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 11, "aa11")), "text",
                 "tokenizer aaa", true, "partitions=3"));
-        assertNotEquals(base, TokenCacheKey.of("/d", List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 10, 1001)), "text",
+        assertNotEquals(base, TokenCacheKey.of("/d", List.of(new TokenCacheKey.InputFile("file:/d/a.jsonl", 10, "aa12")), "text",
                 "tokenizer aaa", true, "partitions=3"));
         assertNotEquals(base, TokenCacheKey.of("/d", files, "prompt", "tokenizer aaa", true, "partitions=3"));
         assertNotEquals(base, TokenCacheKey.of("/d", files, "text", "tokenizer aaa", false, "partitions=3"));

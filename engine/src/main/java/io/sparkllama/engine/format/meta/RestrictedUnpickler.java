@@ -20,12 +20,25 @@ import java.util.Map;
  * <p>Only the opcodes a state dict needs are understood, and only the globals of {@link PickleGlobal};
  * any other global (say {@code os.system}) is refused by name as soon as it is read, before
  * anything could be called. Every length is checked against the bytes left.
+ *
+ * <p>Plain data can still be hostile: memo references let a few hundred bytes describe a list that
+ * holds itself or a structure that doubles at each of 60 levels, which hangs or overflows whoever
+ * hashes, prints or walks it. So the reader bounds what it builds: at most {@value #MAX_MEMO} memo
+ * entries and {@value #MAX_OBJECTS} values; dict keys must be hashable as in Python (no lists or
+ * dicts, whose Java hashes recurse); and the result, walked once without recursion, may nest at most
+ * {@value #MAX_DEPTH} levels and expand to at most {@value #MAX_EXPANDED} values counting shared ones
+ * each time they are reached (a cycle never ends, so it exceeds this too). A checkpoint is a shallow
+ * dict of tensors, far inside these bounds.
  */
 public final class RestrictedUnpickler {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble DOUBLE_BE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    static final int MAX_MEMO = 1 << 20;
+    static final int MAX_OBJECTS = 1 << 24;
+    static final int MAX_DEPTH = 100;
+    static final int MAX_EXPANDED = 1 << 22;
     /** Marks the start of a variable-length group on the stack. */
     private static final Object MARK = new Object();
 
@@ -34,6 +47,7 @@ public final class RestrictedUnpickler {
     private long pos;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private long objects;
 
     private RestrictedUnpickler(String file, MemorySegment in) {
         this.file = file;
@@ -49,6 +63,9 @@ public final class RestrictedUnpickler {
         while (true) {
             long at = pos;
             int op = u8();
+            if (++objects > MAX_OBJECTS) {
+                throw fail("more than " + MAX_OBJECTS + " opcodes; a checkpoint's pickle is far smaller");
+            }
             switch (op) {
                 case 0x80 -> u8();                                        // PROTO
                 case 0x95 -> bytes(8);                                    // FRAME: a length hint only
@@ -56,6 +73,7 @@ public final class RestrictedUnpickler {
                     if (stack.size() != 1) {
                         throw fail("STOP at byte " + at + " with " + stack.size() + " values on the stack");
                     }
+                    checkShape(stack.getFirst());
                     return stack.getFirst();
                 }
                 case '(' -> stack.add(MARK);
@@ -77,9 +95,9 @@ public final class RestrictedUnpickler {
                 case 'T' -> stack.add(utf8(u32()));                       // BINSTRING
                 case 'C' -> stack.add(bytes(u8()));                       // SHORT_BINBYTES
                 case 'B' -> stack.add(bytes(u32()));                      // BINBYTES
-                case 'q' -> memo.put((long) u8(), top(at));               // BINPUT
-                case 'r' -> memo.put(u32(), top(at));                     // LONG_BINPUT
-                case 0x94 -> memo.put((long) memo.size(), top(at));       // MEMOIZE
+                case 'q' -> memoPut(u8(), top(at), at);                   // BINPUT
+                case 'r' -> memoPut(u32(), top(at), at);                  // LONG_BINPUT
+                case 0x94 -> memoPut(memo.size(), top(at), at);           // MEMOIZE
                 case 'h' -> stack.add(memoGet(u8(), at));                 // BINGET
                 case 'j' -> stack.add(memoGet(u32(), at));                // LONG_BINGET
                 case 't' -> stack.add(popMark(at).toArray());             // TUPLE
@@ -104,7 +122,7 @@ public final class RestrictedUnpickler {
                 case 's' -> {                                             // SETITEM
                     Object v = pop(at);
                     Object k = pop(at);
-                    dict(top(at), at).put(k, v);
+                    dict(top(at), at).put(hashableKey(k, at), v);
                 }
                 case 'u' -> {                                             // SETITEMS
                     List<Object> items = popMark(at);
@@ -113,7 +131,7 @@ public final class RestrictedUnpickler {
                     }
                     Map<Object, Object> d = dict(top(at), at);
                     for (int i = 0; i < items.size(); i += 2) {
-                        d.put(items.get(i), items.get(i + 1));
+                        d.put(hashableKey(items.get(i), at), items.get(i + 1));
                     }
                 }
                 case 'c' -> stack.add(global(line(), line()));            // GLOBAL
@@ -240,6 +258,57 @@ public final class RestrictedUnpickler {
             throw fail("opcode at byte " + at + " needs a value on the stack");
         }
         return stack.getLast();
+    }
+
+    private void memoPut(long key, Object value, long at) {
+        if (memo.size() >= MAX_MEMO && !memo.containsKey(key)) {
+            throw fail("memo entry " + key + " stored at byte " + at + " is over the limit of " + MAX_MEMO + " memo entries");
+        }
+        memo.put(key, value);
+    }
+
+    // Python refuses lists and dicts as keys (unhashable); in Java their hashes recurse through
+    // their elements, endlessly for a list holding itself, exponentially for shared nesting.
+    private Object hashableKey(Object k, long at) {
+        if (k instanceof List || k instanceof Map) {
+            throw fail("dict key at byte " + at + " is a " + describe(k) + ", which is unhashable (Python refuses it too)");
+        }
+        return k;
+    }
+
+    // One walk without recursion over the result as a tree: shared values count each time they are
+    // reached, so a cycle or a doubling structure hits MAX_EXPANDED instead of running forever.
+    private void checkShape(Object root) {
+        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+        todo.push(new Object[] {root, 1});
+        long seen = 0;
+        while (!todo.isEmpty()) {
+            Object[] e = todo.pop();
+            int depth = (Integer) e[1];
+            if (depth > MAX_DEPTH) {
+                throw fail("values nest deeper than " + MAX_DEPTH + " levels; a checkpoint is a shallow dict of tensors");
+            }
+            if (++seen > MAX_EXPANDED) {
+                throw fail("values expand to more than " + MAX_EXPANDED + " (a container that holds itself, or shared"
+                        + " references that multiply at each level); a checkpoint is a shallow dict of tensors");
+            }
+            Iterable<?> children = e[0] instanceof Map<?, ?> m ? concat(m) : e[0] instanceof List<?> l ? l
+                    : e[0] instanceof Object[] t ? java.util.Arrays.asList(t) : List.of();
+            for (Object c : children) {
+                if (c instanceof Map || c instanceof List || c instanceof Object[]) {
+                    todo.push(new Object[] {c, depth + 1});
+                } else if (++seen > MAX_EXPANDED) {
+                    throw fail("values expand to more than " + MAX_EXPANDED + "; a checkpoint is a shallow dict of tensors");
+                }
+            }
+        }
+    }
+
+    private static List<Object> concat(Map<?, ?> m) {
+        List<Object> out = new ArrayList<>(m.size() * 2);
+        out.addAll(m.keySet());
+        out.addAll(m.values());
+        return out;
     }
 
     private Object memoGet(long key, long at) {
