@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.format.MappedFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -247,7 +247,7 @@ final class GgufParser {
         }
     }
 
-    private ModelFormatException fail(String problem) {
-        return ModelFormatException.of(path, problem);
+    private GgufFormatException fail(String problem) {
+        return GgufFormatException.of(path, problem);
     }
 }
