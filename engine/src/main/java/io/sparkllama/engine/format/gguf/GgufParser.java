@@ -75,11 +75,19 @@ final class GgufParser {
             }
         }
         long dataOffset = (pos + alignment - 1) / alignment * alignment;
+        long expectedOffset = 0;
         for (GgufTensorInfo t : tensors.values()) {
             if (dataOffset > size || t.offset() > size - dataOffset || t.byteSize() > size - dataOffset - t.offset()) {
                 throw fail("tensor " + t.name() + " data (offset " + t.offset() + ", " + t.byteSize()
                         + " bytes) runs past the end of the file: truncated?");
             }
+            // As llama.cpp requires: tensors follow one another in directory order, each padded to the
+            // alignment. A changed type, dimension or offset would otherwise read another tensor's bytes.
+            if (t.offset() != expectedOffset) {
+                throw fail("tensor " + t.name() + " has offset " + t.offset() + ", expected " + expectedOffset
+                        + " (the end of the tensor before it, aligned to " + alignment + ")");
+            }
+            expectedOffset = (t.offset() + t.byteSize() + alignment - 1) / alignment * alignment;
         }
         return new GgufFile(file, version, metadata, tensors, dataOffset);
     }

@@ -64,15 +64,33 @@ class GgufMalformedTest {
 
     @Test
     void unsupportedTensorTypeNamesTypeAndTensor() throws IOException {
-        byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf"));
-        // Retype the 1-D output_norm.weight [64] as Q4_1: its name, n_dims, one dim, then the type.
-        int at = indexOf(bytes, "output_norm.weight".getBytes(StandardCharsets.US_ASCII));
-        int typeAt = at + "output_norm.weight".length() + 4 + 8;
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 3);
-        Path p = tmp.resolve("q4_1-norm.gguf");
+        Path src = SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf");
+        String last;
+        try (var mapped = io.sparkllama.engine.format.MappedFile.open(src)) {
+            last = GgufFile.read(mapped).tensors().keySet().stream().reduce((a, b) -> b).orElseThrow();
+        }
+        // Retype the last tensor (no tensor follows it, so its smaller size moves no offset) as Q4_1:
+        // its name, n_dims, the dims, then the type.
+        byte[] bytes = Files.readAllBytes(src);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int nDimsAt = indexOf(bytes, last.getBytes(StandardCharsets.US_ASCII)) + last.length();
+        b.putInt(nDimsAt + 4 + 8 * b.getInt(nDimsAt), 3);
+        Path p = tmp.resolve("q4_1-last.gguf");
         Files.write(p, bytes);
-        ModelFormatException e = assertRefused(p, "unsupported tensor type Q4_1 in tensor output_norm.weight");
+        ModelFormatException e = assertRefused(p, "unsupported tensor type Q4_1 in tensor " + last);
         assertTrue(e instanceof UnsupportedTensorTypeException);
+    }
+
+    @Test
+    void aRetypedTensorWouldReadItsNeighboursBytes() throws IOException {
+        byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf"));
+        // blk.0.attn_norm.weight [64] from F32 to F16: half its bytes, so the next tensor no longer follows it.
+        String name = "blk.0.attn_norm.weight";
+        int typeAt = indexOf(bytes, name.getBytes(StandardCharsets.US_ASCII)) + name.length() + 4 + 8;
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 1);
+        Path p = tmp.resolve("retyped.gguf");
+        Files.write(p, bytes);
+        assertRefused(p, "has offset", "expected", "(the end of the tensor before it, aligned to 32)");
     }
 
     @Test
