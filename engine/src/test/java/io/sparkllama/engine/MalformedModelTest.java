@@ -3,7 +3,7 @@ package io.sparkllama.engine;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.Llama2cFormatException;
 import io.sparkllama.engine.error.ModelMismatchException;
 import io.sparkllama.engine.error.ModelNotFoundException;
 import io.sparkllama.engine.error.SparkLlamaException;
@@ -52,11 +52,14 @@ class MalformedModelTest {
         "3, 7, n_heads 7 does not divide dim 64",
         "4, 16, n_kv_heads 16 must divide n_heads 8",
         "5, 0, vocab_size is 0",
-        "0, 1073741824, implausibly large",
-        "2, 100000, implies",
+        "0, 1073741824, 'dim is 1073741824, must be 1 to 1048576'",
+        "2, 100000, 'n_layers is 100000, must be 1 to 16384'",
+        "2, 4, 'n_layers 4, n_heads 8, n_kv_heads 4, vocab_size 512, seq_len 512) implies 874780'",
+        "6, 2147483647, 'seq_len is 2147483647, must be 1 to 16777216'",
+        "6, 511, 'seq_len 511) implies 1056508'",
     })
     void inconsistentHeader(int field, int value, String expected) throws IOException {
-        assertRefused(ModelFormatException.class, withHeaderField(field, value), tokenizer(), expected);
+        assertRefused(Llama2cFormatException.class, withHeaderField(field, value), tokenizer(), expected);
     }
 
     @Test
@@ -64,17 +67,17 @@ class MalformedModelTest {
         byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/stories260K.bin"));
         Path p = tmp.resolve("truncated.bin");
         Files.write(p, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertRefused(ModelFormatException.class, p, tokenizer(), "truncated");
+        assertRefused(Llama2cFormatException.class, p, tokenizer(), "truncated");
     }
 
     @Test
     void shortAndEmptyFiles() throws IOException {
         Path empty = tmp.resolve("empty.bin");
         Files.write(empty, new byte[0]);
-        assertRefused(ModelFormatException.class, empty, tokenizer(), "header needs 28 bytes");
+        assertRefused(Llama2cFormatException.class, empty, tokenizer(), "header needs 28 bytes");
         Path shortFile = tmp.resolve("short.bin");
         Files.write(shortFile, new byte[20]);
-        assertRefused(ModelFormatException.class, shortFile, tokenizer(), "file has 20");
+        assertRefused(Llama2cFormatException.class, shortFile, tokenizer(), "file has 20");
     }
 
     @ParameterizedTest
@@ -85,11 +88,11 @@ class MalformedModelTest {
         "heads-not-dividing-dim.bin, does not divide",
         "kv-heads-over-heads.bin, n_kv_heads",
         "negative-layers.bin, n_layers is -5",
-        "huge-dim.bin, dim 1073741824",
+        "huge-dim.bin, dim is 1073741824",
         "zero-vocab.bin, vocab_size is 0",
     })
     void sharedBadFiles(String file, String expected) {
-        assertRefused(ModelFormatException.class, SharedFiles.require("models/bad/" + file), tokenizer(), expected);
+        assertRefused(Llama2cFormatException.class, SharedFiles.require("models/bad/" + file), tokenizer(), expected);
     }
 
     @Test

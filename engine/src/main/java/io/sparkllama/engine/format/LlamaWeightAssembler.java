@@ -5,7 +5,10 @@ import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.tensor.RowPermutedMatrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 
-/** Builds {@link LlamaWeights} from named tensors, checking every shape against the configuration. */
+/**
+ * Builds {@link LlamaWeights} from named tensors, checking the layer count and every shape against
+ * the configuration before anything is sized from it.
+ */
 public final class LlamaWeightAssembler {
     private LlamaWeightAssembler() {
     }
@@ -20,6 +23,10 @@ public final class LlamaWeightAssembler {
         int kvDim = c.kvDim();
         int hidden = c.hiddenDim();
         int layers = c.nLayers();
+        int present = layersPresent(src, n);
+        if (present != layers) {
+            throw src.error("the configuration declares " + layers + " layers but the tensors hold " + present);
+        }
         WeightMatrix embedding = src.matrix(n.embedding, c.vocabSize(), dim);
         float[][] attNorm = new float[layers][];
         float[][] ffnNorm = new float[layers][];
@@ -50,5 +57,14 @@ public final class LlamaWeightAssembler {
         float[] finalNorm = src.vector(n.finalNorm, dim);
         WeightMatrix classifier = tiedFallback && !src.has(n.output) ? embedding : src.matrix(n.output, c.vocabSize(), dim);
         return new LlamaWeights(embedding, attNorm, wq, wk, wv, wo, ffnNorm, w1, w2, w3, finalNorm, classifier);
+    }
+
+    /** Layers 0, 1, ... whose attention norm is present, counted up to one past the configuration's bound. */
+    private static int layersPresent(TensorSource src, TensorNames n) {
+        int l = 0;
+        while (l <= ConfigChecks.MAX_LAYERS && src.has(n.layer(l, n.attentionNorm))) {
+            l++;
+        }
+        return l;
     }
 }

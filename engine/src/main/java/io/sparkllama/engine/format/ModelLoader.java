@@ -1,5 +1,6 @@
 package io.sparkllama.engine.format;
 
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.error.ModelMismatchException;
 import io.sparkllama.engine.error.ModelNotFoundException;
 import io.sparkllama.engine.format.gguf.GgufFile;
@@ -85,8 +86,18 @@ public final class ModelLoader {
         try {
             GgufFile gguf = GgufFile.read(file);
             GgufModelReader.Result r = GgufModelReader.read(gguf);
-            Tokenizer tok = tokenizer != null ? TokenizerLoader.load(tokenizer) : GgufTokenizerReader.read(gguf);
-            requireSameVocabulary(r.config().vocabSize(), model, tok, tokenizer != null ? tokenizer : model);
+            Tokenizer tok;
+            if (tokenizer != null) {
+                tok = TokenizerLoader.load(tokenizer);
+                requireSameVocabulary(r.config().vocabSize(), model, tok, tokenizer);
+            } else {
+                tok = GgufTokenizerReader.read(gguf);
+                if (tok.vocabSize() != r.config().vocabSize()) {
+                    // Both come from this one file, so it is the file that is inconsistent.
+                    throw GgufFormatException.of(model, "tokenizer.ggml.tokens has " + tok.vocabSize()
+                            + " tokens but token_embd.weight has a vocabulary of " + r.config().vocabSize());
+                }
+            }
             return new LoadedModel(r.config(), r.weights(), tok, "GGUF v" + gguf.version() + " " + model.getFileName(), List.of(file));
         } catch (RuntimeException e) {
             file.close();

@@ -1,8 +1,9 @@
 package io.sparkllama.engine.format;
 
+import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.tensor.WeightMatrix;
 
-/** Named weights of one checkpoint (one file, shards or a directory), checked against the expected shape on access. */
+/** Named weights of one checkpoint (one file, shards or a directory), checked against the expected shape (and for non-finite values) on access. */
 public interface TensorSource {
     /** Whether a tensor of this name exists. */
     boolean has(String name);
@@ -15,4 +16,7 @@ public interface TensorSource {
 
     /** The shape of a tensor, or null when it is missing. */
     long[] shape(String name);
+
+    /** The format's exception for a problem of these tensors against the configuration, naming both files. */
+    ModelFormatException error(String problem);
 }

@@ -1,27 +1,68 @@
 package io.sparkllama.engine.model;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
- * Precomputed cos/sin of rotary position embeddings for every (position, pair) of one head,
- * with Llama 3.1 frequency scaling when the model has it. Pairs are adjacent elements
- * (2i, 2i+1), as in Meta's reference and llama2.c.
+ * cos/sin of rotary position embeddings for every (position, pair) of one head, with Llama 3.1
+ * frequency scaling when the model has it. Pairs are adjacent elements (2i, 2i+1), as in Meta's
+ * reference and llama2.c.
+ *
+ * <p>Computed in pages of {@value #PAGE} positions as sequences first reach them, never for the
+ * whole context up front: a model may declare 131072 positions (or a corrupt header 2^31) while a
+ * request uses a few hundred. Shared by all threads of an engine.
  */
 public final class RopeTable {
+    static final int PAGE = 256;
+
     private final int pairs;
-    private final float[] cos;
-    private final float[] sin;
+    private final int maxPositions;
+    private final float[] freqs;
+    /** Page {@code i} holds cos then sin of positions {@code [i * PAGE, (i + 1) * PAGE)}; null until first needed. */
+    private volatile AtomicReferenceArray<float[]> pages = new AtomicReferenceArray<>(1);
 
     public RopeTable(ModelConfig config, int maxPositions) {
         this.pairs = config.headSize() / 2;
-        this.cos = new float[maxPositions * pairs];
-        this.sin = new float[maxPositions * pairs];
-        float[] freqs = frequencies(config);
-        for (int pos = 0; pos < maxPositions; pos++) {
-            for (int p = 0; p < pairs; p++) {
-                float angle = pos * freqs[p];
-                cos[pos * pairs + p] = (float) Math.cos(angle);
-                sin[pos * pairs + p] = (float) Math.sin(angle);
-            }
+        this.maxPositions = maxPositions;
+        this.freqs = frequencies(config);
+    }
+
+    /** The page holding {@code pos}, computed on first use. */
+    private float[] page(int pos) {
+        if (pos < 0 || pos >= maxPositions) {
+            throw new IllegalArgumentException("position " + pos + " is outside the context of " + maxPositions);
         }
+        int index = pos / PAGE;
+        AtomicReferenceArray<float[]> dir = pages;
+        float[] page = index < dir.length() ? dir.get(index) : null;
+        return page != null ? page : computePage(index);
+    }
+
+    private synchronized float[] computePage(int index) {
+        AtomicReferenceArray<float[]> dir = pages;
+        if (index >= dir.length()) {
+            int maxPages = (int) (((long) maxPositions + PAGE - 1) / PAGE);
+            AtomicReferenceArray<float[]> grown = new AtomicReferenceArray<>((int) Math.min(maxPages, Math.max(index + 1L, 2L * dir.length())));
+            for (int i = 0; i < dir.length(); i++) {
+                grown.set(i, dir.get(i));
+            }
+            pages = grown;
+            dir = grown;
+        }
+        float[] page = dir.get(index);
+        if (page == null) {
+            page = new float[2 * PAGE * pairs];
+            int sin = PAGE * pairs;
+            for (int i = 0; i < PAGE; i++) {
+                int p0 = index * PAGE + i;
+                for (int p = 0; p < pairs; p++) {
+                    float angle = p0 * freqs[p];
+                    page[i * pairs + p] = (float) Math.cos(angle);
+                    page[sin + i * pairs + p] = (float) Math.sin(angle);
+                }
+            }
+            dir.set(index, page);
+        }
+        return page;
     }
 
     static float[] frequencies(ModelConfig config) {
@@ -55,12 +96,14 @@ public final class RopeTable {
 
     /** Rotates every head in {@code v[off .. off + nHeads * headSize)} to position {@code pos}. */
     public void rotate(float[] v, int off, int nHeads, int pos) {
-        int base = pos * pairs;
+        float[] page = page(pos);
+        int base = (pos % PAGE) * pairs;
+        int sinBase = PAGE * pairs + base;
         for (int h = 0; h < nHeads; h++) {
             int headOff = off + h * pairs * 2;
             for (int p = 0; p < pairs; p++) {
-                float c = cos[base + p];
-                float s = sin[base + p];
+                float c = page[base + p];
+                float s = page[sinBase + p];
                 int i = headOff + 2 * p;
                 float v0 = v[i];
                 float v1 = v[i + 1];

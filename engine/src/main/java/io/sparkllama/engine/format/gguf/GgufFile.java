@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.format.MappedFile;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class GgufFile {
         this.dataOffset = dataOffset;
     }
 
-    /** Parses and validates {@code file}'s header; throws {@link ModelFormatException} naming the field at fault. */
+    /** Parses and validates {@code file}'s header; throws {@link GgufFormatException} naming the field at fault. */
     public static GgufFile read(MappedFile file) {
         return new GgufParser(file).parse();
     }

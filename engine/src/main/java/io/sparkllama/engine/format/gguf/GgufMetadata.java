@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class GgufMetadata {
             throw wrongType(key, "an integer", v);
         }
         if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-            throw ModelFormatException.of(file, "metadata " + key + " is " + l + ", out of range");
+            throw GgufFormatException.of(file, "metadata " + key + " is " + l + ", out of range");
         }
         return (int) (long) l;
     }
@@ -101,7 +101,7 @@ public final class GgufMetadata {
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             if (l[i] < Integer.MIN_VALUE || l[i] > Integer.MAX_VALUE) {
-                throw ModelFormatException.of(file, "metadata " + key + "[" + i + "] is " + l[i] + ", out of range");
+                throw GgufFormatException.of(file, "metadata " + key + "[" + i + "] is " + l[i] + ", out of range");
             }
             out[i] = (int) l[i];
         }
@@ -117,7 +117,7 @@ public final class GgufMetadata {
     private Object require(String key) {
         Object v = values.get(key);
         if (v == null) {
-            throw ModelFormatException.of(file, "metadata key " + key + " is missing");
+            throw GgufFormatException.of(file, "metadata key " + key + " is missing");
         }
         return v;
     }
@@ -130,7 +130,7 @@ public final class GgufMetadata {
         return type.cast(v);
     }
 
-    private ModelFormatException wrongType(String key, String expected, Object v) {
-        return ModelFormatException.of(file, "metadata " + key + " should be " + expected + " but is " + v.getClass().getSimpleName());
+    private GgufFormatException wrongType(String key, String expected, Object v) {
+        return GgufFormatException.of(file, "metadata " + key + " should be " + expected + " but is " + v.getClass().getSimpleName());
     }
 }

@@ -1,6 +1,8 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
+import io.sparkllama.engine.format.ConfigChecks;
+import io.sparkllama.engine.format.ConfigFieldNames;
 import io.sparkllama.engine.model.LlamaWeights;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.tensor.WeightMatrix;
@@ -10,7 +12,8 @@ import java.nio.file.Path;
  * Builds a Llama model from a GGUF file: hyperparameters from the {@code llama.*} keys, weights
  * from llama.cpp's tensor names. GGUF q/k rows are already in the interleaved-pair RoPE layout our
  * transformer uses, so nothing is permuted; a missing {@code output.weight} ties the classifier to
- * the token embedding.
+ * the token embedding. Every hyperparameter passes {@link ConfigChecks} and the block count must
+ * match the blocks whose tensors the file holds before anything is sized from them.
  */
 public final class GgufModelReader {
     private GgufModelReader() {
@@ -25,7 +28,7 @@ public final class GgufModelReader {
         GgufMetadata md = gguf.metadata();
         String arch = md.string("general.architecture", "llama");
         if (!arch.equals("llama")) {
-            throw ModelFormatException.of(path, "general.architecture is '" + arch + "'; only 'llama' models are supported");
+            throw GgufFormatException.of(path, "general.architecture is '" + arch + "'; only 'llama' models are supported");
         }
         int dim = positive(path, md, "llama.embedding_length");
         int hidden = positive(path, md, "llama.feed_forward_length");
@@ -34,15 +37,12 @@ public final class GgufModelReader {
         int kvHeads = md.has("llama.attention.head_count_kv") ? positive(path, md, "llama.attention.head_count_kv") : heads;
         int context = positive(path, md, "llama.context_length");
         if (dim % heads != 0) {
-            throw ModelFormatException.of(path, "llama.attention.head_count " + heads + " does not divide llama.embedding_length " + dim);
-        }
-        if (kvHeads > heads || heads % kvHeads != 0) {
-            throw ModelFormatException.of(path, "llama.attention.head_count_kv " + kvHeads + " must divide llama.attention.head_count " + heads);
+            throw GgufFormatException.of(path, "llama.attention.head_count " + heads + " does not divide llama.embedding_length " + dim);
         }
         int headSize = dim / heads;
         int ropeDims = md.integer("llama.rope.dimension_count", headSize);
-        if (ropeDims != headSize || headSize % 2 != 0) {
-            throw ModelFormatException.of(path, "llama.rope.dimension_count " + ropeDims + " must equal the (even) head size " + headSize);
+        if (ropeDims != headSize) {
+            throw GgufFormatException.of(path, "llama.rope.dimension_count " + ropeDims + " must equal the head size " + headSize);
         }
         float eps = md.number("llama.attention.layer_norm_rms_epsilon", 1e-5f);
         float theta = md.number("llama.rope.freq_base", 10000f);
@@ -50,13 +50,17 @@ public final class GgufModelReader {
         GgufTensors t = new GgufTensors(gguf);
         long[] embDims = t.info("token_embd.weight").dims();
         if (embDims.length != 2 || embDims[1] > Integer.MAX_VALUE) {
-            throw ModelFormatException.of(path, "tensor token_embd.weight must be 2-dimensional [embedding_length, vocab]");
+            throw GgufFormatException.of(path, "tensor token_embd.weight must be 2-dimensional [embedding_length, vocab]");
         }
         int vocab = (int) embDims[1];
-        ModelConfig partial = new ModelConfig(dim, hidden, layers, heads, kvHeads, vocab, context, headSize, eps, theta,
-                ModelConfig.RopeScaling.NONE);
-        ModelConfig config = new ModelConfig(dim, hidden, layers, heads, kvHeads, vocab, context, headSize, eps, theta,
-                RopeScalingReader.read(gguf, t, partial));
+        ModelConfig partial = ConfigChecks.checked(path, new ModelConfig(dim, hidden, layers, heads, kvHeads, vocab, context, headSize,
+                eps, theta, ModelConfig.RopeScaling.NONE), ConfigFieldNames.GGUF, GgufFormatException::new);
+        int blocks = t.blocksPresent();
+        if (blocks != layers) {
+            throw GgufFormatException.of(path, "llama.block_count is " + layers + " but the file holds tensors of " + blocks + " blocks");
+        }
+        ModelConfig config = ConfigChecks.checked(path, new ModelConfig(dim, hidden, layers, heads, kvHeads, vocab, context, headSize,
+                eps, theta, RopeScalingReader.read(gguf, t, partial)), ConfigFieldNames.GGUF, GgufFormatException::new);
         return new Result(config, weights(t, config));
     }
 
@@ -95,7 +99,7 @@ public final class GgufModelReader {
     private static int positive(Path path, GgufMetadata md, String key) {
         int v = md.integer(key);
         if (v <= 0) {
-            throw ModelFormatException.of(path, "metadata " + key + " is " + v + ", must be positive");
+            throw GgufFormatException.of(path, "metadata " + key + " is " + v + ", must be positive");
         }
         return v;
     }

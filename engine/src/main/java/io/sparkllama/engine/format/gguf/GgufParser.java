@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.format.MappedFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -75,11 +75,19 @@ final class GgufParser {
             }
         }
         long dataOffset = (pos + alignment - 1) / alignment * alignment;
+        long expectedOffset = 0;
         for (GgufTensorInfo t : tensors.values()) {
             if (dataOffset > size || t.offset() > size - dataOffset || t.byteSize() > size - dataOffset - t.offset()) {
                 throw fail("tensor " + t.name() + " data (offset " + t.offset() + ", " + t.byteSize()
                         + " bytes) runs past the end of the file: truncated?");
             }
+            // As llama.cpp requires: tensors follow one another in directory order, each padded to the
+            // alignment. A changed type, dimension or offset would otherwise read another tensor's bytes.
+            if (t.offset() != expectedOffset) {
+                throw fail("tensor " + t.name() + " has offset " + t.offset() + ", expected " + expectedOffset
+                        + " (the end of the tensor before it, aligned to " + alignment + ")");
+            }
+            expectedOffset = (t.offset() + t.byteSize() + alignment - 1) / alignment * alignment;
         }
         return new GgufFile(file, version, metadata, tensors, dataOffset);
     }
@@ -247,7 +255,7 @@ final class GgufParser {
         }
     }
 
-    private ModelFormatException fail(String problem) {
-        return ModelFormatException.of(path, problem);
+    private GgufFormatException fail(String problem) {
+        return GgufFormatException.of(path, problem);
     }
 }

@@ -1,7 +1,9 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.error.UnsupportedTensorTypeException;
+import io.sparkllama.engine.format.ConfigChecks;
+import io.sparkllama.engine.format.NonFiniteWeights;
 import io.sparkllama.engine.tensor.F16Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
@@ -22,13 +24,19 @@ final class GgufTensors {
     GgufTensorInfo info(String name) {
         GgufTensorInfo t = gguf.tensors().get(name);
         if (t == null) {
-            throw ModelFormatException.of(gguf.file().path(), "tensor " + name + " is missing");
+            throw GgufFormatException.of(gguf.file().path(), "tensor " + name + " is missing");
         }
         return t;
     }
 
-    /** A {@code rows x cols} matrix; GGUF lists it as dims [cols, rows]. */
+    /** A {@code rows x cols} matrix that passes the {@link NonFiniteWeights} check; GGUF lists it as dims [cols, rows]. */
     WeightMatrix matrix(String name, int rows, int cols) {
+        WeightMatrix m = view(name, rows, cols);
+        requireFinite(name, NonFiniteWeights.find(m));
+        return m;
+    }
+
+    private WeightMatrix view(String name, int rows, int cols) {
         GgufTensorInfo t = info(name);
         requireDims(t, cols, rows);
         WeightType type = GgmlType.weightType(t.ggmlType());
@@ -39,11 +47,28 @@ final class GgufTensors {
         return type.matrix(gguf.tensorData(t), rows, cols);
     }
 
-    /** A one-dimensional tensor of {@code n} values, copied to the heap as fp32. */
+    /** A one-dimensional tensor of {@code n} values, copied to the heap as fp32 (after its dims are checked). */
     float[] vector(String name, int n) {
+        WeightMatrix m = view(name, 1, n);
         float[] out = new float[n];
-        matrix(name, 1, n).copyRow(0, out, 0);
+        m.copyRow(0, out, 0);
+        requireFinite(name, NonFiniteWeights.find(out));
         return out;
+    }
+
+    /** How many blocks {@code blk.0.}, {@code blk.1.}, ... have an attention norm, counted up to one past the bound. */
+    int blocksPresent() {
+        int b = 0;
+        while (b <= ConfigChecks.MAX_LAYERS && has("blk." + b + ".attn_norm.weight")) {
+            b++;
+        }
+        return b;
+    }
+
+    private void requireFinite(String name, String where) {
+        if (where != null) {
+            throw GgufFormatException.of(gguf.file().path(), "tensor " + name + " " + where + ": the weights hold NaN or infinity");
+        }
     }
 
     private void requireDims(GgufTensorInfo t, long... expected) {
@@ -59,7 +84,7 @@ final class GgufTensors {
             m--;
         }
         if (!Arrays.equals(Arrays.copyOf(dims, n), Arrays.copyOf(exp, m))) {
-            throw ModelFormatException.of(gguf.file().path(), "tensor " + t.name() + " has dims " + Arrays.toString(dims)
+            throw GgufFormatException.of(gguf.file().path(), "tensor " + t.name() + " has dims " + Arrays.toString(dims)
                     + ", expected " + Arrays.toString(expected) + " from the metadata");
         }
     }

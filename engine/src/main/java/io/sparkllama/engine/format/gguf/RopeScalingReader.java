@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.gguf;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.ModelConfig.RopeScaling;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class RopeScalingReader {
         String type = md.string("llama.rope.scaling.type", "none");
         if (!tensors.has(TENSOR)) {
             if (!type.equals("none")) {
-                throw ModelFormatException.of(path, "llama.rope.scaling.type '" + type + "' is not supported (only Llama 3.1 scaling via "
+                throw GgufFormatException.of(path, "llama.rope.scaling.type '" + type + "' is not supported (only Llama 3.1 scaling via "
                         + TENSOR + " is)");
             }
             return RopeScaling.NONE;
@@ -42,7 +42,7 @@ final class RopeScalingReader {
                 return s;
             }
         }
-        throw ModelFormatException.of(path, "tensor " + TENSOR + " holds RoPE frequency divisors that no Llama 3.1-style scaling explains");
+        throw GgufFormatException.of(path, "tensor " + TENSOR + " holds RoPE frequency divisors that no Llama 3.1-style scaling explains");
     }
 
     private static boolean explains(RopeScaling s, float[] divisors, ModelConfig c) {

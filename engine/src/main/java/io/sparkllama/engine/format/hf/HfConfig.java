@@ -3,6 +3,7 @@ package io.sparkllama.engine.format.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.error.ModelConfigException;
 import io.sparkllama.engine.format.ConfigChecks;
+import io.sparkllama.engine.format.ConfigFieldNames;
 import io.sparkllama.engine.format.JsonConfigFile;
 import io.sparkllama.engine.model.ModelConfig;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public record HfConfig(ModelConfig model, boolean tiedEmbeddings) {
         ModelConfig c = new ModelConfig(dim, f.positiveInt("intermediate_size"), f.positiveInt("num_hidden_layers"), heads,
                 kvHeads, f.positiveInt("vocab_size"), f.positiveInt("max_position_embeddings", 2048), headSize,
                 (float) f.positiveNumber("rms_norm_eps", 1e-6), (float) f.positiveNumber("rope_theta", 10000), scaling);
-        return new HfConfig(ConfigChecks.checked(file, c), f.bool("tie_word_embeddings", false));
+        return new HfConfig(ConfigChecks.checked(file, c, ConfigFieldNames.HF, ModelConfigException::new), f.bool("tie_word_embeddings", false));
     }
 
     private static ModelConfig.RopeScaling ropeScaling(Path file, JsonNode rs) {

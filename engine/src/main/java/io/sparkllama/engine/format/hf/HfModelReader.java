@@ -2,6 +2,7 @@ package io.sparkllama.engine.format.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.error.ModelConfigException;
+import io.sparkllama.engine.error.SafetensorsFormatException;
 import io.sparkllama.engine.error.ModelNotFoundException;
 import io.sparkllama.engine.format.JsonConfigFile;
 import io.sparkllama.engine.format.LlamaWeightAssembler;
@@ -46,13 +47,15 @@ public final class HfModelReader {
         List<MappedFile> files = new ArrayList<>();
         try {
             Map<String, TensorView> tensors = new LinkedHashMap<>();
-            for (Path shard : shards(dir)) {
+            List<Path> shardFiles = shards(dir);
+            for (Path shard : shardFiles) {
                 MappedFile f = MappedFile.open(shard);
                 files.add(f);
                 tensors.putAll(SafetensorsReader.read(f));
             }
-            LlamaWeights w = LlamaWeightAssembler.assemble(config.model(), new TensorTable(dir.toString(), tensors), TensorNames.HF,
-                    true, config.tiedEmbeddings());
+            String origin = shardFiles.size() == 1 ? shardFiles.getFirst().toString() : dir.toString();
+            TensorTable table = new TensorTable(origin, dir.resolve(CONFIG), tensors, SafetensorsFormatException::new);
+            LlamaWeights w = LlamaWeightAssembler.assemble(config.model(), table, TensorNames.HF, true, config.tiedEmbeddings());
             return new Result(config, w, files);
         } catch (RuntimeException e) {
             files.forEach(MappedFile::close);

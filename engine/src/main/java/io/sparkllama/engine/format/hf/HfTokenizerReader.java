@@ -81,6 +81,11 @@ public final class HfTokenizerReader {
             (t.path("special").asBoolean(true) ? control : userDefined).put(content, id);
             size = Math.max(size, id + 1);
         }
+        int entries = vocab.size() + control.size() + userDefined.size();
+        if (size > entries) {
+            // Ids run 0..size-1 without gaps, so an id past the entries is wrong, and must not size an array.
+            throw TokenizerFormatException.of(path, "token id " + (size - 1) + " is past the " + entries + " tokens the file lists");
+        }
         String[] texts = new String[size];
         vocab.forEach((text, id) -> texts[id] = text);
         control.forEach((text, id) -> texts[id] = text);

@@ -1,6 +1,9 @@
 package io.sparkllama.engine.format.llama2c;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.Llama2cFormatException;
+import io.sparkllama.engine.format.ConfigChecks;
+import io.sparkllama.engine.format.ConfigFieldNames;
+import io.sparkllama.engine.format.NonFiniteWeights;
 import io.sparkllama.engine.format.MappedFile;
 import io.sparkllama.engine.model.LlamaWeights;
 import io.sparkllama.engine.model.ModelConfig;
@@ -35,7 +38,7 @@ public final class Llama2cModelReader {
     /** Reads the model bytes {@code seg}; {@code path} names them in errors. */
     public static Result read(Path path, MemorySegment seg) {
         if (seg.byteSize() < HEADER_BYTES) {
-            throw ModelFormatException.of(path, "llama2.c header needs " + HEADER_BYTES + " bytes, file has "
+            throw Llama2cFormatException.of(path, "llama2.c header needs " + HEADER_BYTES + " bytes, file has "
                     + seg.byteSize() + " (is this a llama2.c model.bin?)");
         }
         int dim = seg.get(INT, 0);
@@ -52,20 +55,16 @@ public final class Llama2cModelReader {
         requirePositive(path, "n_kv_heads", nKvHeads);
         requirePositive(path, "seq_len", seqLen);
         if (rawVocab == 0 || rawVocab == Integer.MIN_VALUE) {
-            throw ModelFormatException.of(path, "header field vocab_size is " + rawVocab + ", must be non-zero");
+            throw Llama2cFormatException.of(path, "header field vocab_size is " + rawVocab + ", must be non-zero");
         }
         boolean shared = rawVocab > 0;
         int vocab = Math.abs(rawVocab);
         if (dim % nHeads != 0) {
-            throw ModelFormatException.of(path, "header field n_heads " + nHeads + " does not divide dim " + dim);
-        }
-        if (nKvHeads > nHeads || nHeads % nKvHeads != 0) {
-            throw ModelFormatException.of(path, "header field n_kv_heads " + nKvHeads + " must divide n_heads " + nHeads);
+            throw Llama2cFormatException.of(path, "header field n_heads " + nHeads + " does not divide dim " + dim);
         }
         int headSize = dim / nHeads;
-        if (headSize % 2 != 0) {
-            throw ModelFormatException.of(path, "head size " + headSize + " (dim / n_heads) must be even for RoPE");
-        }
+        ModelConfig config = ConfigChecks.checked(path, new ModelConfig(dim, hidden, nLayers, nHeads, nKvHeads, vocab, seqLen, headSize,
+                1e-5f, 10000f, ModelConfig.RopeScaling.NONE), ConfigFieldNames.LLAMA2C, Llama2cFormatException::new);
         long kvDim = (long) nKvHeads * headSize;
         long expected;
         try {
@@ -80,82 +79,90 @@ public final class Llama2cModelReader {
                     shared ? 0 : Math.multiplyExact((long) vocab, dim));
             expected = Math.addExact(HEADER_BYTES, Math.multiplyExact(floats, 4L));
         } catch (ArithmeticException e) {
-            throw ModelFormatException.of(path, "header dimensions are implausibly large (dim " + dim + ", hidden_dim "
+            throw Llama2cFormatException.of(path, "header dimensions are implausibly large (dim " + dim + ", hidden_dim "
                     + hidden + ", n_layers " + nLayers + ", vocab_size " + vocab + ")");
         }
-        if (seg.byteSize() < expected) {
-            throw ModelFormatException.of(path, "file is " + seg.byteSize() + " bytes but its header (dim " + dim
-                    + ", hidden_dim " + hidden + ", n_layers " + nLayers + ", vocab_size " + vocab
-                    + ") implies " + expected + ": truncated or not a llama2.c model");
+        if (seg.byteSize() != expected) {
+            throw Llama2cFormatException.of(path, "file is " + seg.byteSize() + " bytes but its header (dim " + dim
+                    + ", hidden_dim " + hidden + ", n_layers " + nLayers + ", n_heads " + nHeads + ", n_kv_heads " + nKvHeads
+                    + ", vocab_size " + rawVocab + ", seq_len " + seqLen + ") implies " + expected + ": truncated, padded or not a llama2.c model");
         }
-        ModelConfig config = new ModelConfig(dim, hidden, nLayers, nHeads, nKvHeads, vocab, seqLen, headSize,
-                1e-5f, 10000f, ModelConfig.RopeScaling.NONE);
-        return new Result(config, weights(seg, config, shared));
+        return new Result(config, weights(path, seg, config, shared));
     }
 
-    private static LlamaWeights weights(MemorySegment seg, ModelConfig c, boolean shared) {
-        Cursor cur = new Cursor(seg);
+    private static LlamaWeights weights(Path path, MemorySegment seg, ModelConfig c, boolean shared) {
+        Cursor cur = new Cursor(path, seg);
         int dim = c.dim();
         int kvDim = c.kvDim();
         int hidden = c.hiddenDim();
         int layers = c.nLayers();
-        WeightMatrix embedding = cur.matrix(c.vocabSize(), dim);
-        float[][] attNorm = cur.vectors(layers, dim);
-        WeightMatrix[] wq = cur.matrices(layers, dim, dim);
-        WeightMatrix[] wk = cur.matrices(layers, kvDim, dim);
-        WeightMatrix[] wv = cur.matrices(layers, kvDim, dim);
-        WeightMatrix[] wo = cur.matrices(layers, dim, dim);
-        float[][] ffnNorm = cur.vectors(layers, dim);
-        WeightMatrix[] w1 = cur.matrices(layers, hidden, dim);
-        WeightMatrix[] w2 = cur.matrices(layers, dim, hidden);
-        WeightMatrix[] w3 = cur.matrices(layers, hidden, dim);
-        float[] finalNorm = cur.vectors(1, dim)[0];
+        WeightMatrix embedding = cur.matrix("token_embedding_table", c.vocabSize(), dim);
+        float[][] attNorm = cur.vectors("rms_att_weight", layers, dim);
+        WeightMatrix[] wq = cur.matrices("wq", layers, dim, dim);
+        WeightMatrix[] wk = cur.matrices("wk", layers, kvDim, dim);
+        WeightMatrix[] wv = cur.matrices("wv", layers, kvDim, dim);
+        WeightMatrix[] wo = cur.matrices("wo", layers, dim, dim);
+        float[][] ffnNorm = cur.vectors("rms_ffn_weight", layers, dim);
+        WeightMatrix[] w1 = cur.matrices("w1", layers, hidden, dim);
+        WeightMatrix[] w2 = cur.matrices("w2", layers, dim, hidden);
+        WeightMatrix[] w3 = cur.matrices("w3", layers, hidden, dim);
+        float[] finalNorm = cur.vectors("rms_final_weight", 1, dim)[0];
         cur.skipFloats((long) c.contextLength() * c.headSize()); // freq_cis_real and _imag, unused
-        WeightMatrix classifier = shared ? embedding : cur.matrix(c.vocabSize(), dim);
+        WeightMatrix classifier = shared ? embedding : cur.matrix("wcls", c.vocabSize(), dim);
         return new LlamaWeights(embedding, attNorm, wq, wk, wv, wo, ffnNorm, w1, w2, w3, finalNorm, classifier);
     }
 
     private static void requirePositive(Path path, String field, int value) {
         if (value <= 0) {
-            throw ModelFormatException.of(path, "header field " + field + " is " + value + ", must be positive");
+            throw Llama2cFormatException.of(path, "header field " + field + " is " + value + ", must be positive");
         }
     }
 
-    /** Walks the tensors in file order. */
+    /** Walks the tensors in file order (the size was checked against the header), checking each for non-finite values. */
     private static final class Cursor {
+        private final Path path;
         private final MemorySegment seg;
         private long offset = HEADER_BYTES;
 
-        Cursor(MemorySegment seg) {
+        Cursor(Path path, MemorySegment seg) {
+            this.path = path;
             this.seg = seg;
         }
 
-        WeightMatrix matrix(int rows, int cols) {
+        WeightMatrix matrix(String name, int rows, int cols) {
             long bytes = (long) rows * cols * Float.BYTES;
             WeightMatrix m = new F32Matrix(seg.asSlice(offset, bytes), rows, cols);
             offset += bytes;
+            requireFinite(name, NonFiniteWeights.find(m));
             return m;
         }
 
-        WeightMatrix[] matrices(int layers, int rows, int cols) {
+        WeightMatrix[] matrices(String name, int layers, int rows, int cols) {
             WeightMatrix[] out = new WeightMatrix[layers];
             for (int l = 0; l < layers; l++) {
-                out[l] = matrix(rows, cols);
+                out[l] = matrix(name + "[" + l + "]", rows, cols);
             }
             return out;
         }
 
-        float[][] vectors(int count, int n) {
+        float[][] vectors(String name, int count, int n) {
             float[][] out = new float[count][n];
             for (int i = 0; i < count; i++) {
                 MemorySegment.copy(seg, FLOAT, offset, out[i], 0, n);
                 offset += (long) n * Float.BYTES;
+                requireFinite(name + "[" + i + "]", NonFiniteWeights.find(out[i]));
             }
             return out;
         }
 
         void skipFloats(long n) {
             offset += n * Float.BYTES;
+        }
+
+        private void requireFinite(String name, String where) {
+            if (where != null) {
+                throw Llama2cFormatException.of(path, "tensor " + name + " " + where + ": the weights hold NaN or infinity");
+            }
         }
     }
 }

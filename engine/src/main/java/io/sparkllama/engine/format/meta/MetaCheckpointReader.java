@@ -66,15 +66,17 @@ public final class MetaCheckpointReader {
             TensorView emb = shards.getFirst().get(TensorNames.META.embedding);
             int vocabFromWeights = emb == null || emb.shape().length != 2 ? -1 : (int) emb.shape()[0];
             Path params = dir.resolve(PARAMS);
-            ModelConfig config;
+            JsonConfigFile configFile;
             if (Files.isRegularFile(params)) {
-                config = MetaParams.read(JsonConfigFile.read(params), vocabFromWeights);
+                configFile = JsonConfigFile.read(params);
             } else if (modelArgs != null) {
-                config = MetaParams.read(JsonConfigFile.of(Path.of(shardFiles.getFirst() + ":model_args"), modelArgs), vocabFromWeights);
+                configFile = JsonConfigFile.of(Path.of(shardFiles.getFirst() + ":model_args"), modelArgs);
             } else {
                 throw new ModelNotFoundException(params + ": no such file; a Meta checkpoint needs its params.json beside it");
             }
-            ShardedTensorSource src = new ShardedTensorSource(shardFiles.size() == 1 ? shardFiles.getFirst().toString() : dir.toString(), shards);
+            ModelConfig config = MetaParams.read(configFile, vocabFromWeights);
+            ShardedTensorSource src = new ShardedTensorSource(shardFiles.size() == 1 ? shardFiles.getFirst().toString() : dir.toString(),
+                    configFile.path().toString(), shards);
             LlamaWeights w = LlamaWeightAssembler.assemble(config, src, TensorNames.META, false, true);
             return new Result(config, w, files);
         } catch (RuntimeException e) {

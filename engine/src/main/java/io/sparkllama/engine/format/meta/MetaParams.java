@@ -1,6 +1,8 @@
 package io.sparkllama.engine.format.meta;
 
+import io.sparkllama.engine.error.ModelConfigException;
 import io.sparkllama.engine.format.ConfigChecks;
+import io.sparkllama.engine.format.ConfigFieldNames;
 import io.sparkllama.engine.format.JsonConfigFile;
 import io.sparkllama.engine.model.ModelConfig;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class MetaParams {
         if (dim % heads != 0) {
             throw f.fail("n_heads", heads + " does not divide dim " + dim);
         }
-        return ConfigChecks.checked(file, c);
+        return ConfigChecks.checked(file, c, ConfigFieldNames.META, ModelConfigException::new);
     }
 
     /** Meta's FeedForward: 2/3 of 4*dim, times ffn_dim_multiplier, rounded up to a multiple of multiple_of. */

@@ -1,6 +1,8 @@
 package io.sparkllama.engine.format.meta;
 
+import io.sparkllama.engine.error.CheckpointFormatException;
 import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.format.NonFiniteWeights;
 import io.sparkllama.engine.format.TensorSource;
 import io.sparkllama.engine.format.TensorView;
 import io.sparkllama.engine.tensor.ColumnConcatMatrix;
@@ -19,10 +21,13 @@ import java.util.Map;
  */
 final class ShardedTensorSource implements TensorSource {
     private final String origin;
+    private final String config;
     private final List<Map<String, TensorView>> shards;
 
-    ShardedTensorSource(String origin, List<Map<String, TensorView>> shards) {
+    /** @param config the params.json (or model_args) the expected shapes come from, named in errors */
+    ShardedTensorSource(String origin, String config, List<Map<String, TensorView>> shards) {
         this.origin = origin;
+        this.config = config;
         this.shards = shards;
     }
 
@@ -39,6 +44,23 @@ final class ShardedTensorSource implements TensorSource {
 
     @Override
     public WeightMatrix matrix(String name, int rows, int cols) {
+        WeightMatrix m = joined(name, rows, cols);
+        requireFinite(name, NonFiniteWeights.find(m));
+        return m;
+    }
+
+    @Override
+    public ModelFormatException error(String problem) {
+        return new CheckpointFormatException(origin + ": " + problem + " (configuration " + config + ")");
+    }
+
+    private void requireFinite(String name, String where) {
+        if (where != null) {
+            throw new CheckpointFormatException(origin + ": tensor '" + name + "' " + where + ": the weights hold NaN or infinity");
+        }
+    }
+
+    private WeightMatrix joined(String name, int rows, int cols) {
         TensorView[] parts = parts(name);
         int n = parts.length;
         long[] s = parts[0].shape();
@@ -64,7 +86,9 @@ final class ShardedTensorSource implements TensorSource {
         if (t.shape().length != 1 || t.shape()[0] != n) {
             throw shapeError(name, t, "[" + n + "]");
         }
-        return t.toFloats();
+        float[] v = t.toFloats();
+        requireFinite(name, NonFiniteWeights.find(v));
+        return v;
     }
 
     /** The tensor in every shard, all of one shape and type. */
@@ -73,20 +97,20 @@ final class ShardedTensorSource implements TensorSource {
         for (int i = 0; i < parts.length; i++) {
             parts[i] = shards.get(i).get(name);
             if (parts[i] == null) {
-                throw new ModelFormatException(origin + ": tensor '" + name + "' is missing"
-                        + (parts.length > 1 ? " from shard " + i : "") + " (is this a complete Llama checkpoint?)");
+                throw new CheckpointFormatException(origin + ": tensor '" + name + "' is missing"
+                        + (parts.length > 1 ? " from shard " + i : "") + " (is this a complete Llama checkpoint? configuration " + config + ")");
             }
             if (!Arrays.equals(parts[i].shape(), parts[0].shape()) || parts[i].type() != parts[0].type()) {
-                throw new ModelFormatException(origin + ": tensor '" + name + "' is " + parts[i].type() + " " + parts[i].shapeString()
+                throw new CheckpointFormatException(origin + ": tensor '" + name + "' is " + parts[i].type() + " " + parts[i].shapeString()
                         + " in shard " + i + " but " + parts[0].type() + " " + parts[0].shapeString() + " in shard 0");
             }
         }
         return parts;
     }
 
-    private ModelFormatException shapeError(String name, TensorView t, String expected) {
-        return new ModelFormatException(origin + ": tensor '" + name + "' has shape " + t.shapeString()
+    private CheckpointFormatException shapeError(String name, TensorView t, String expected) {
+        return new CheckpointFormatException(origin + ": tensor '" + name + "' has shape " + t.shapeString()
                 + (shards.size() > 1 ? " in each of " + shards.size() + " shards" : "") + ", expected " + expected
-                + " from params.json");
+                + " from " + config);
     }
 }

@@ -1,6 +1,6 @@
 package io.sparkllama.engine.format.meta;
 
-import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.error.CheckpointFormatException;
 import io.sparkllama.engine.error.ZipFormatException;
 import io.sparkllama.engine.format.MappedFile;
 import io.sparkllama.engine.format.TensorView;
@@ -47,7 +47,7 @@ public final class TorchCheckpoint {
         String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
         ZipArchive.Entry order = zip.entries().get(prefix + "byteorder");
         if (order != null && !new String(zip.stored(order).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).equals("little")) {
-            throw ModelFormatException.of(file, "tensors are stored big-endian; only little-endian checkpoints are supported");
+            throw new CheckpointFormatException(file + ": " + "tensors are stored big-endian; only little-endian checkpoints are supported");
         }
         Object root = RestrictedUnpickler.load(path + ":" + pkl.name(), zip.stored(pkl));
         Map<?, ?> dict = stateDict(path, root);
@@ -59,7 +59,7 @@ public final class TorchCheckpoint {
             }
         }
         if (out.isEmpty()) {
-            throw ModelFormatException.of(file, "the checkpoint holds no tensors");
+            throw new CheckpointFormatException(file + ": " + "the checkpoint holds no tensors");
         }
         Map<?, ?> args = root instanceof Map<?, ?> m && m.get("model_args") instanceof Map<?, ?> a ? a : null;
         return new Contents(out, args);
@@ -67,7 +67,7 @@ public final class TorchCheckpoint {
 
     private static Map<?, ?> stateDict(String path, Object root) {
         if (!(root instanceof Map<?, ?> map)) {
-            throw new ModelFormatException(path + ": data.pkl holds a " + (root == null ? "None" : root.getClass().getSimpleName())
+            throw new CheckpointFormatException(path + ": data.pkl holds a " + (root == null ? "None" : root.getClass().getSimpleName())
                     + ", not a state dict");
         }
         for (String key : new String[] {"model", "state_dict"}) {
@@ -80,7 +80,7 @@ public final class TorchCheckpoint {
 
     private static TensorView view(String path, ZipArchive zip, String prefix, String name, TorchTensor t) {
         if (!t.contiguous()) {
-            throw new ModelFormatException(path + ": tensor '" + name + "' is not contiguous; save it with .contiguous()");
+            throw new CheckpointFormatException(path + ": tensor '" + name + "' is not contiguous; save it with .contiguous()");
         }
         ZipArchive.Entry e = zip.entries().get(prefix + "data/" + t.storage().key());
         if (e == null) {
@@ -91,17 +91,23 @@ public final class TorchCheckpoint {
         long elements = 1;
         try {
             for (long d : t.size()) {
+                if (d < 0) {
+                    throw new CheckpointFormatException(path + ": tensor '" + name + "' has a negative dimension " + d);
+                }
                 elements = Math.multiplyExact(elements, d);
+            }
+            if (t.offset() < 0) {
+                throw new CheckpointFormatException(path + ": tensor '" + name + "' has a negative storage offset " + t.offset());
             }
             long start = Math.multiplyExact(t.offset(), elemBytes);
             long bytes = Math.multiplyExact(elements, elemBytes);
             if (Math.addExact(start, bytes) > storage.byteSize()) {
-                throw new ModelFormatException(path + ": tensor '" + name + "' (" + elements + " elements at offset " + t.offset()
+                throw new CheckpointFormatException(path + ": tensor '" + name + "' (" + elements + " elements at offset " + t.offset()
                         + ") runs past its storage of " + storage.byteSize() + " bytes");
             }
             return new TensorView(name, t.storage().type(), t.size(), storage.asSlice(start, bytes));
         } catch (ArithmeticException ex) {
-            throw new ModelFormatException(path + ": tensor '" + name + "' has an implausibly large shape");
+            throw new CheckpointFormatException(path + ": tensor '" + name + "' has an implausibly large shape");
         }
     }
 }

@@ -7,11 +7,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * The entries of a mapped zip file (what {@code torch.save} writes), read from the central
  * directory, ZIP64 included. Only stored (uncompressed) entries can be used: their bytes are
- * slices of the mapping. Every offset and size is checked against the file before use.
+ * slices of the mapping. Every offset and size is checked against the file before use, each local
+ * header must name its entry, and an entry's CRC-32 is verified when its bytes are first taken.
  */
 public final class ZipArchive {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -23,9 +25,10 @@ public final class ZipArchive {
     private static final int CENTRAL_SIG = 0x02014b50;
     private static final int LOCAL_SIG = 0x04034b50;
     private static final int STORED = 0;
+    private static final long CRC_CHUNK = 1L << 30;
 
-    /** One entry: where its bytes start in the file, how many, and how they are compressed. */
-    public record Entry(String name, int method, long dataOffset, long size) {
+    /** One entry: where its bytes start in the file, how many, how they are compressed, and their CRC-32. */
+    public record Entry(String name, int method, long dataOffset, long size, long crc) {
     }
 
     private final String path;
@@ -89,7 +92,12 @@ public final class ZipArchive {
             if (local < 0 || local > size - 30 || seg.get(INT, local) != LOCAL_SIG) {
                 throw fail(path, "entry '" + name + "': local header at " + local + " is missing or outside the file");
             }
-            long dataOffset = local + 30 + u16(seg, local + 26) + u16(seg, local + 28);
+            int localNameLen = u16(seg, local + 26);
+            if (localNameLen != nameLen || local + 30 + nameLen > size
+                    || seg.asSlice(local + 30, nameLen).mismatch(seg.asSlice(p + 46, nameLen)) != -1) {
+                throw fail(path, "entry '" + name + "': its local header at " + local + " names another entry");
+            }
+            long dataOffset = local + 30 + localNameLen + u16(seg, local + 28);
             if (compressed < 0 || dataOffset > size || compressed > size - dataOffset) {
                 throw fail(path, "entry '" + name + "': " + compressed + " bytes at " + dataOffset
                         + " run past the end of the file (" + size + " bytes): truncated?");
@@ -97,7 +105,7 @@ public final class ZipArchive {
             if (method == STORED && compressed != uncompressed) {
                 throw fail(path, "entry '" + name + "' is stored but its sizes differ (" + compressed + " vs " + uncompressed + ")");
             }
-            entries.put(name, new Entry(name, method, dataOffset, compressed));
+            entries.put(name, new Entry(name, method, dataOffset, compressed, u32(seg, p + 16)));
             p += 46 + nameLen + extraLen + commentLen;
         }
         return new ZipArchive(path, seg, entries);
@@ -113,7 +121,17 @@ public final class ZipArchive {
             throw fail(path, "entry '" + e.name() + "' is compressed (method " + e.method()
                     + "); tensors must be stored uncompressed to be memory-mapped: save with torch.save, not a zip tool");
         }
-        return seg.asSlice(e.dataOffset(), e.size());
+        MemorySegment data = seg.asSlice(e.dataOffset(), e.size());
+        // One pass at memory speed; a flipped byte would otherwise pass as a plausible weight or pickle opcode.
+        CRC32 crc = new CRC32();
+        for (long at = 0; at < data.byteSize(); at += CRC_CHUNK) {
+            crc.update(data.asSlice(at, Math.min(CRC_CHUNK, data.byteSize() - at)).asByteBuffer());
+        }
+        if (crc.getValue() != e.crc()) {
+            throw fail(path, "entry '" + e.name() + "' has CRC-32 " + Long.toHexString(crc.getValue()) + " but the directory records "
+                    + Long.toHexString(e.crc()) + ": the file is corrupt");
+        }
+        return data;
     }
 
     private static long findEndOfCentralDirectory(String path, MemorySegment seg) {

@@ -1,10 +1,13 @@
 package io.sparkllama.engine.format.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.SharedFiles;
+import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.error.UnsupportedTensorTypeException;
 import java.io.IOException;
@@ -61,15 +64,33 @@ class GgufMalformedTest {
 
     @Test
     void unsupportedTensorTypeNamesTypeAndTensor() throws IOException {
-        byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf"));
-        // Retype the 1-D output_norm.weight [64] as Q4_1: its name, n_dims, one dim, then the type.
-        int at = indexOf(bytes, "output_norm.weight".getBytes(StandardCharsets.US_ASCII));
-        int typeAt = at + "output_norm.weight".length() + 4 + 8;
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 3);
-        Path p = tmp.resolve("q4_1-norm.gguf");
+        Path src = SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf");
+        String last;
+        try (var mapped = io.sparkllama.engine.format.MappedFile.open(src)) {
+            last = GgufFile.read(mapped).tensors().keySet().stream().reduce((a, b) -> b).orElseThrow();
+        }
+        // Retype the last tensor (no tensor follows it, so its smaller size moves no offset) as Q4_1:
+        // its name, n_dims, the dims, then the type.
+        byte[] bytes = Files.readAllBytes(src);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int nDimsAt = indexOf(bytes, last.getBytes(StandardCharsets.US_ASCII)) + last.length();
+        b.putInt(nDimsAt + 4 + 8 * b.getInt(nDimsAt), 3);
+        Path p = tmp.resolve("q4_1-last.gguf");
         Files.write(p, bytes);
-        ModelFormatException e = assertRefused(p, "unsupported tensor type Q4_1 in tensor output_norm.weight");
+        ModelFormatException e = assertRefused(p, "unsupported tensor type Q4_1 in tensor " + last);
         assertTrue(e instanceof UnsupportedTensorTypeException);
+    }
+
+    @Test
+    void aRetypedTensorWouldReadItsNeighboursBytes() throws IOException {
+        byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf"));
+        // blk.0.attn_norm.weight [64] from F32 to F16: half its bytes, so the next tensor no longer follows it.
+        String name = "blk.0.attn_norm.weight";
+        int typeAt = indexOf(bytes, name.getBytes(StandardCharsets.US_ASCII)) + name.length() + 4 + 8;
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 1);
+        Path p = tmp.resolve("retyped.gguf");
+        Files.write(p, bytes);
+        assertRefused(p, "has offset", "expected", "(the end of the tensor before it, aligned to 32)");
     }
 
     @Test
@@ -83,6 +104,79 @@ class GgufMalformedTest {
                 assertThrows(ModelFormatException.class, () -> GgufFile.read(mapped), "cut at " + len);
             }
         }
+    }
+
+    /** stories260K-f32.gguf with the integer metadata {@code key} set to {@code value} (written in the key's own width). */
+    private Path withInteger(String key, long value) throws IOException {
+        byte[] bytes = Files.readAllBytes(SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf"));
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        // The key with its u64 length before it, so that head_count does not match head_count_kv.
+        byte[] entry = ByteBuffer.allocate(8 + key.length()).order(ByteOrder.LITTLE_ENDIAN).putLong(key.length())
+                .put(key.getBytes(StandardCharsets.US_ASCII)).array();
+        int typeAt = indexOf(bytes, entry) + entry.length;
+        switch (b.getInt(typeAt)) {
+            case 4, 5 -> b.putInt(typeAt + 4, (int) value);
+            case 10, 11 -> b.putLong(typeAt + 4, value);
+            default -> throw new AssertionError(key + " has type " + b.getInt(typeAt));
+        }
+        Path p = tmp.resolve(key + "-" + value + ".gguf");
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /** stories260K-f32.gguf with element {@code index} of the F32 tensor {@code name} set to {@code value}. */
+    private Path withWeight(String name, long index, float value) throws IOException {
+        Path src = SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf");
+        long at;
+        try (var mapped = io.sparkllama.engine.format.MappedFile.open(src)) {
+            GgufFile g = GgufFile.read(mapped);
+            at = g.dataOffset() + g.tensors().get(name).offset() + 4 * index;
+        }
+        byte[] bytes = Files.readAllBytes(src);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat((int) at, value);
+        Path p = tmp.resolve(name + "-" + index + ".gguf");
+        Files.write(p, bytes);
+        return p;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // Before: NegativeArraySizeException in RopeTable.<init>, OutOfMemoryError in GgufModelReader.weights.
+        "llama.context_length | 2147483647 | llama.context_length is 2147483647, must be 1 to 16777216",
+        "llama.block_count | 2147483647 | llama.block_count is 2147483647, must be 1 to 16384",
+        "llama.block_count | 4 | llama.block_count is 4 but the file holds tensors of 5 blocks",
+        "llama.attention.head_count | 1048576 | llama.attention.head_count 1048576 does not divide llama.embedding_length 64",
+        "llama.attention.head_count_kv | 16 | llama.attention.head_count_kv 16 must divide llama.attention.head_count 8",
+    })
+    void headerValuesAreCheckedBeforeAnythingIsSizedFromThem(String key, long value, String expected) throws IOException {
+        ModelFormatException e = assertRefused(withInteger(key, value), expected);
+        assertTrue(e instanceof GgufFormatException, e.getClass().getName());
+    }
+
+    @Test
+    void aLongDeclaredContextIsALimitNotAnAllocation() throws IOException {
+        Path original = SharedFiles.require("models/stories260K/gguf/stories260K-f32.gguf");
+        int[] tokens = {1, 403, 407, 261, 378};
+        float[] expected;
+        try (Engine e = Engine.open(original, null, 64); var s = e.newSession(1)) {
+            expected = s.score(tokens).logprobs();
+        }
+        try (Engine e = Engine.open(withInteger("llama.context_length", 1 << 20), null, 64); var s = e.newSession(1)) {
+            assertEquals(1 << 20, e.config().contextLength());
+            assertArrayEquals(expected, s.score(tokens).logprobs());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "output_norm.weight | 0 | NaN | tensor output_norm.weight element 0 is NaN",
+        "blk.3.attn_norm.weight | 63 | Infinity | tensor blk.3.attn_norm.weight element 63 is Infinity",
+        // token_embd.weight [64 x 512]: its last row starts at element 511 * 64.
+        "token_embd.weight | 32704 | -Infinity | tensor token_embd.weight row 511 column 0 is -Infinity",
+    })
+    void nonFiniteNormsAndCheckedRowsRefuseTheModel(String tensor, long index, float value, String expected) throws IOException {
+        ModelFormatException e = assertRefused(withWeight(tensor, index, value), expected, "the weights hold NaN or infinity");
+        assertTrue(e instanceof GgufFormatException, e.getClass().getName());
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
