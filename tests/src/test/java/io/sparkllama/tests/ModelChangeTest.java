@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.error.Llama2cFormatException;
 import io.sparkllama.engine.error.SparkLlamaException;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
@@ -110,9 +111,27 @@ class ModelChangeTest {
         List<Row> during = score(h);
         assertEquals(before, during, "every row as before the change");
 
-        // A new job on the NaN file: hashed anew, and every row an error naming the cause.
+        // A new job on the NaN file: hashed anew, and refused at load (the embedding's first row is checked).
         Path input = tmp.resolve("in.jsonl");
         Files.write(input, List.of("{\"id\": 1, \"text\": \"Once upon a time\"}", "{\"id\": 2, \"text\": \"There was a girl.\"}"));
+        Llama2cFormatException refused = assertThrows(Llama2cFormatException.class,
+                () -> JobRunner.run("score", input.toString(), tmp.resolve("refused").toString(), model.toString()));
+        assertTrue(refused.getMessage().endsWith("stories260K.bin: tensor token_embedding_table row 0 column 0 is NaN:"
+                + " the weights hold NaN or infinity"), refused.getMessage());
+
+        // NaN only where the load check does not look (BOS's embedding row): every row an error naming the cause.
+        try (FileChannel ch = FileChannel.open(bin, StandardOpenOption.WRITE)) {
+            ByteBuffer finite = ByteBuffer.allocate(512 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN);
+            try (var original = Files.newByteChannel(TestSpark.requireShared("models/stories260K/stories260K.bin"))) {
+                original.position(28).read(finite);
+            }
+            ch.write(finite.flip(), 28);
+            ByteBuffer nanRow = ByteBuffer.allocate(64 * 4).order(ByteOrder.LITTLE_ENDIAN);
+            while (nanRow.hasRemaining()) {
+                nanRow.putFloat(Float.NaN);
+            }
+            ch.write(nanRow.flip(), 28 + 64 * 4);
+        }
         JobSummary s = JobRunner.run("score", input.toString(), tmp.resolve("out").toString(), model.toString());
         assertEquals(2, s.errors());
         for (Row r : spark.read().parquet(tmp.resolve("out").toString()).collectAsList()) {
