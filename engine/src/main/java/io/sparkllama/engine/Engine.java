@@ -92,6 +92,20 @@ public final class Engine implements AutoCloseable {
         return transformer.maxPositions();
     }
 
+    /** Bytes of the memory-mapped model files (page cache, not heap). */
+    public long mappedBytes() {
+        long total = 0;
+        for (var f : model.files()) {
+            total += f.size();
+        }
+        return total;
+    }
+
+    /** Bytes of off-heap weight copies made at load (fp32 and int8 row panels). */
+    public long repackedBytes() {
+        return transformer.weights().offHeapCopyBytes();
+    }
+
     /** Bytes of KV cache each session may hold ({@code kv_cache_memory}). */
     public long kvCacheMemory() {
         return kvCacheMemory;
