@@ -112,7 +112,12 @@ public final class Engine implements AutoCloseable {
     }
 
     public InferenceSession newSession(int threads) {
-        return new InferenceSession(this, threads, DEFAULT_CHUNK);
+        return newSession(threads, 0);
+    }
+
+    /** A session whose KV cache holds at most {@code kvCacheMemory} bytes (0: this engine's {@link #kvCacheMemory()}). */
+    public InferenceSession newSession(int threads, long kvCacheMemory) {
+        return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory);
     }
 
     @Override

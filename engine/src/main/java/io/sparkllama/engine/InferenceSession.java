@@ -24,10 +24,10 @@ public final class InferenceSession implements AutoCloseable {
     private BatchGenerator batch;
     private Loglikelihood loglikelihood;
 
-    InferenceSession(Engine engine, int threads, int chunk) {
+    InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory) {
         this.engine = engine;
         this.pool = new WorkerPool(threads);
-        this.kv = engine.transformer().newBlockPool(engine.kvCacheMemory());
+        this.kv = engine.transformer().newBlockPool(kvCacheMemory);
         this.chunk = chunk;
     }
 

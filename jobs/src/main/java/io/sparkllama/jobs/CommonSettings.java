@@ -1,5 +1,6 @@
 package io.sparkllama.jobs;
 
+import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.TaskThreads;
 import java.util.Set;
@@ -13,19 +14,28 @@ import java.util.Set;
  * @param modelTransport  {@code path}, {@code spark-files} or {@code broadcast}
  * @param activations     {@code int8} (llama.cpp's numerics, the default) or {@code fp32}: how Q8_0 and
  *                        Q4_0 weights meet the activations
+ * @param kvCacheMemory   bytes of off-heap KV cache per task ({@code kv_cache_memory}, e.g. {@code 2g}); 0 for the
+ *                        engine's default (half the executor's max heap, at least 256 MiB)
  */
 public record CommonSettings(String inputFormat, String mode, int partitions, int threads, int context, int batchSize,
-                             boolean balanceByLength, String modelTransport, ActivationPrecision activations) {
+                             boolean balanceByLength, String modelTransport, ActivationPrecision activations, long kvCacheMemory) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
-            "balance_by_length", "model_transport", "activations");
+            "balance_by_length", "model_transport", "activations", "kv_cache_memory");
 
     public static CommonSettings from(Settings s) {
         String mode = s.choice("mode", "errorifexists", "errorifexists", "overwrite");
         String transport = s.choice("model_transport", "path", "path", "spark-files", "broadcast");
         ActivationPrecision activations = ActivationPrecision.ofLabel(s.choice("activations", "int8", "int8", "fp32"));
+        String kv = s.string("kv_cache_memory", null);
+        long kvCacheMemory;
+        try {
+            kvCacheMemory = kv == null || kv.equals("default") ? 0 : KvCacheMemory.parse(kv);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException("setting " + e.getMessage());
+        }
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
-                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations);
+                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, kvCacheMemory);
     }
 }

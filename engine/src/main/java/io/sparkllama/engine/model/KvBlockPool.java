@@ -3,6 +3,7 @@ package io.sparkllama.engine.model;
 import io.sparkllama.engine.error.KvCacheBudgetException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Off-heap KV cache blocks of {@link #BLOCK} positions, allocated on first need up to a byte budget
@@ -37,6 +38,9 @@ public final class KvBlockPool implements AutoCloseable {
     private int created;
     private int inUse;
     private int peakInUse;
+    /** Bytes of blocks in use across every pool of this JVM, and the most ever: an executor's KV figure. */
+    private static final AtomicLong JVM_IN_USE = new AtomicLong();
+    private static final AtomicLong JVM_PEAK = new AtomicLong();
 
     /** @param budget bytes of KV cache this pool may hold ({@code kv_cache_memory}) */
     public KvBlockPool(ModelConfig config, long budget) {
@@ -71,6 +75,11 @@ public final class KvBlockPool implements AutoCloseable {
     /** Most blocks in use at once, in bytes. */
     public long peakBytes() {
         return peakInUse * blockBytes;
+    }
+
+    /** Most bytes of KV blocks in use at once in this JVM, all sessions together. */
+    public static long jvmPeakBytes() {
+        return JVM_PEAK.get();
     }
 
     /** Blocks free now (made or still to make). */
@@ -117,11 +126,14 @@ public final class KvBlockPool implements AutoCloseable {
         }
         inUse++;
         peakInUse = Math.max(peakInUse, inUse);
+        long now = JVM_IN_USE.addAndGet(blockBytes);
+        JVM_PEAK.accumulateAndGet(now, Math::max);
         return b;
     }
 
     void release(MemorySegment block) {
         inUse--;
+        JVM_IN_USE.addAndGet(-blockBytes);
         if (freeCount == free.length) {
             free = java.util.Arrays.copyOf(free, 2 * free.length); // grows with the pool's high-water mark only
         }
@@ -131,6 +143,8 @@ public final class KvBlockPool implements AutoCloseable {
     /** Frees every block; the pool and its caches must not be used after. */
     @Override
     public void close() {
+        JVM_IN_USE.addAndGet(-(long) inUse * blockBytes);
+        inUse = 0;
         arena.close();
     }
 }

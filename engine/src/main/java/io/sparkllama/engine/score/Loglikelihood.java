@@ -50,8 +50,13 @@ public final class Loglikelihood implements AutoCloseable {
 
     /** A calculator with its own {@code threads} worker threads and a KV pool of the engine's budget (closed by {@link #close}). */
     public static Loglikelihood open(Engine engine, int threads) {
+        return open(engine, threads, 0);
+    }
+
+    /** As {@link #open(Engine, int)} with a KV budget of {@code kvCacheMemory} bytes (0: the engine's). */
+    public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory) {
         WorkerPool pool = new WorkerPool(threads);
-        KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory());
+        KvBlockPool kv = engine.transformer().newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : engine.kvCacheMemory());
         return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK, pool, kv);
     }
 
