@@ -16,26 +16,34 @@ import java.util.Set;
  *                        Q4_0 weights meet the activations
  * @param kvCacheMemory   bytes of off-heap KV cache per task ({@code kv_cache_memory}, e.g. {@code 2g}); 0 for the
  *                        engine's default (half the executor's max heap, at least 256 MiB)
+ * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}); 0 for the default
+ *                        (half the machine's physical memory)
  */
 public record CommonSettings(String inputFormat, String mode, int partitions, int threads, int context, int batchSize,
-                             boolean balanceByLength, String modelTransport, ActivationPrecision activations, long kvCacheMemory) {
+                             boolean balanceByLength, String modelTransport, ActivationPrecision activations, long kvCacheMemory,
+                             long modelCacheMemory) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
-            "balance_by_length", "model_transport", "activations", "kv_cache_memory");
+            "balance_by_length", "model_transport", "activations", "kv_cache_memory", "model_cache_memory");
 
     public static CommonSettings from(Settings s) {
         String mode = s.choice("mode", "errorifexists", "errorifexists", "overwrite");
         String transport = s.choice("model_transport", "path", "path", "spark-files", "broadcast");
         ActivationPrecision activations = ActivationPrecision.ofLabel(s.choice("activations", "int8", "int8", "fp32"));
-        String kv = s.string("kv_cache_memory", null);
-        long kvCacheMemory;
-        try {
-            kvCacheMemory = kv == null || kv.equals("default") ? 0 : KvCacheMemory.parse(kv);
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException("setting " + e.getMessage());
-        }
+        long kvCacheMemory = bytes(s, "kv_cache_memory");
+        long modelCacheMemory = bytes(s, "model_cache_memory");
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
-                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, kvCacheMemory);
+                s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, kvCacheMemory, modelCacheMemory);
+    }
+
+    /** A size setting (512m, 4g, or bytes); 0 when unset or {@code default}. */
+    private static long bytes(Settings s, String key) {
+        String v = s.string(key, null);
+        try {
+            return v == null || v.equals("default") ? 0 : KvCacheMemory.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException("setting " + key + " must be a positive size such as 512m or 4g, got '" + v + "'");
+        }
     }
 }

@@ -40,7 +40,7 @@ public final class InferenceRun {
         // Fail fast on a bad model: hash and load it here, before any Spark job (even the input's
         // schema inference) starts; in local mode the executor then reuses this very mapping.
         ModelHandle handle = ModelResolver.resolve(spec.model(), spec.tokenizer(), common.context(), common.activations(),
-                common.modelTransport(), jsc).withKvCacheMemory(common.kvCacheMemory());
+                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory());
         Engine engine = ExecutorModels.engine(handle);
         out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
                 engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),

@@ -54,7 +54,7 @@ public final class KvCacheMemory {
             }
             return (long) Math.min(Long.MAX_VALUE, v * unit);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("kv_cache_memory must be a positive size such as 512m or 4g, got '" + text + "'");
+            throw new IllegalArgumentException("'" + text + "' is not a size such as 512m or 4g");
         }
     }
 }
