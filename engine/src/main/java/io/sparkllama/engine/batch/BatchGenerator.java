@@ -126,7 +126,11 @@ public final class BatchGenerator {
         return List.of(results);
     }
 
-    /** Moves waiting sequences, then new requests, into the batch while there is a slot and the blocks for what each must prefill. */
+    /**
+     * Moves waiting sequences, then new requests, into the batch while there is a slot and the
+     * blocks for what each must prefill plus its first decode position (so that a sequence just
+     * admitted is not the first to be preempted again).
+     */
     private int admit(List<GenerationRequest> requests, int[] maxNew, int next, GenerationResult[] results,
                       List<SequenceState> running, ArrayDeque<SequenceState> waiting) {
         while (running.size() < maxBatch) {
@@ -144,7 +148,7 @@ public final class BatchGenerator {
                 continue;
             }
             SequenceState s = waiting.peekFirst();
-            if (!s.cache.reserve(s.feed.length)) {
+            if (!s.cache.reserve(Math.min(s.feed.length + 1, s.kvPositions()))) {
                 s.cache.release();
                 if (running.isEmpty()) {
                     throw new IllegalStateException("KV pool cannot hold a request that was checked to fit alone");

@@ -3,6 +3,7 @@ package io.sparkllama.engine.batch;
 import io.sparkllama.engine.generate.FinishReason;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.sampling.SeededRandom;
 import io.sparkllama.engine.tokenizer.TextAssembler;
@@ -44,6 +45,11 @@ final class SequenceState {
         this.logprobs = new float[maxNew];
         this.previous = prompt[prompt.length - 1];
         this.joinedNanos = now;
+    }
+
+    /** Positions this request keeps in the KV cache at most. */
+    int kvPositions() {
+        return RequestLimits.kvPositions(prompt.length, maxNew);
     }
 
     boolean prefilling() {
