@@ -2,6 +2,7 @@ package io.sparkllama.engine;
 
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
+import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.tensor.ActivationPrecision;
@@ -24,9 +25,11 @@ public final class Engine implements AutoCloseable {
 
     private final LoadedModel model;
     private final Transformer transformer;
+    private final long kvCacheMemory;
 
-    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision) {
+    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
         this.model = model;
+        this.kvCacheMemory = KvCacheMemory.orDefault(kvCacheMemory);
         int ctx = model.config().contextLength();
         this.transformer = new Transformer(model.config(), model.weights(), maxContext > 0 ? Math.min(ctx, maxContext) : ctx,
                 precision);
@@ -34,12 +37,17 @@ public final class Engine implements AutoCloseable {
 
     /**
      * @param tokenizer  null to use the tokenizer inside or beside the model
-     * @param maxContext positions to serve at most (bounds KV cache memory); 0 for the model's own
+     * @param maxContext positions to serve at most (the longest prompt plus completion); 0 for the model's own
      * @param precision  how Q8_0 and Q4_0 weights meet the activations ({@link #DEFAULT_PRECISION})
      */
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision) {
+        return open(model, tokenizer, maxContext, precision, 0);
+    }
+
+    /** As {@link #open(Path, Path, int, ActivationPrecision)}, each session's KV cache within {@code kvCacheMemory} bytes (0: {@link KvCacheMemory#defaultBytes()}). */
+    public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
         VectorSupport.check();
-        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision);
+        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory);
     }
 
     /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
@@ -49,8 +57,13 @@ public final class Engine implements AutoCloseable {
 
     /** An engine over an already loaded model (e.g. one read by a format reader with a tokenizer of the caller's). */
     public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision) {
+        return open(model, maxContext, precision, 0);
+    }
+
+    /** As {@link #open(LoadedModel, int, ActivationPrecision)} with a KV budget per session (0: the default). */
+    public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
         VectorSupport.check();
-        return new Engine(model, maxContext, precision);
+        return new Engine(model, maxContext, precision, kvCacheMemory);
     }
 
     /** {@link #open(LoadedModel, int, ActivationPrecision)} at the default precision. */
@@ -79,8 +92,32 @@ public final class Engine implements AutoCloseable {
         return transformer.maxPositions();
     }
 
+    /** Bytes of the memory-mapped model files (page cache, not heap). */
+    public long mappedBytes() {
+        long total = 0;
+        for (var f : model.files()) {
+            total += f.size();
+        }
+        return total;
+    }
+
+    /** Bytes of off-heap weight copies made at load (fp32 and int8 row panels). */
+    public long repackedBytes() {
+        return transformer.weights().offHeapCopyBytes();
+    }
+
+    /** Bytes of KV cache each session may hold ({@code kv_cache_memory}). */
+    public long kvCacheMemory() {
+        return kvCacheMemory;
+    }
+
     public InferenceSession newSession(int threads) {
-        return new InferenceSession(this, threads, DEFAULT_CHUNK);
+        return newSession(threads, 0);
+    }
+
+    /** A session whose KV cache holds at most {@code kvCacheMemory} bytes (0: this engine's {@link #kvCacheMemory()}). */
+    public InferenceSession newSession(int threads, long kvCacheMemory) {
+        return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory);
     }
 
     @Override

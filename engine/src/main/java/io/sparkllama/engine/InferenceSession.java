@@ -4,6 +4,8 @@ import io.sparkllama.engine.batch.BatchGenerator;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
+import io.sparkllama.engine.generate.RequestLimits;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
@@ -11,20 +13,36 @@ import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
 import java.util.List;
 
-/** One thread's working set for an {@link Engine}: worker threads, KV cache and scratch memory. */
+/** One thread's working set for an {@link Engine}: worker threads, a KV block pool within the engine's budget, scratch memory. */
 public final class InferenceSession implements AutoCloseable {
     private final Engine engine;
     private final WorkerPool pool;
+    private final KvBlockPool kv;
     private final int chunk;
     private Generator generator;
     private Scorer scorer;
     private BatchGenerator batch;
     private Loglikelihood loglikelihood;
 
-    InferenceSession(Engine engine, int threads, int chunk) {
+    InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory) {
         this.engine = engine;
         this.pool = new WorkerPool(threads);
+        this.kv = engine.transformer().newBlockPool(kvCacheMemory);
         this.chunk = chunk;
+    }
+
+    /** The KV block pool this session's requests share (capacity, peak). */
+    public KvBlockPool kvPool() {
+        return kv;
+    }
+
+    /**
+     * The most new tokens {@code request} can get; throws {@link io.sparkllama.engine.error.InvalidRequestException}
+     * (a {@link io.sparkllama.engine.error.KvCacheBudgetException} when it cannot fit the KV budget alone) for a request
+     * this session cannot serve, so callers can turn it into a row error before batching.
+     */
+    public int check(GenerationRequest request) {
+        return RequestLimits.maxNewTokens(request, engine.transformer(), kv);
     }
 
     public Engine engine() {
@@ -33,7 +51,7 @@ public final class InferenceSession implements AutoCloseable {
 
     public GenerationResult generate(GenerationRequest request) {
         if (generator == null) {
-            generator = new Generator(engine.transformer(), engine.tokenizer(), pool, chunk);
+            generator = new Generator(engine.transformer(), engine.tokenizer(), pool, kv, chunk);
         }
         return generator.generate(request);
     }
@@ -41,12 +59,11 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * Generates every request with continuous batching, at most {@code maxBatch} sequences at a
      * time; results in request order, each bitwise what {@link #generate} gives for it alone.
-     * KV caches (up to {@code maxBatch}) are kept for the next call with the same batch size.
+     * Sequences share the session's KV block pool (see {@link BatchGenerator} for a full pool).
      */
     public List<GenerationResult> generateAll(List<GenerationRequest> requests, int maxBatch) {
         if (batch == null || batch.maxBatch() != maxBatch) {
-            batch = null; // let the old caches go before the new ones are made
-            batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, maxBatch, chunk);
+            batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
         }
         try {
             return batch.generateAll(requests);
@@ -58,7 +75,7 @@ public final class InferenceSession implements AutoCloseable {
 
     public ScoreResult score(int[] tokens) {
         if (scorer == null) {
-            scorer = new Scorer(engine.transformer(), pool, chunk);
+            scorer = new Scorer(engine.transformer(), pool, kv, chunk);
         }
         return scorer.score(tokens);
     }
@@ -66,7 +83,7 @@ public final class InferenceSession implements AutoCloseable {
     /** lm-eval loglikelihood of {@code continuation} after {@code context} (text; see {@link Loglikelihood}). */
     public LoglikelihoodResult loglikelihood(String context, String continuation) {
         if (loglikelihood == null) {
-            loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, chunk);
+            loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, chunk);
         }
         return loglikelihood.compute(context, continuation);
     }
@@ -74,5 +91,6 @@ public final class InferenceSession implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        kv.close();
     }
 }

@@ -72,7 +72,7 @@ public final class InferenceRun {
         // Fail fast on a bad model: hash and load it here, before any Spark job (even the input's
         // schema inference) starts; in local mode the executor then reuses this very mapping.
         ModelHandle handle = ModelResolver.resolve(spec.model(), spec.tokenizer(), common.context(), common.activations(),
-                common.modelTransport(), jsc);
+                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory());
         Engine engine = ExecutorModels.engine(handle);
         out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
                 engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
@@ -126,6 +126,7 @@ public final class InferenceRun {
                 tokenCache == null ? null : new TokenCacheCounts(tokenCache.directory(), tokenCache.cachedRows().value(),
                         tokenCache.tokenizedRows().value(), tokenCache.rebuiltFiles().value()));
         Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, spark.sparkContext().master());
+        metadata.put("memory", MemoryRecord.describe(engine, handle, spark.sparkContext().master()));
         RunMetadata.write(commit.attemptDirectory(), metadata, jsc.hadoopConfiguration());
         out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
                 summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),

@@ -5,7 +5,6 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +34,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()));
+        InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()), model.value().kvCacheMemory());
         return new RowBatches(rows, settings.batchSize(), batch -> generateAll(engine, session, batch), session::close);
     }
 
@@ -47,7 +46,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
             Row in = batch.get(i);
             try {
                 GenerationRequest request = request(engine, in);
-                RequestLimits.maxNewTokens(request, engine.transformer()); // a bad row must not fail the batch
+                session.check(request); // a bad row (over the context or the KV budget) must not fail the batch
                 requests.add(request);
                 slots.add(i);
             } catch (InvalidRequestException e) {

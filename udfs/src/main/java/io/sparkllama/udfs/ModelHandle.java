@@ -21,16 +21,33 @@ import org.apache.spark.broadcast.Broadcast;
  * @param tokenizerFile the tokenizer file, or null
  * @param chunks     for the broadcast transport: each file's pieces, in the order of {@code files}
  *                   then the tokenizer; empty otherwise
+ * @param kvCacheMemory bytes of KV cache each task's session may hold ({@code kv_cache_memory}); 0 for
+ *                   the default. Not part of {@link #cacheKey()}: sessions, not the loaded model, use it
+ * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}, see
+ *                   {@link ExecutorModels}); 0 for the default. Not part of {@link #cacheKey()}
  */
 public record ModelHandle(String model, String tokenizer, int maxContext, ActivationPrecision activations,
                           String transport, boolean directory,
-                          List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks)
+                          List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks,
+                          long kvCacheMemory, long modelCacheMemory)
         implements Serializable {
     public ModelHandle {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(activations, "activations");
         files = List.copyOf(files);
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
+    /** A handle with the default KV budget. */
+    public ModelHandle(String model, String tokenizer, int maxContext, ActivationPrecision activations, String transport, boolean directory,
+                       List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks) {
+        this(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks, 0, 0);
+    }
+
+    /** This handle with the sessions' KV budget and the executor's model cache budget set (0: their defaults). */
+    public ModelHandle withMemoryBudgets(long kvCacheMemory, long modelCacheMemory) {
+        return new ModelHandle(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks,
+                kvCacheMemory, modelCacheMemory);
     }
 
     /** A handle for a model opened in place, with no digests (tests and the local CLI path). */

@@ -5,21 +5,28 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.ForwardState;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.Sampler;
 import io.sparkllama.engine.tokenizer.Tokenizer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Continuous batching: each forward step advances every running sequence by one token (their
  * tokens share the same weight loads) and spends the rest of the step's token budget on the
- * prompts of sequences that joined, in chunks. A finished sequence leaves at once and the next
- * queued request takes its place and its KV cache. Each request's tokens, logprobs and text are
- * bitwise those of {@link io.sparkllama.engine.generate.Generator} for the same request and seed,
- * whatever else shares its steps. One per thread.
+ * prompts of sequences that joined, in chunks. A finished sequence leaves at once and gives its
+ * KV blocks back; the next queued request joins once the blocks of its whole prompt are free.
+ * When a decoding sequence needs a block and the pool is spent, the newest running sequence is
+ * preempted: its blocks go back, it waits at the head of the queue, and on rejoining it recomputes
+ * its keys and values from its prompt and the tokens it had sampled (the same bits, since a
+ * token's numbers never depend on the batch), then goes on sampling where it stopped. Each
+ * request's tokens, logprobs and text are bitwise those of
+ * {@link io.sparkllama.engine.generate.Generator} for the same request and seed, whatever else
+ * shares its steps. One per thread.
  */
 public final class BatchGenerator {
     private final Transformer model;
@@ -27,7 +34,7 @@ public final class BatchGenerator {
     private final int maxBatch;
     private final int prefillChunk;
     private final ForwardState state;
-    private final KvCachePool caches;
+    private final KvBlockPool kv;
     /** One per pool thread: sampling scratch is vocabulary-sized. */
     private final Sampler[] samplers;
     /** Which sequence each logits row of the current step belongs to. */
@@ -36,12 +43,14 @@ public final class BatchGenerator {
     private final int[] chosen;
     private final float[] chosenLogprobs;
     private final WorkerPool.WorkerRangeTask sampleRows = this::sampleRows;
+    private long preemptions;
 
     /**
-     * @param maxBatch     most sequences decoding at once (and KV caches held)
+     * @param kv           the KV block pool the sequences share
+     * @param maxBatch     most sequences decoding at once
      * @param prefillChunk prompt tokens per step beyond the decoding sequences' own
      */
-    public BatchGenerator(Transformer model, Tokenizer tokenizer, WorkerPool pool, int maxBatch, int prefillChunk) {
+    public BatchGenerator(Transformer model, Tokenizer tokenizer, WorkerPool pool, KvBlockPool kv, int maxBatch, int prefillChunk) {
         if (maxBatch < 1 || prefillChunk < 1) {
             throw new IllegalArgumentException("maxBatch and prefillChunk must be >= 1");
         }
@@ -50,7 +59,7 @@ public final class BatchGenerator {
         this.maxBatch = maxBatch;
         this.prefillChunk = prefillChunk;
         this.state = model.newState(maxBatch + prefillChunk, pool);
-        this.caches = new KvCachePool(model, maxBatch);
+        this.kv = kv;
         this.samplers = new Sampler[pool.threads()];
         for (int i = 0; i < samplers.length; i++) {
             samplers[i] = new Sampler(model.config().vocabSize());
@@ -64,44 +73,111 @@ public final class BatchGenerator {
         return maxBatch;
     }
 
-    /** Generates every request, at most {@code maxBatch} at a time; results in request order. */
+    /** Sequences preempted so far because the KV pool was spent (each later recomputed its cache). */
+    public long preemptions() {
+        return preemptions;
+    }
+
+    /**
+     * Generates every request, at most {@code maxBatch} at a time; results in request order.
+     *
+     * @throws io.sparkllama.engine.error.InvalidRequestException before any work, for a request
+     *         over the context or one that cannot fit the KV budget even alone
+     */
     public List<GenerationResult> generateAll(List<GenerationRequest> requests) {
         int total = requests.size();
         int[] maxNew = new int[total];
         for (int i = 0; i < total; i++) {
-            maxNew[i] = RequestLimits.maxNewTokens(requests.get(i), model); // fail before any work
+            maxNew[i] = RequestLimits.maxNewTokens(requests.get(i), model, kv); // fail before any work
         }
         GenerationResult[] results = new GenerationResult[total];
         List<SequenceState> running = new ArrayList<>(maxBatch);
+        ArrayDeque<SequenceState> waiting = new ArrayDeque<>(); // preempted sequences first, in join order
         int next = 0;
-        while (next < total || !running.isEmpty()) {
-            while (next < total && running.size() < maxBatch) {
-                if (maxNew[next] == 0) {
-                    results[next] = new SequenceState(next, requests.get(next), 0, null, System.nanoTime()).result(System.nanoTime());
-                } else {
-                    running.add(new SequenceState(next, requests.get(next), maxNew[next], caches.take(), System.nanoTime()));
+        try {
+            while (next < total || !running.isEmpty() || !waiting.isEmpty()) {
+                next = admit(requests, maxNew, next, results, running, waiting);
+                if (running.isEmpty()) {
+                    continue;
                 }
-                next++;
-            }
-            if (running.isEmpty()) {
-                continue;
-            }
-            int nLogits = step(running);
-            int vocab = model.config().vocabSize();
-            state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
-            long now = System.nanoTime();
-            for (int j = 0; j < nLogits; j++) {
-                SequenceState s = logitOwners[j];
-                logitOwners[j] = null;
-                if (accept(s, chosen[j], chosenLogprobs[j], now)) {
-                    caches.release(s.cache);
-                    s.cache = null;
-                    results[s.index] = s.result(now);
-                    running.remove(s);
+                makeRoomForDecode(running, waiting);
+                int nLogits = step(running);
+                int vocab = model.config().vocabSize();
+                state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
+                long now = System.nanoTime();
+                for (int j = 0; j < nLogits; j++) {
+                    SequenceState s = logitOwners[j];
+                    logitOwners[j] = null;
+                    if (accept(s, chosen[j], chosenLogprobs[j], now)) {
+                        s.cache.release();
+                        results[s.index] = s.result(now);
+                        running.remove(s);
+                    }
                 }
+            }
+        } finally {
+            for (SequenceState s : running) {
+                s.cache.release();
+            }
+            for (SequenceState s : waiting) {
+                s.cache.release();
             }
         }
         return List.of(results);
+    }
+
+    /**
+     * Moves waiting sequences, then new requests, into the batch while there is a slot and the
+     * blocks for what each must prefill plus its first decode position (so that a sequence just
+     * admitted is not the first to be preempted again).
+     */
+    private int admit(List<GenerationRequest> requests, int[] maxNew, int next, GenerationResult[] results,
+                      List<SequenceState> running, ArrayDeque<SequenceState> waiting) {
+        while (running.size() < maxBatch) {
+            if (waiting.isEmpty()) {
+                if (next == requests.size()) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (maxNew[next] == 0) {
+                    results[next] = new SequenceState(next, requests.get(next), 0, null, now).result(now);
+                } else {
+                    waiting.add(new SequenceState(next, requests.get(next), maxNew[next], model.newCache(kv), now));
+                }
+                next++;
+                continue;
+            }
+            SequenceState s = waiting.peekFirst();
+            if (!s.cache.reserve(Math.min(s.feed.length + 1, s.kvPositions()))) {
+                s.cache.release();
+                if (running.isEmpty()) {
+                    throw new IllegalStateException("KV pool cannot hold a request that was checked to fit alone");
+                }
+                break; // wait for running sequences to finish
+            }
+            running.add(waiting.pollFirst());
+        }
+        return next;
+    }
+
+    /** Gives each decoding sequence, oldest first, the block for its next position, preempting the newest when the pool is spent. */
+    private void makeRoomForDecode(List<SequenceState> running, ArrayDeque<SequenceState> waiting) {
+        for (int i = 0; i < running.size(); i++) {
+            SequenceState s = running.get(i);
+            if (s.prefilling()) {
+                continue;
+            }
+            while (!s.cache.reserve(s.pos + 1)) {
+                SequenceState victim = running.remove(running.size() - 1);
+                victim.cache.release();
+                victim.preempt();
+                preemptions++;
+                waiting.addFirst(victim);
+                if (victim == s) {
+                    break;
+                }
+            }
+        }
     }
 
     /** Builds and runs one step: decode tokens first, then prompt chunks in join order. Returns the logits rows. */
@@ -126,13 +202,14 @@ public final class BatchGenerator {
             if (!s.prefilling()) {
                 continue;
             }
-            int k = Math.min(budget - n, s.prompt.length - s.prefilled);
+            int k = Math.min(budget - n, s.feed.length - s.prefilled);
             for (int j = 0; j < k; j++) {
-                st.tokens[n] = s.prompt[s.prefilled];
+                st.tokens[n] = s.feed[s.prefilled];
                 st.positions[n] = s.prefilled++;
                 st.caches[n++] = s.cache;
             }
-            if (!s.prefilling()) {
+            // A preempted sequence that has recomputed its cache decodes its pending token next; no logits here.
+            if (!s.prefilling() && s.count == 0) {
                 st.logitTokens[nLogits] = n - 1;
                 logitOwners[nLogits++] = s;
                 s.pos = s.prompt.length;

@@ -3,12 +3,13 @@ package io.sparkllama.engine.batch;
 import io.sparkllama.engine.generate.FinishReason;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.sampling.SeededRandom;
 import io.sparkllama.engine.tokenizer.TextAssembler;
 import java.util.Arrays;
 
-/** One request's progress inside the batch: prompt tokens fed so far, tokens sampled, its cache and generator. */
+/** One request's progress inside the batch: tokens fed so far, tokens sampled, its cache and generator. */
 final class SequenceState {
     final int index;
     final GenerationRequest request;
@@ -18,8 +19,10 @@ final class SequenceState {
     final int[] out;
     final float[] logprobs;
     final TextAssembler text = new TextAssembler();
-    KvCache cache;
-    /** Prompt tokens already run through the model. */
+    final KvCache cache;
+    /** Tokens to prefill: the prompt, or after a preemption the prompt and every sampled token but the pending one. */
+    int[] feed;
+    /** Tokens of {@link #feed} already run through the model. */
     int prefilled;
     /** The token to feed in the next decode step and its position. */
     int pending;
@@ -34,6 +37,7 @@ final class SequenceState {
         this.index = index;
         this.request = request;
         this.prompt = request.promptTokens();
+        this.feed = prompt;
         this.maxNew = maxNew;
         this.cache = cache;
         this.rng = new SeededRandom(request.sampling().seed());
@@ -43,8 +47,22 @@ final class SequenceState {
         this.joinedNanos = now;
     }
 
+    /** Positions this request keeps in the KV cache at most. */
+    int kvPositions() {
+        return RequestLimits.kvPositions(prompt.length, maxNew);
+    }
+
     boolean prefilling() {
-        return prefilled < prompt.length;
+        return prefilled < feed.length;
+    }
+
+    /** Forgets the cache (its blocks were given back): everything before the pending token is fed again on rejoining. */
+    void preempt() {
+        if (count > 0) {
+            feed = Arrays.copyOf(prompt, pos);
+            System.arraycopy(out, 0, feed, prompt.length, pos - prompt.length);
+        }
+        prefilled = 0;
     }
 
     GenerationResult result(long now) {

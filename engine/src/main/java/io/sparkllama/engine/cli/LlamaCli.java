@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.MemoryUsage;
+import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.chat.ChatMessage;
 import io.sparkllama.engine.chat.ChatTemplate;
@@ -28,12 +30,15 @@ public final class LlamaCli {
             usage: llama <command> [options]
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
-                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--activations A] [--json]
+                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--activations A]
+                       [--kv-cache-memory B] [--json]
               chat     --model M [--tokenizer T] --messages JSON --template llama2|llama3 [generate options]
-              score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A] [--json]
+              score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A]
+                       [--kv-cache-memory B] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
             A (Q8_0 and Q4_0 weights only): int8 quantizes activations per block of 32 as llama.cpp does
             (default, faster); fp32 multiplies the dequantized weights in fp32.
+            B: bytes of off-heap KV cache, e.g. 512m or 4g (default half the max heap, at least 256m).
             With --json each command prints one JSON object. chat's JSON is an array of {"role", "content"}
             (roles system, user, assistant; the last from the user); it prints what generate prints.""";
 
@@ -67,12 +72,12 @@ public final class LlamaCli {
         switch (args[0]) {
             case "tokenize" -> tokenize(CliArguments.parse("tokenize", args, 1, Set.of("tokenizer", "text", "model"), Set.of("json", "no-bos")), out);
             case "generate" -> generate(CliArguments.parse("generate", args, 1,
-                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations"),
+                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory"),
                     Set.of("json")), out);
             case "chat" -> chat(CliArguments.parse("chat", args, 1,
-                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations"),
+                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory"),
                     Set.of("json")), out);
-            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations"), Set.of("json")), out);
+            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations", "kv-cache-memory"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         }
         return 0;
@@ -105,7 +110,7 @@ public final class LlamaCli {
         try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
             int[] prompt = engine.tokenizer().encode(a.require("prompt"), true);
             GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a)));
-            printGeneration(a, out, a.require("prompt"), r);
+            printGeneration(a, out, a.require("prompt"), r, MemoryUsage.of(session));
         }
     }
 
@@ -116,7 +121,7 @@ public final class LlamaCli {
             int[] prompt = template.encode(messages);
             GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a),
                     template.stopTokens()));
-            printGeneration(a, out, "", r);
+            printGeneration(a, out, "", r, MemoryUsage.of(session));
         }
     }
 
@@ -126,7 +131,7 @@ public final class LlamaCli {
     }
 
     /** Prints a completion: the JSON fields of generate, or the text after {@code prefix} and a summary line. */
-    private static void printGeneration(CliArguments a, PrintStream out, String prefix, GenerationResult r) {
+    private static void printGeneration(CliArguments a, PrintStream out, String prefix, GenerationResult r, MemoryUsage memory) {
         if (a.flag("json")) {
             ObjectNode o = JSON.createObjectNode();
             o.set("prompt_token_ids", ints(r.promptTokens()));
@@ -136,6 +141,7 @@ public final class LlamaCli {
             o.put("finish_reason", r.finishReason().label());
             o.put("prompt_tok_per_s", r.promptTokensPerSecond());
             o.put("decode_tok_per_s", r.decodeTokensPerSecond());
+            o.set("memory", memory(memory));
             out.println(o);
         } else {
             out.println(prefix + r.text());
@@ -157,6 +163,7 @@ public final class LlamaCli {
                 o.put("n_scored", r.scored());
                 o.put("perplexity", r.perplexity());
                 o.put("tok_per_s", r.tokensPerSecond());
+                o.set("memory", memory(MemoryUsage.of(session)));
                 out.println(o);
             } else {
                 out.printf(Locale.ROOT, "tokens %d, scored %d, sum logprob %.6f, mean NLL %.6f, perplexity %.4f (%.1f tok/s)%n",
@@ -173,11 +180,31 @@ public final class LlamaCli {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        long kv = 0;
+        String kvText = a.get("kv-cache-memory", null);
+        if (kvText != null) {
+            try {
+                kv = KvCacheMemory.parse(kvText);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--kv-cache-memory: " + e.getMessage());
+            }
+        }
         int context = a.intValue("context", 0);
         if (context < 0) {
             throw new UsageException("--context must be >= 0 (0 = the model's own), got " + context);
         }
-        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision);
+        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision, kv);
+    }
+
+    /** The {@code memory} object of {@code --json}: bytes of mapped and repacked weights, KV budget and peak, heap peak. */
+    private static ObjectNode memory(MemoryUsage m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("mapped_weight_bytes", m.mappedWeightBytes());
+        o.put("repacked_weight_bytes", m.repackedWeightBytes());
+        o.put("kv_cache_capacity_bytes", m.kvCapacityBytes());
+        o.put("kv_cache_peak_bytes", m.kvPeakBytes());
+        o.put("heap_peak_bytes", m.heapPeakBytes());
+        return o;
     }
 
     private static int threads(CliArguments a) {

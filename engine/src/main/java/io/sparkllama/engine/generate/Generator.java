@@ -1,6 +1,7 @@
 package io.sparkllama.engine.generate;
 
 import io.sparkllama.engine.model.ForwardState;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
@@ -12,28 +13,38 @@ import io.sparkllama.engine.tokenizer.Tokenizer;
 
 /**
  * Produces completions one request at a time: the prompt is prefilled in chunks as matrix-matrix
- * products, then tokens are decoded one by one. Holds its own KV cache and scratch memory; one
- * per thread, all sharing the same mapped weights.
+ * products, then tokens are decoded one by one. Its KV cache takes blocks from the session's pool
+ * and gives them back after each request; one per thread, all sharing the same mapped weights.
  */
 public final class Generator {
     private final Transformer model;
     private final Tokenizer tokenizer;
     private final ForwardState state;
+    private final KvBlockPool kv;
     private final KvCache cache;
     private final Sampler sampler;
     private final int[] one = new int[1];
 
-    public Generator(Transformer model, Tokenizer tokenizer, WorkerPool pool, int prefillChunk) {
+    public Generator(Transformer model, Tokenizer tokenizer, WorkerPool pool, KvBlockPool kv, int prefillChunk) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.state = model.newState(prefillChunk, pool);
-        this.cache = model.newCache();
+        this.kv = kv;
+        this.cache = model.newCache(kv);
         this.sampler = new Sampler(model.config().vocabSize());
     }
 
     public GenerationResult generate(GenerationRequest req) {
+        int maxNew = RequestLimits.maxNewTokens(req, model, kv);
+        try {
+            return generate(req, maxNew);
+        } finally {
+            cache.release();
+        }
+    }
+
+    private GenerationResult generate(GenerationRequest req, int maxNew) {
         int[] prompt = req.promptTokens();
-        int maxNew = RequestLimits.maxNewTokens(req, model);
         int vocab = model.config().vocabSize();
         float[] logits = state.logits;
         SeededRandom rng = new SeededRandom(req.sampling().seed());

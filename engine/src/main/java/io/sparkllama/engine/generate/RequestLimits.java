@@ -1,6 +1,7 @@
 package io.sparkllama.engine.generate;
 
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.Transformer;
 
 /** Checks a request against the model and says how many tokens it may generate. */
@@ -27,5 +28,17 @@ public final class RequestLimits {
             }
         }
         return Math.min(req.maxTokens(), limit - prompt.length + 1);
+    }
+
+    /** {@link #maxNewTokens}, and a {@link io.sparkllama.engine.error.KvCacheBudgetException} unless the request fits {@code kv} alone. */
+    public static int maxNewTokens(GenerationRequest req, Transformer model, KvBlockPool kv) {
+        int maxNew = maxNewTokens(req, model);
+        kv.requireFits(kvPositions(req.promptTokens().length, maxNew), "prompt " + req.promptTokens().length + " + up to " + maxNew + " new tokens");
+        return maxNew;
+    }
+
+    /** Positions a request keeps in the KV cache: the prompt and every sampled token but the last (none when nothing is generated). */
+    public static int kvPositions(int promptLength, int maxNew) {
+        return maxNew == 0 ? 0 : promptLength + maxNew - 1;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.tensor.VectorMath;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Causal grouped-query attention of a step's tokens, each over its own sequence's KV cache, for a
@@ -13,6 +14,7 @@ final class AttentionTask implements WorkerPool.RangeTask {
     private float[] out;
     private float[] att;
     private int[] positions;
+
     private KvCache[] caches;
     private int layer;
     private int n;
@@ -41,13 +43,19 @@ final class AttentionTask implements WorkerPool.RangeTask {
             int attOff = h * maxPositions;
             int kvOff = (h / group) * hs;
             for (int t = 0; t < n; t++) {
-                int pos = positions[t];
-                float[] keys = caches[t].keys[layer];
-                float[] values = caches[t].values[layer];
+                int count = positions[t] + 1;
+                KvCache cache = caches[t];
+                MemorySegment[] blocks = cache.blocks;
+                long layerOff = layer * cache.layerBytes();
                 int qOff = t * qDim + h * hs;
-                VectorMath.dotTiles(q, qOff, keys, kvOff * KvCache.TILE, kvDim * KvCache.TILE, hs, pos + 1, scale, att, attOff);
-                VectorMath.softmax(att, attOff, pos + 1);
-                VectorMath.weightedRowSum(out, qOff, att, attOff, pos + 1, values, kvOff, kvDim, hs);
+                // Scores block by block (each score is its own FMA chain); the weighted sum carries across blocks.
+                for (int p0 = 0, b = 0; p0 < count; p0 += KvBlockPool.BLOCK, b++) {
+                    VectorMath.dotTiles(q, qOff, blocks[b], layerOff + (long) kvOff * KvCache.TILE * Float.BYTES, kvDim * KvCache.TILE, hs,
+                            Math.min(KvBlockPool.BLOCK, count - p0), scale, att, attOff + p0);
+                }
+                VectorMath.softmax(att, attOff, count);
+                VectorMath.weightedRowSum(out, qOff, att, attOff, count, blocks, KvBlockPool.BLOCK,
+                        layerOff + cache.valueOffset() + (long) kvOff * Float.BYTES, kvDim, hs);
             }
         }
     }

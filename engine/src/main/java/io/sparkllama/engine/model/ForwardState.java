@@ -18,7 +18,9 @@ public final class ForwardState {
     final float[] v;
     final float[] hb;
     final float[] hb2;
-    final float[] att;
+    /** Attention scores, {@code nHeads} rows of the longest sequence seen so far: grown on demand, not sized by the context. */
+    float[] att;
+    private final int nHeads;
     /** The step's tokens, their positions and their sequences' caches (see {@link Transformer#forward(int, int, ForwardState)}). */
     public final int[] tokens;
     public final int[] positions;
@@ -42,12 +44,22 @@ public final class ForwardState {
         this.v = new float[maxTokens * c.kvDim()];
         this.hb = new float[maxTokens * c.hiddenDim()];
         this.hb2 = new float[maxTokens * c.hiddenDim()];
-        this.att = new float[c.nHeads() * maxPositions];
+        this.nHeads = c.nHeads();
+        this.att = new float[c.nHeads() * Math.min(maxPositions, KvBlockPool.BLOCK * 8)];
         this.logits = new float[maxTokens * c.vocabSize()];
         this.tokens = new int[maxTokens];
         this.positions = new int[maxTokens];
         this.caches = new KvCache[maxTokens];
         this.logitTokens = new int[maxTokens];
+    }
+
+    /** Makes room for scores over {@code positions} positions (doubling, so growth is rare and never per token). */
+    void ensureAttention(int positions) {
+        int have = att.length / nHeads;
+        if (positions > have) {
+            int grown = Math.max(positions, 2 * have);
+            att = new float[Math.multiplyExact(nHeads, grown)];
+        }
     }
 
     public int maxTokens() {

@@ -63,4 +63,15 @@ public record LlamaWeights(
         }
         return total;
     }
+
+    /** Bytes of off-heap copies among these matrices (repacked panels), on top of the mapped files. */
+    public long offHeapCopyBytes() {
+        long total = classifier.isOffHeapCopy() ? classifier.byteSize() : 0;
+        for (int l = 0; l < wq.length; l++) {
+            for (WeightMatrix m : new WeightMatrix[] {wq[l], wk[l], wv[l], wo[l], w1[l], w2[l], w3[l]}) {
+                total += m.isOffHeapCopy() ? m.byteSize() : 0;
+            }
+        }
+        return total;
+    }
 }

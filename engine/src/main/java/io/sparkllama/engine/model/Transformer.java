@@ -40,16 +40,23 @@ public final class Transformer {
         return new ForwardState(config, maxTokens, maxPositions, pool);
     }
 
-    public KvCache newCache() {
-        return new KvCache(config, maxPositions);
+    /** An empty cache taking its blocks from {@code pool} as it grows. */
+    public KvCache newCache(KvBlockPool pool) {
+        return new KvCache(pool);
+    }
+
+    /** A block pool for this model's KV cache within {@code budget} bytes. */
+    public KvBlockPool newBlockPool(long budget) {
+        return new KvBlockPool(config, budget);
     }
 
     /**
      * Runs {@code tokens[off .. off+n)} at positions {@code startPos ..} through the model, adding
-     * their keys and values to {@code cache}. Writes logits of every token to {@code st.logits}
+     * their keys and values to {@code cache} (taking blocks as needed). Writes logits of every token to {@code st.logits}
      * when {@code allLogits}, else of the last token only (at offset 0).
      */
     public void forward(int[] tokens, int off, int n, int startPos, KvCache cache, ForwardState st, boolean allLogits) {
+        cache.reserveOrThrow(startPos + n);
         for (int t = 0; t < n; t++) {
             st.tokens[t] = tokens[off + t];
             st.positions[t] = startPos + t;
@@ -84,10 +91,13 @@ public final class Transformer {
         KvCache[] caches = st.caches;
 
         long attUnits = 0;
+        int longest = 0;
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().copyRow(st.tokens[t], x, t * dim);
             attUnits += positions[t] + 1;
+            longest = Math.max(longest, positions[t] + 1);
         }
+        st.ensureAttention(longest);
         for (int l = 0; l < c.nLayers(); l++) {
             for (int t = 0; t < n; t++) {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.attentionNorm()[l], dim, eps);

@@ -8,8 +8,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Dispatch allocates nothing: the caller thread takes the first chunk itself, workers spin
  * briefly on a generation counter (a forward step issues dispatches microseconds apart) and park
- * when idle. Chunk boundaries depend only on the range, the grain and the thread count, and no
- * kernel reduces across chunks, so results never depend on which thread ran what.
+ * when idle; the caller likewise spins briefly for the workers to finish, then parks until the
+ * last one unparks it. Nobody busy-waits for long, so the engine's threads give their cores back
+ * to whatever shares the machine (GC, shuffle, other tasks). Chunk boundaries depend only on the
+ * range, the grain and the thread count, and no kernel reduces across chunks, so results never
+ * depend on which thread ran what.
  */
 public final class WorkerPool implements AutoCloseable {
     /** Work over the half-open range [start, end). */
@@ -24,7 +27,8 @@ public final class WorkerPool implements AutoCloseable {
         void run(int worker, int start, int end);
     }
 
-    private static final int SPINS_BEFORE_PARK = 20_000;
+    /** About 10-50 microseconds of spinning: covers the gap between a step's dispatches, not a wait on a preempted thread. */
+    private static final int SPINS_BEFORE_PARK = 2_000;
 
     private final int threads;
     private final Thread[] workers;
@@ -36,6 +40,8 @@ public final class WorkerPool implements AutoCloseable {
     private int size;
     private int grain;
     private volatile Throwable failure;
+    /** The thread waiting in {@link #dispatch}, unparked by the last worker to finish. */
+    private volatile Thread caller;
 
     public WorkerPool(int threads) {
         if (threads < 1) {
@@ -83,6 +89,7 @@ public final class WorkerPool implements AutoCloseable {
     private void dispatch(int size, int grain) {
         this.size = size;
         this.grain = grain;
+        caller = Thread.currentThread();
         pending.set(workers.length);
         generation++;
         for (Thread w : workers) {
@@ -92,7 +99,7 @@ public final class WorkerPool implements AutoCloseable {
         int spins = 0;
         while (pending.get() != 0) {
             if (++spins > SPINS_BEFORE_PARK) {
-                Thread.yield();
+                LockSupport.park(this); // spurious wake-ups just loop
             } else {
                 Thread.onSpinWait();
             }
@@ -143,7 +150,9 @@ public final class WorkerPool implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                pending.decrementAndGet();
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.sparkllama.engine.score;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
@@ -27,32 +28,46 @@ public final class Loglikelihood implements AutoCloseable {
     private final Transformer model;
     private final Tokenizer tokenizer;
     private final ForwardState state;
+    private final KvBlockPool kv;
     private final KvCache cache;
     private final WorkerPool ownedPool;
+    private final KvBlockPool ownedKv;
 
-    /** A calculator on a caller's pool (not closed here). */
-    public Loglikelihood(Transformer model, Tokenizer tokenizer, WorkerPool pool, int chunk) {
-        this(model, tokenizer, pool, chunk, null);
+    /** A calculator on a caller's worker and KV pools (not closed here). */
+    public Loglikelihood(Transformer model, Tokenizer tokenizer, WorkerPool pool, KvBlockPool kv, int chunk) {
+        this(model, tokenizer, pool, kv, chunk, null, null);
     }
 
-    private Loglikelihood(Transformer model, Tokenizer tokenizer, WorkerPool pool, int chunk, WorkerPool owned) {
+    private Loglikelihood(Transformer model, Tokenizer tokenizer, WorkerPool pool, KvBlockPool kv, int chunk, WorkerPool owned,
+                          KvBlockPool ownedKv) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.state = model.newState(chunk, pool);
-        this.cache = model.newCache();
+        this.kv = kv;
+        this.cache = model.newCache(kv);
         this.ownedPool = owned;
+        this.ownedKv = ownedKv;
     }
 
-    /** A calculator with its own {@code threads} worker threads (closed by {@link #close}). */
+    /** A calculator with its own {@code threads} worker threads and a KV pool of the engine's budget (closed by {@link #close}). */
     public static Loglikelihood open(Engine engine, int threads) {
+        return open(engine, threads, 0);
+    }
+
+    /** As {@link #open(Engine, int)} with a KV budget of {@code kvCacheMemory} bytes (0: the engine's). */
+    public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory) {
         WorkerPool pool = new WorkerPool(threads);
-        return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, Engine.DEFAULT_CHUNK, pool);
+        KvBlockPool kv = engine.transformer().newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : engine.kvCacheMemory());
+        return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK, pool, kv);
     }
 
     @Override
     public void close() {
         if (ownedPool != null) {
             ownedPool.close();
+        }
+        if (ownedKv != null) {
+            ownedKv.close();
         }
     }
 
@@ -99,6 +114,15 @@ public final class Loglikelihood implements AutoCloseable {
         System.arraycopy(context, drop, input, 0, keep);
         System.arraycopy(continuation, 0, input, keep, continuation.length - 1);
 
+        kv.requireFits(input.length, "context " + keep + " + continuation " + continuation.length + " tokens");
+        try {
+            return run(context, continuation, input, keep, drop);
+        } finally {
+            cache.release();
+        }
+    }
+
+    private LoglikelihoodResult run(int[] context, int[] continuation, int[] input, int keep, int drop) {
         int vocab = model.config().vocabSize();
         float[] logprobs = new float[continuation.length];
         double sum = 0;

@@ -2,6 +2,7 @@ package io.sparkllama.engine.score;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
@@ -15,12 +16,14 @@ import io.sparkllama.engine.sampling.LogSoftmax;
 public final class Scorer {
     private final Transformer model;
     private final ForwardState state;
+    private final KvBlockPool kv;
     private final KvCache cache;
 
-    public Scorer(Transformer model, WorkerPool pool, int chunk) {
+    public Scorer(Transformer model, WorkerPool pool, KvBlockPool kv, int chunk) {
         this.model = model;
         this.state = model.newState(chunk, pool);
-        this.cache = model.newCache();
+        this.kv = kv;
+        this.cache = model.newCache(kv);
     }
 
     public ScoreResult score(int[] tokens) {
@@ -29,6 +32,15 @@ public final class Scorer {
         if (tokens.length > limit + 1) {
             throw new InvalidRequestException("text has " + tokens.length + " tokens, over the context of " + limit + " (+1 target)");
         }
+        kv.requireFits(tokens.length - 1, tokens.length + " tokens to score, the last one only a target");
+        try {
+            return run(tokens);
+        } finally {
+            cache.release();
+        }
+    }
+
+    private ScoreResult run(int[] tokens) {
         int vocab = model.config().vocabSize();
         VocabularyRange.check(tokens, vocab);
         float[] logprobs = new float[Math.max(0, tokens.length - 1)];

@@ -1,14 +1,18 @@
 package io.sparkllama.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vectorized element-wise and reduction kernels on heap float arrays (activations, KV cache). */
+/** Vectorized element-wise and reduction kernels on heap float arrays (activations) and off-heap KV cache blocks. */
 public final class VectorMath {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     private static final int PARTS = LaneSum.PARTS;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Positions per key tile of {@link #dotTiles}: the preferred vector's lane count. */
     public static final int LANES = L;
 
@@ -87,6 +91,58 @@ public final class VectorMath {
             FloatVector a = FloatVector.zero(S);
             for (int d = 0; d < n; d++) {
                 a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
+            }
+            a.div(divisor).intoArray(out, outOff + p, S.indexInRange(p, count));
+        }
+    }
+
+    /**
+     * {@link #dotTiles} over keys in an off-heap block: {@code kOff} and the tile layout in bytes
+     * and floats as there; the same FMA chain per score, so the same bits.
+     */
+    public static void dotTiles(float[] q, int qOff, MemorySegment keys, long kOff, int tileStride, int n, int count,
+                                float divisor, float[] out, int outOff) {
+        long ts = (long) tileStride * Float.BYTES;
+        long lb = (long) L * Float.BYTES;
+        int p = 0;
+        for (; p + 4 * L <= count; p += 4 * L) {
+            long t0 = kOff + (p / L) * ts;
+            long t1 = t0 + ts;
+            long t2 = t1 + ts;
+            long t3 = t2 + ts;
+            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
+            for (int d = 0; d < n; d++) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                long o = d * lb;
+                a = qd.fma(FloatVector.fromMemorySegment(S, keys, t0 + o, NATIVE), a);
+                b = qd.fma(FloatVector.fromMemorySegment(S, keys, t1 + o, NATIVE), b);
+                c = qd.fma(FloatVector.fromMemorySegment(S, keys, t2 + o, NATIVE), c);
+                e = qd.fma(FloatVector.fromMemorySegment(S, keys, t3 + o, NATIVE), e);
+            }
+            a.div(divisor).intoArray(out, outOff + p);
+            b.div(divisor).intoArray(out, outOff + p + L);
+            c.div(divisor).intoArray(out, outOff + p + 2 * L);
+            e.div(divisor).intoArray(out, outOff + p + 3 * L);
+        }
+        for (; p + 2 * L <= count; p += 2 * L) {
+            long t0 = kOff + (p / L) * ts;
+            long t1 = t0 + ts;
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int d = 0; d < n; d++) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                long o = d * lb;
+                a = qd.fma(FloatVector.fromMemorySegment(S, keys, t0 + o, NATIVE), a);
+                b = qd.fma(FloatVector.fromMemorySegment(S, keys, t1 + o, NATIVE), b);
+            }
+            a.div(divisor).intoArray(out, outOff + p);
+            b.div(divisor).intoArray(out, outOff + p + L);
+        }
+        for (; p < count; p += L) {
+            // Lanes past count hold stale keys of the tile: computed, never stored.
+            long t0 = kOff + (p / L) * ts;
+            FloatVector a = FloatVector.zero(S);
+            for (int d = 0; d < n; d++) {
+                a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromMemorySegment(S, keys, t0 + d * lb, NATIVE), a);
             }
             a.div(divisor).intoArray(out, outOff + p, S.indexInRange(p, count));
         }
@@ -171,6 +227,77 @@ public final class VectorMath {
             float sum = 0f;
             for (int p = 0; p < count; p++) {
                 sum += w[wOff + p] * rows[rowOff + p * rowStride + i];
+            }
+            out[oOff + i] = sum;
+        }
+    }
+
+    /**
+     * {@link #weightedRowSum} over rows in off-heap blocks of {@code blockRows} rows each: row p is
+     * at byte {@code rowOff + (p % blockRows) * rowStride * 4} of {@code blocks[p / blockRows]}. The
+     * sums carry across blocks, so each element is the same FMA chain over p in order.
+     */
+    public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
+                                      MemorySegment[] blocks, int blockRows, long rowOff, int rowStride, int n) {
+        long rs = (long) rowStride * Float.BYTES;
+        long lb = (long) L * Float.BYTES;
+        int i = 0;
+        int bound = n < L ? 0 : S.loopBound(n);
+        for (; i + 4 * L <= bound; i += 4 * L) {
+            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
+            for (int p0 = 0, blk = 0; p0 < count; p0 += blockRows, blk++) {
+                MemorySegment rows = blocks[blk];
+                int m = Math.min(blockRows, count - p0);
+                long r = rowOff + (long) i * Float.BYTES;
+                for (int p = 0; p < m; p++, r += rs) {
+                    FloatVector wp = FloatVector.broadcast(S, w[wOff + p0 + p]);
+                    a = FloatVector.fromMemorySegment(S, rows, r, NATIVE).fma(wp, a);
+                    b = FloatVector.fromMemorySegment(S, rows, r + lb, NATIVE).fma(wp, b);
+                    c = FloatVector.fromMemorySegment(S, rows, r + 2 * lb, NATIVE).fma(wp, c);
+                    e = FloatVector.fromMemorySegment(S, rows, r + 3 * lb, NATIVE).fma(wp, e);
+                }
+            }
+            a.intoArray(out, oOff + i);
+            b.intoArray(out, oOff + i + L);
+            c.intoArray(out, oOff + i + 2 * L);
+            e.intoArray(out, oOff + i + 3 * L);
+        }
+        for (; i + 2 * L <= bound; i += 2 * L) {
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int p0 = 0, blk = 0; p0 < count; p0 += blockRows, blk++) {
+                MemorySegment rows = blocks[blk];
+                int m = Math.min(blockRows, count - p0);
+                long r = rowOff + (long) i * Float.BYTES;
+                for (int p = 0; p < m; p++, r += rs) {
+                    FloatVector wp = FloatVector.broadcast(S, w[wOff + p0 + p]);
+                    a = FloatVector.fromMemorySegment(S, rows, r, NATIVE).fma(wp, a);
+                    b = FloatVector.fromMemorySegment(S, rows, r + lb, NATIVE).fma(wp, b);
+                }
+            }
+            a.intoArray(out, oOff + i);
+            b.intoArray(out, oOff + i + L);
+        }
+        for (; i < bound; i += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int p0 = 0, blk = 0; p0 < count; p0 += blockRows, blk++) {
+                MemorySegment rows = blocks[blk];
+                int m = Math.min(blockRows, count - p0);
+                long r = rowOff + (long) i * Float.BYTES;
+                for (int p = 0; p < m; p++, r += rs) {
+                    a = FloatVector.fromMemorySegment(S, rows, r, NATIVE).fma(FloatVector.broadcast(S, w[wOff + p0 + p]), a);
+                }
+            }
+            a.intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            float sum = 0f;
+            for (int p0 = 0, blk = 0; p0 < count; p0 += blockRows, blk++) {
+                MemorySegment rows = blocks[blk];
+                int m = Math.min(blockRows, count - p0);
+                long r = rowOff + (long) i * Float.BYTES;
+                for (int p = 0; p < m; p++, r += rs) {
+                    sum = Math.fma(w[wOff + p0 + p], rows.get(ValueLayout.JAVA_FLOAT, r), sum);
+                }
             }
             out[oOff + i] = sum;
         }

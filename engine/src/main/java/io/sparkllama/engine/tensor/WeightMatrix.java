@@ -91,4 +91,9 @@ public abstract class WeightMatrix {
     public long byteSize() {
         return data.byteSize();
     }
+
+    /** True when this matrix is an off-heap copy made at load (a repacked layout), not a view of a mapped file. */
+    public boolean isOffHeapCopy() {
+        return data.isNative() && !data.isMapped();
+    }
 }

@@ -9,6 +9,7 @@ import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.SamplingParams;
 import java.util.ArrayList;
@@ -33,10 +34,10 @@ class BatchGeneratorTest {
             List<GenerationRequest> reqs = requests(engine, 11, 512);
             List<GenerationResult> expected = single(engine, reqs);
             for (int threads : new int[] {1, 2}) {
-                try (WorkerPool pool = new WorkerPool(threads)) {
+                try (WorkerPool pool = new WorkerPool(threads); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
                     for (int maxBatch : new int[] {1, 5, 16}) {
                         for (int chunk : new int[] {3, 64}) {
-                            BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, maxBatch, chunk);
+                            BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
                             assertSame(expected, b.generateAll(reqs), "threads=" + threads + " batch=" + maxBatch + " chunk=" + chunk);
                             if (chunk == 3) {
                                 // Reused caches hold the previous call's keys: a second call must not see them.
@@ -92,8 +93,8 @@ class BatchGeneratorTest {
     }
 
     private static List<GenerationResult> single(Engine engine, List<GenerationRequest> reqs) {
-        try (WorkerPool pool = new WorkerPool(1)) {
-            Generator g = new Generator(engine.transformer(), engine.tokenizer(), pool, Engine.DEFAULT_CHUNK);
+        try (WorkerPool pool = new WorkerPool(1); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
+            Generator g = new Generator(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK);
             List<GenerationResult> out = new ArrayList<>();
             for (GenerationRequest r : reqs) {
                 out.add(g.generate(r));
