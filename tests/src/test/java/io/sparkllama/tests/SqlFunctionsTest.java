@@ -156,4 +156,30 @@ class SqlFunctionsTest {
         assertTrue(!spark.sql("SELECT count(*) FROM (SELECT id, llama_generate(prompt) AS g FROM many)").queryExecution()
                 .optimizedPlan().toString().contains("LlamaBatchEval"), "an unused result is never computed");
     }
+
+    /** llama_loglikelihood in SQL equals the DataFrame API (itself tested against the job); a call inside an aggregate runs batched too. */
+    @Test
+    void loglikelihoodAndAggregates() {
+        SparkSession spark = TestSpark.session();
+        String model = TestSpark.requireShared("models/stories260K").toString();
+        spark.conf().set("spark.llama.model", model);
+        Dataset<Row> pairs = spark.sql("SELECT * FROM VALUES (1, 'Once upon a time', ', there was a little girl'), (2, 'Tom had a ', 'dog'),"
+                + " (3, 'Lily', '') AS t(id, context, continuation)");
+        pairs.createOrReplaceTempView("pairs");
+        List<Row> sql = spark.sql("SELECT id, llama_loglikelihood(context, continuation) AS r FROM pairs ORDER BY id").collectAsList();
+        List<Row> api = io.sparkllama.udfs.DataFrameInference.loglikelihood(pairs, model, java.util.Map.of()).orderBy("id").collectAsList();
+        for (int i = 0; i < 3; i++) {
+            Row r = sql.get(i).getAs("r");
+            Row a = api.get(i);
+            assertEquals((Double) a.getAs("sum_logprob"), r.getAs("sum_logprob"));
+            assertEquals((Boolean) a.getAs("is_greedy"), r.getAs("is_greedy"));
+            assertEquals((String) a.getAs("error"), r.getAs("error"));
+        }
+        assertEquals("continuation is empty", sql.get(2).<Row>getAs("r").getAs("error"));
+
+        Row agg = spark.sql("SELECT count(*) AS n, sum(llama_loglikelihood(context, continuation).sum_logprob) AS total FROM pairs").first();
+        assertEquals(3L, agg.getLong(0));
+        assertEquals((Double) sql.get(0).<Row>getAs("r").getAs("sum_logprob") + (Double) sql.get(1).<Row>getAs("r").getAs("sum_logprob"),
+                agg.getDouble(1), 1e-9);
+    }
 }
