@@ -20,6 +20,8 @@ public final class TestSpark {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
+                    // The SQL functions (llama_generate, ...); a no-op for queries without them.
+                    .config("spark.sql.extensions", "io.sparkllama.udfs.SparkLlamaExtensions")
                     .getOrCreate();
         }
         return session;

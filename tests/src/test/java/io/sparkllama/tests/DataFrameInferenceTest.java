@@ -1,0 +1,117 @@
+package io.sparkllama.tests;
+
+import static org.apache.spark.sql.functions.expr;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sparkllama.udfs.DataFrameInference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DataFrame API against the jobs on the same rows (bit for bit), with every input column kept. */
+class DataFrameInferenceTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertInputKept(Dataset<Row> in, Dataset<Row> out) {
+        StructField[] a = in.schema().fields();
+        StructField[] b = out.schema().fields();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i].name(), b[i].name());
+            assertEquals(a[i].dataType(), b[i].dataType());
+        }
+    }
+
+    @Test
+    void generateEqualsTheGenerateJob() {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String input = TestSpark.repo().resolve("datasets/samples/story-openings.jsonl").toString();
+        String out = tmp.resolve("job").toString();
+        JobRunner.run("generate", input, out, model.toString(), "max_tokens=24");
+        Map<Object, Row> job = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out).collectAsList(), "id");
+
+        Dataset<Row> in = TestSpark.session().read().json(input)
+                .withColumn("row_settings", expr("map('max_tokens', CAST(max_tokens AS STRING), 'temperature', CAST(temperature AS STRING),"
+                        + " 'seed', CAST(seed AS STRING))"))
+                .withColumnRenamed("prompt", "opening");
+        Dataset<Row> generated = DataFrameInference.generate(in, model.toString(),
+                Map.of("prompt_col", "opening", "settings_col", "row_settings", "max_tokens", "24", "batch_size", "8"));
+        assertInputKept(in, generated);
+        List<Row> rows = generated.collectAsList();
+        assertEquals(36, rows.size());
+        for (Row r : rows) {
+            Row j = job.get(r.getAs("id"));
+            assertEquals((String) j.getAs("prompt"), r.getAs("opening"));
+            assertEquals(j.getList(j.fieldIndex("completion_token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_logprobs")), r.getList(r.fieldIndex("token_logprobs")));
+            assertEquals((String) j.getAs("completion"), r.getAs("completion"));
+            assertEquals((String) j.getAs("finish_reason"), r.getAs("finish_reason"));
+        }
+    }
+
+    @Test
+    void scoreAndLoglikelihoodEqualTheJobs() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String texts = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl").toString();
+        String scoreOut = tmp.resolve("score").toString();
+        JobRunner.run("score", texts, scoreOut, model.toString());
+        Map<Object, Row> job = SqlFunctionsTest.byId(TestSpark.session().read().parquet(scoreOut).collectAsList(), "id");
+        Dataset<Row> in = TestSpark.session().read().json(texts);
+        Dataset<Row> scored = DataFrameInference.score(in, model.toString(), Map.of("output_prefix", "llama_"));
+        assertInputKept(in, scored);
+        for (Row r : scored.collectAsList()) {
+            Row j = job.get(r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_logprobs")), r.getList(r.fieldIndex("llama_token_logprobs")));
+            assertEquals((Double) j.getAs("perplexity"), r.getAs("llama_perplexity"));
+        }
+
+        Path pairs = tmp.resolve("pairs.jsonl");
+        Files.write(pairs, List.of(
+                "{\"id\": 1, \"context\": \"Once upon a time\", \"continuation\": \", there was a little girl\"}",
+                "{\"id\": 2, \"context\": \"Tom had a \", \"continuation\": \"dog\"}",
+                "{\"id\": 3, \"context\": \"Lily\", \"continuation\": \"\"}",
+                "{\"id\": 4, \"context\": null, \"continuation\": \"x\"}"));
+        String llOut = tmp.resolve("ll").toString();
+        JobRunner.run("loglikelihood", pairs.toString(), llOut, model.toString());
+        Map<Object, Row> llJob = SqlFunctionsTest.byId(TestSpark.session().read().parquet(llOut).collectAsList(), "id");
+        Dataset<Row> ll = DataFrameInference.loglikelihood(TestSpark.session().read().json(pairs.toString()), model.toString(), Map.of());
+        for (Row r : ll.collectAsList()) {
+            Row j = llJob.get(r.getAs("id"));
+            assertEquals((Double) j.getAs("sum_logprob"), r.getAs("sum_logprob"));
+            assertEquals((Boolean) j.getAs("is_greedy"), r.getAs("is_greedy"));
+            assertEquals((String) j.getAs("error"), r.getAs("error"));
+        }
+    }
+
+    @Test
+    void badColumnsAndOptionsNameTheColumnAndFunction() {
+        SparkSession spark = TestSpark.session();
+        String model = TestSpark.requireShared("models/stories260K").toString();
+        Dataset<Row> in = spark.sql("SELECT 1L AS id, 'Once upon a time' AS text, 'x' AS token_ids");
+        assertEquals("generate: no column 'prompt' in the input (columns: id, text, token_ids); name it with the prompt_col option",
+                assertThrows(IllegalArgumentException.class, () -> DataFrameInference.generate(in, model, Map.of())).getMessage());
+        assertEquals("score: column 'id' (text_col) is BIGINT; it must be a string",
+                assertThrows(IllegalArgumentException.class, () -> DataFrameInference.score(in, model, Map.of("text_col", "id"))).getMessage());
+        assertEquals("score: the input already has a column 'token_ids'; set output_prefix (e.g. 'llama_') to name the output columns apart",
+                assertThrows(IllegalArgumentException.class, () -> DataFrameInference.score(in, model, Map.of())).getMessage());
+        assertEquals("generate: option max_tokens must be an integer, got 'lots'", assertThrows(IllegalArgumentException.class,
+                () -> DataFrameInference.generate(in, model, Map.of("prompt_col", "text", "max_tokens", "lots"))).getMessage());
+
+        Row nullRow = DataFrameInference.generate(spark.sql("SELECT 7 AS id, CAST(NULL AS STRING) AS prompt"), model, Map.of()).first();
+        assertArrayEquals(new Object[] {7, null, null, null, null, null, null, "prompt is null"},
+                new Object[] {nullRow.get(0), nullRow.get(1), nullRow.get(2), nullRow.get(3), nullRow.get(4), nullRow.get(5), nullRow.get(6),
+                    nullRow.get(7)});
+        assertNull(nullRow.getAs("completion"));
+    }
+}
