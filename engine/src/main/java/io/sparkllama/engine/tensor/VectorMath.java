@@ -235,14 +235,15 @@ public final class VectorMath {
     /**
      * {@link #weightedRowSum} over rows in off-heap blocks of {@code blockRows} rows each: row p is
      * at byte {@code rowOff + (p % blockRows) * rowStride * 4} of {@code blocks[p / blockRows]}. The
-     * sums carry across blocks, so each element is the same FMA chain over p in order.
+     * sums carry across blocks, so each element is the same chain over p in order as there (FMA in
+     * whole chunks of 16 elements, multiply-add past them).
      */
     public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
                                       MemorySegment[] blocks, int blockRows, long rowOff, int rowStride, int n) {
         long rs = (long) rowStride * Float.BYTES;
         long lb = (long) L * Float.BYTES;
         int i = 0;
-        int bound = n < L ? 0 : S.loopBound(n);
+        int bound = LaneSum.loopBound(n);
         for (; i + 4 * L <= bound; i += 4 * L) {
             FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
             for (int p0 = 0, blk = 0; p0 < count; p0 += blockRows, blk++) {
@@ -296,7 +297,7 @@ public final class VectorMath {
                 int m = Math.min(blockRows, count - p0);
                 long r = rowOff + (long) i * Float.BYTES;
                 for (int p = 0; p < m; p++, r += rs) {
-                    sum = Math.fma(w[wOff + p0 + p], rows.get(ValueLayout.JAVA_FLOAT, r), sum);
+                    sum += w[wOff + p0 + p] * rows.get(ValueLayout.JAVA_FLOAT, r);
                 }
             }
             out[oOff + i] = sum;

@@ -2,6 +2,9 @@ package io.sparkllama.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,6 +78,31 @@ class AttentionKernelsTest {
         }
         assertEquals(-7f, out[1]);
         assertEquals(-7f, out[2 + n]);
+    }
+
+    /** The paged KV cache's form (rows in off-heap blocks) gives the array form's bits, tails included. */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 24, 48, 64, 7 * 16 + 3})
+    void weightedRowSumOverBlocksIsTheArrayForm(int n) {
+        SplittableRandom rnd = new SplittableRandom(31 * n);
+        int count = 75;
+        int blockRows = 32;
+        int stride = n + 5;
+        float[] w = random(rnd, count);
+        float[] rows = random(rnd, count * stride);
+        MemorySegment[] blocks = new MemorySegment[(count + blockRows - 1) / blockRows];
+        for (int b = 0; b < blocks.length; b++) {
+            blocks[b] = Arena.ofAuto().allocate((long) blockRows * stride * Float.BYTES, 64);
+            int m = Math.min(blockRows, count - b * blockRows);
+            MemorySegment.copy(rows, b * blockRows * stride, blocks[b], ValueLayout.JAVA_FLOAT, 0, m * stride);
+        }
+        float[] want = new float[n];
+        VectorMath.weightedRowSum(want, 0, w, 0, count, rows, 0, stride, n);
+        float[] got = new float[n];
+        VectorMath.weightedRowSum(got, 0, w, 0, count, blocks, blockRows, 0, stride, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "n " + n + ", element " + i);
+        }
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
