@@ -46,59 +46,11 @@ public final class VectorMath {
 
     /**
      * Attention scores: dot products of {@code q[qOff .. qOff+n)} with the keys of positions
-     * {@code 0 .. count), each divided by {@code divisor}, into {@code out[outOff + p]}. Keys lie in
-     * tiles of {@link #LANES} positions (element d of position p at
-     * {@code keys[kOff + (p / LANES) * tileStride + d * LANES + p % LANES]}), so a tile's loads are
-     * contiguous and lanes are positions: each score is one FMA chain over d in order, whichever
-     * block computes it, and needs no lane sum.
-     */
-    public static void dotTiles(float[] q, int qOff, float[] keys, int kOff, int tileStride, int n, int count,
-                                float divisor, float[] out, int outOff) {
-        int p = 0;
-        for (; p + 4 * L <= count; p += 4 * L) {
-            int t0 = kOff + (p / L) * tileStride;
-            int t1 = t0 + tileStride;
-            int t2 = t1 + tileStride;
-            int t3 = t2 + tileStride;
-            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
-            for (int d = 0; d < n; d++) {
-                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
-                a = qd.fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
-                b = qd.fma(FloatVector.fromArray(S, keys, t1 + d * L), b);
-                c = qd.fma(FloatVector.fromArray(S, keys, t2 + d * L), c);
-                e = qd.fma(FloatVector.fromArray(S, keys, t3 + d * L), e);
-            }
-            a.div(divisor).intoArray(out, outOff + p);
-            b.div(divisor).intoArray(out, outOff + p + L);
-            c.div(divisor).intoArray(out, outOff + p + 2 * L);
-            e.div(divisor).intoArray(out, outOff + p + 3 * L);
-        }
-        for (; p + 2 * L <= count; p += 2 * L) {
-            int t0 = kOff + (p / L) * tileStride;
-            int t1 = t0 + tileStride;
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int d = 0; d < n; d++) {
-                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
-                a = qd.fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
-                b = qd.fma(FloatVector.fromArray(S, keys, t1 + d * L), b);
-            }
-            a.div(divisor).intoArray(out, outOff + p);
-            b.div(divisor).intoArray(out, outOff + p + L);
-        }
-        for (; p < count; p += L) {
-            // Lanes past count hold stale keys of the tile: computed, never stored.
-            int t0 = kOff + (p / L) * tileStride;
-            FloatVector a = FloatVector.zero(S);
-            for (int d = 0; d < n; d++) {
-                a = FloatVector.broadcast(S, q[qOff + d]).fma(FloatVector.fromArray(S, keys, t0 + d * L), a);
-            }
-            a.div(divisor).intoArray(out, outOff + p, S.indexInRange(p, count));
-        }
-    }
-
-    /**
-     * {@link #dotTiles} over keys in an off-heap block: {@code kOff} and the tile layout in bytes
-     * and floats as there; the same FMA chain per score, so the same bits.
+     * {@code 0 .. count) in an off-heap block, each divided by {@code divisor}, into
+     * {@code out[outOff + p]}. Keys lie in tiles of {@link #LANES} positions (element d of position p
+     * at float {@code (p / LANES) * tileStride + d * LANES + p % LANES} after byte {@code kOff}), so a
+     * tile's loads are contiguous and lanes are positions: each score is one FMA chain over d in
+     * order, whichever block computes it, and needs no lane sum.
      */
     public static void dotTiles(float[] q, int qOff, MemorySegment keys, long kOff, int tileStride, int n, int count,
                                 float divisor, float[] out, int outOff) {
@@ -181,62 +133,12 @@ public final class VectorMath {
     }
 
     /**
-     * Attention output: {@code out[oOff + i] = Σ_p w[wOff + p] * rows[rowOff + p * rowStride + i]}
-     * over p in [0, count), i in [0, n). The sums stay in registers across positions; each element
-     * is one chain over p in order: FMA for the elements in whole chunks of 16 (vector lanes on
-     * every machine), multiply-add for the rest, so the vector width does not change a bit.
-     */
-    public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
-                                      float[] rows, int rowOff, int rowStride, int n) {
-        int i = 0;
-        int bound = LaneSum.loopBound(n);
-        for (; i + 4 * L <= bound; i += 4 * L) {
-            FloatVector a = FloatVector.zero(S), b = a, c = a, e = a;
-            for (int p = 0; p < count; p++) {
-                FloatVector wp = FloatVector.broadcast(S, w[wOff + p]);
-                int r = rowOff + p * rowStride + i;
-                a = FloatVector.fromArray(S, rows, r).fma(wp, a);
-                b = FloatVector.fromArray(S, rows, r + L).fma(wp, b);
-                c = FloatVector.fromArray(S, rows, r + 2 * L).fma(wp, c);
-                e = FloatVector.fromArray(S, rows, r + 3 * L).fma(wp, e);
-            }
-            a.intoArray(out, oOff + i);
-            b.intoArray(out, oOff + i + L);
-            c.intoArray(out, oOff + i + 2 * L);
-            e.intoArray(out, oOff + i + 3 * L);
-        }
-        for (; i + 2 * L <= bound; i += 2 * L) {
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int p = 0; p < count; p++) {
-                FloatVector wp = FloatVector.broadcast(S, w[wOff + p]);
-                int r = rowOff + p * rowStride + i;
-                a = FloatVector.fromArray(S, rows, r).fma(wp, a);
-                b = FloatVector.fromArray(S, rows, r + L).fma(wp, b);
-            }
-            a.intoArray(out, oOff + i);
-            b.intoArray(out, oOff + i + L);
-        }
-        for (; i < bound; i += L) {
-            FloatVector a = FloatVector.zero(S);
-            for (int p = 0; p < count; p++) {
-                a = FloatVector.fromArray(S, rows, rowOff + p * rowStride + i).fma(FloatVector.broadcast(S, w[wOff + p]), a);
-            }
-            a.intoArray(out, oOff + i);
-        }
-        for (; i < n; i++) {
-            float sum = 0f;
-            for (int p = 0; p < count; p++) {
-                sum += w[wOff + p] * rows[rowOff + p * rowStride + i];
-            }
-            out[oOff + i] = sum;
-        }
-    }
-
-    /**
-     * {@link #weightedRowSum} over rows in off-heap blocks of {@code blockRows} rows each: row p is
-     * at byte {@code rowOff + (p % blockRows) * rowStride * 4} of {@code blocks[p / blockRows]}. The
-     * sums carry across blocks, so each element is the same chain over p in order as there (FMA in
-     * whole chunks of 16 elements, multiply-add past them).
+     * Attention output: {@code out[oOff + i] = Σ_p w[wOff + p] * row_p[i]} over p in [0, count), i in
+     * [0, n), the rows in off-heap blocks of {@code blockRows} rows each: row p at byte
+     * {@code rowOff + (p % blockRows) * rowStride * 4} of {@code blocks[p / blockRows]}. The sums stay
+     * in registers across positions and blocks; each element is one chain over p in order: FMA for
+     * the elements in whole chunks of 16 (vector lanes on every machine), multiply-add for the rest,
+     * so the vector width does not change a bit.
      */
     public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, int count,
                                       MemorySegment[] blocks, int blockRows, long rowOff, int rowStride, int n) {

@@ -62,8 +62,10 @@ public final class WidthKernelCases {
             VectorExp.swiglu(gate, b, 0, n);
             out.put("swiglu " + n, BitDigest.of(gate));
             float[] rows = gaussian(rnd, 33 * n);
+            MemorySegment rowBlock = Arena.ofAuto().allocate((long) rows.length * Float.BYTES, 64);
+            MemorySegment.copy(rows, 0, rowBlock, ValueLayout.JAVA_FLOAT, 0, rows.length);
             float[] weighted = new float[n];
-            VectorMath.weightedRowSum(weighted, 0, w, 0, Math.min(33, n), rows, 0, n, n);
+            VectorMath.weightedRowSum(weighted, 0, w, 0, Math.min(33, n), new MemorySegment[] {rowBlock}, 33, 0, n, n);
             out.put("weightedRowSum " + n, BitDigest.of(weighted));
         }
         return out;
