@@ -1,6 +1,6 @@
 package io.sparkllama.bench;
 
-import io.sparkllama.engine.tensor.VectorSupport;
+import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.tensor.ActivationPrecision;
-import io.sparkllama.engine.tensor.VectorSupport;
+import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
 

@@ -2,8 +2,8 @@ package io.sparkllama.engine.format;
 
 import io.sparkllama.engine.model.LlamaWeights;
 import io.sparkllama.engine.model.ModelConfig;
-import io.sparkllama.engine.tensor.RowPermutedMatrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.view.RowPermutedMatrix;
 
 /**
  * Builds {@link LlamaWeights} from named tensors, checking the layer count and every shape against

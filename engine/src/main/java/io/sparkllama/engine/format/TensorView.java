@@ -1,8 +1,8 @@
 package io.sparkllama.engine.format;
 
-import io.sparkllama.engine.tensor.F16Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.stored.F16Matrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

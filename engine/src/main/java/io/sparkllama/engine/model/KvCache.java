@@ -1,7 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.error.KvCacheBudgetException;
-import io.sparkllama.engine.tensor.VectorMath;
+import io.sparkllama.engine.tensor.kernel.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.tensor.ActivationPrecision;
-import io.sparkllama.engine.tensor.VectorExp;
-import io.sparkllama.engine.tensor.VectorMath;
+import io.sparkllama.engine.tensor.kernel.VectorExp;
+import io.sparkllama.engine.tensor.kernel.VectorMath;
 
 /**
  * The Llama forward pass: RMSNorm, RoPE, grouped-query attention, SwiGLU, in fp32 over weights

@@ -1,7 +1,7 @@
 package io.sparkllama.engine.sampling;
 
-import io.sparkllama.engine.tensor.KernelSpecies;
-import io.sparkllama.engine.tensor.VectorExp;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

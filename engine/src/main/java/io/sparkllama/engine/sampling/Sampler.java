@@ -1,6 +1,6 @@
 package io.sparkllama.engine.sampling;
 
-import io.sparkllama.engine.tensor.VectorExp;
+import io.sparkllama.engine.tensor.kernel.VectorExp;
 
 /**
  * Chooses the next token from logits: greedy, or temperature with top-k and top-p. Holds scratch

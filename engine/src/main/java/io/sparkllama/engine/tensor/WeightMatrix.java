@@ -1,5 +1,7 @@
 package io.sparkllama.engine.tensor;
 
+import io.sparkllama.engine.tensor.packed.Int8PanelMatrix;
+import io.sparkllama.engine.tensor.packed.PackedF32Matrix;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -19,6 +21,11 @@ public abstract class WeightMatrix {
         this.data = data;
         this.rows = rows;
         this.cols = cols;
+    }
+
+    /** The segment behind {@code m}, for subclasses that view or repack another matrix. */
+    protected static MemorySegment dataOf(WeightMatrix m) {
+        return m.data;
     }
 
     public final int rows() {

@@ -1,5 +1,12 @@
 package io.sparkllama.engine.tensor;
 
+import io.sparkllama.engine.tensor.stored.BF16Matrix;
+import io.sparkllama.engine.tensor.stored.F16Matrix;
+import io.sparkllama.engine.tensor.stored.F32Matrix;
+import io.sparkllama.engine.tensor.stored.Q4_0Matrix;
+import io.sparkllama.engine.tensor.stored.Q4_KMatrix;
+import io.sparkllama.engine.tensor.stored.Q6_KMatrix;
+import io.sparkllama.engine.tensor.stored.Q8_0Matrix;
 import java.lang.foreign.MemorySegment;
 
 /** Storage types of weight tensors; each has its own {@link WeightMatrix} implementation. */

@@ -1,5 +1,8 @@
 package io.sparkllama.engine.tensor;
 
+import io.sparkllama.engine.tensor.packed.PackedF32Matrix;
+import io.sparkllama.engine.tensor.stored.F16Matrix;
+import io.sparkllama.engine.tensor.stored.F32Matrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * whatever the row range; copyRow equals ggml's scalar dequantization exactly; dot is close to a
  * float64 dot of the dequantized row.
  */
-class KernelConsistencyTest {
+public class KernelConsistencyTest {
     private static final int ROWS = 11;
     private static final int TOKENS = 5;
 
@@ -30,7 +33,7 @@ class KernelConsistencyTest {
     }
 
     /** Random blocks with sane scales (random bits elsewhere, so every quant value occurs). */
-    static byte[] randomData(WeightType t, int rows, int cols, Random rnd) {
+    public static byte[] randomData(WeightType t, int rows, int cols, Random rnd) {
         byte[] data = new byte[(int) t.byteSize((long) rows * cols)];
         rnd.nextBytes(data);
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);

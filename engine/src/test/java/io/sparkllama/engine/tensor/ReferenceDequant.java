@@ -4,11 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Scalar dequantization written straight from ggml's block definitions, to check the vector kernels against. */
-final class ReferenceDequant {
+public final class ReferenceDequant {
     private ReferenceDequant() {
     }
 
-    static float[] row(WeightType type, byte[] data, int row, int cols) {
+    public static float[] row(WeightType type, byte[] data, int row, int cols) {
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         float[] y = new float[cols];
         int rowBytes = (int) type.byteSize(cols);

@@ -1,6 +1,8 @@
 package io.sparkllama.engine.tensor;
 
 import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.tensor.kernel.VectorExp;
+import io.sparkllama.engine.tensor.kernel.VectorMath;
 import io.sparkllama.engine.width.BitDigest;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

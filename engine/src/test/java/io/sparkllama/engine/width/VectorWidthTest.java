@@ -3,7 +3,7 @@ package io.sparkllama.engine.width;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkllama.engine.tensor.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

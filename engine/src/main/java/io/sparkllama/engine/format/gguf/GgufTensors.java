@@ -4,9 +4,9 @@ import io.sparkllama.engine.error.GgufFormatException;
 import io.sparkllama.engine.error.UnsupportedTensorTypeException;
 import io.sparkllama.engine.format.ConfigChecks;
 import io.sparkllama.engine.format.NonFiniteWeights;
-import io.sparkllama.engine.tensor.F16Matrix;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.stored.F16Matrix;
 import java.util.Arrays;
 
 /** Turns a GGUF file's tensors into weight matrices and vectors, checking each one's shape and type. */

@@ -1,5 +1,8 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.Q8Activations;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;

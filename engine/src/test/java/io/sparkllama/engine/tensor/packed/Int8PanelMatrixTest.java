@@ -1,5 +1,9 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.tensor.KernelConsistencyTest;
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

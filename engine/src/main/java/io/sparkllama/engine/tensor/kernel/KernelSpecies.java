@@ -1,4 +1,4 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
 import io.sparkllama.engine.error.VectorSupportException;
 import java.lang.foreign.MemorySegment;
@@ -21,9 +21,9 @@ public final class KernelSpecies {
     /** Float lanes of the kernels: 4 (128-bit: NEON, SSE), 8 (AVX2) or 16 (AVX-512). */
     public static final VectorSpecies<Float> FLOAT = floatSpecies();
     public static final int LANES = FLOAT.length();
-    static final VectorSpecies<Byte> BYTE = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
-    static final VectorSpecies<Short> SHORT = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
-    static final VectorSpecies<Integer> INT = IntVector.SPECIES_PREFERRED.length() == LANES
+    public static final VectorSpecies<Byte> BYTE = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    public static final VectorSpecies<Short> SHORT = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
+    public static final VectorSpecies<Integer> INT = IntVector.SPECIES_PREFERRED.length() == LANES
             ? IntVector.SPECIES_PREFERRED : VectorSpecies.of(int.class, FLOAT.vectorShape());
     private static final VectorMask<Byte> FIRST_LANES = VectorMask.fromLong(BYTE, (1L << LANES) - 1);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -43,7 +43,7 @@ public final class KernelSpecies {
      * {@link #LANES} bytes from {@code m} at {@code off}, little-endian, in the low lanes of a
      * {@link #BYTE} vector; on a 4-lane machine a masked load, so it never reads past them.
      */
-    static ByteVector bytes(MemorySegment m, long off) {
+    public static ByteVector bytes(MemorySegment m, long off) {
         return LANES >= 8
                 ? ByteVector.fromMemorySegment(BYTE, m, off, LE)
                 : ByteVector.fromMemorySegment(BYTE, m, off, LE, FIRST_LANES);

@@ -1,5 +1,6 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -1,4 +1,4 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -93,7 +93,7 @@ public final class LaneSum {
     }
 
     /** The sums of the four 16-lane accumulators stored in {@code sums} to {@code out[r + i * gap]}. */
-    static void spread(float[] sums, float[] out, int r, int gap) {
+    public static void spread(float[] sums, float[] out, int r, int gap) {
         for (int i = 0; i < 4; i++) {
             out[r + i * gap] = sum(sums, i * WIDTH);
         }

@@ -1,5 +1,11 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.stored;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.LaneSum;
+import io.sparkllama.engine.tensor.kernel.QuarterStreams;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -9,22 +15,21 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * ggml Q8_0 weights: blocks of 32 values stored as an fp16 scale {@code d} and 32 int8
- * {@code q}, value {@code d * q}. Each vector of int8s is widened to floats and scaled inside the
- * FMA loop, so the exact fp32 dequantized weight meets the activations and the data stays int8 in
- * the mapping. Every kernel accumulates a (row, token) pair in the same order, so dot, matvec and
- * matmul agree bit for bit.
+ * ggml Q4_0 weights: blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of
+ * nibbles; byte j holds value j in its low nibble and value j+16 in its high one, value
+ * {@code d * (nibble - 8)}. Nibbles are unpacked and scaled inside the FMA loop; every kernel
+ * accumulates a (row, token) pair in the same order, so dot, matvec and matmul agree bit for bit.
  *
- * <p>The kernels are {@link Q4_0Matrix}'s twins with another unpack, on purpose: in a shared base the
+ * <p>The kernels are {@link Q8_0Matrix}'s twins with another unpack, on purpose: in a shared base the
  * call to {@code weights} would see both types, C2 would not inline it, and every vector it
  * returns would be boxed.
  */
-public final class Q8_0Matrix extends WeightMatrix {
+public final class Q4_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     private static final int PARTS = LaneSum.PARTS;
     private static final int QK = 32;
-    private static final int BLOCK_BYTES = 34;
+    private static final int BLOCK_BYTES = 18;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final int blocks;
@@ -32,10 +37,10 @@ public final class Q8_0Matrix extends WeightMatrix {
     private final QuarterStreams.FourRows fourRows = (r, gap, x, sums) -> dot4(r, gap, x, 0, sums);
 
     /** @param cols a multiple of 32 (the loader refuses other tensors) */
-    public Q8_0Matrix(MemorySegment data, int rows, int cols) {
+    public Q4_0Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
         if (cols % QK != 0) {
-            throw new IllegalArgumentException("Q8_0 rows need a multiple of " + QK + " elements, got " + cols);
+            throw new IllegalArgumentException("Q4_0 rows need a multiple of " + QK + " elements, got " + cols);
         }
         this.blocks = cols / QK;
         this.rowBytes = (long) blocks * BLOCK_BYTES;
@@ -43,7 +48,7 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     @Override
     public WeightType type() {
-        return WeightType.Q8_0;
+        return WeightType.Q4_0;
     }
 
     private float scale(long block) {
@@ -52,8 +57,10 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     /** Lanes {@code [s*L, s*L+L)} of the block at {@code block}, dequantized. */
     private FloatVector weights(long block, int s, float d) {
-        ByteVector q = KernelSpecies.bytes(data, block + 2 + (long) s * L);
-        return ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(d);
+        int e = s * L;
+        ByteVector packed = KernelSpecies.bytes(data, block + 2 + (e & 15));
+        ByteVector q = e < 16 ? packed.and((byte) 0x0F) : packed.lanewise(VectorOperators.LSHR, 4);
+        return ((FloatVector) q.sub((byte) 8).convertShape(VectorOperators.B2F, S, 0)).mul(d);
     }
 
     @Override

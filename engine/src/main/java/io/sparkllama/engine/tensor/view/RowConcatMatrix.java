@@ -1,16 +1,18 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 /** Equal-height matrices stacked vertically (model-parallel shards split along rows), without copying. */
 public final class RowConcatMatrix extends RowViewMatrix {
     private final WeightMatrix[] parts;
     private final int partRows;
 
     public RowConcatMatrix(WeightMatrix[] parts) {
-        super(parts[0].data, parts[0].rows * parts.length, parts[0].cols);
+        super(dataOf(parts[0]), parts[0].rows() * parts.length, parts[0].cols());
         this.parts = parts.clone();
-        this.partRows = parts[0].rows;
+        this.partRows = parts[0].rows();
         for (WeightMatrix p : parts) {
-            if (p.rows != partRows || p.cols != cols || p.type() != parts[0].type()) {
+            if (p.rows() != partRows || p.cols() != cols || p.type() != parts[0].type()) {
                 throw new IllegalArgumentException("row shards differ in shape or type");
             }
         }

@@ -1,5 +1,7 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 /**
  * A view of another matrix whose row {@code r} is the underlying row {@code order[r]}: turns
  * Hugging Face's rotate-half q/k layout back into Meta's interleaved pairs without copying weights.
@@ -9,9 +11,9 @@ public final class RowPermutedMatrix extends RowViewMatrix {
     private final int[] order;
 
     public RowPermutedMatrix(WeightMatrix base, int[] order) {
-        super(base.data, base.rows, base.cols);
-        if (order.length != base.rows) {
-            throw new IllegalArgumentException("row order has " + order.length + " entries for " + base.rows + " rows");
+        super(dataOf(base), base.rows(), base.cols());
+        if (order.length != base.rows()) {
+            throw new IllegalArgumentException("row order has " + order.length + " entries for " + base.rows() + " rows");
         }
         this.base = base;
         this.order = order.clone();
@@ -32,12 +34,12 @@ public final class RowPermutedMatrix extends RowViewMatrix {
         return order;
     }
 
-    WeightMatrix base() {
+    public WeightMatrix base() {
         return base;
     }
 
     /** The base row that is row {@code row} here. */
-    int storedRow(int row) {
+    public int storedRow(int row) {
         return order[row];
     }
 

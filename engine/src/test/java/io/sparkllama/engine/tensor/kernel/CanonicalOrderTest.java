@@ -1,5 +1,9 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
+import io.sparkllama.engine.tensor.KernelConsistencyTest;
+import io.sparkllama.engine.tensor.ReferenceDequant;
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;

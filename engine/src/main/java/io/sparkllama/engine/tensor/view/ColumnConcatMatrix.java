@@ -1,5 +1,7 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
 /**
  * Equal-width matrices side by side (model-parallel shards split along columns), without copying:
  * a row's dot product is the sum of each shard's partial dot product over its slice of x.
@@ -9,11 +11,11 @@ public final class ColumnConcatMatrix extends RowViewMatrix {
     private final int partCols;
 
     public ColumnConcatMatrix(WeightMatrix[] parts) {
-        super(parts[0].data, parts[0].rows, parts[0].cols * parts.length);
+        super(dataOf(parts[0]), parts[0].rows(), parts[0].cols() * parts.length);
         this.parts = parts.clone();
-        this.partCols = parts[0].cols;
+        this.partCols = parts[0].cols();
         for (WeightMatrix p : parts) {
-            if (p.rows != rows || p.cols != partCols || p.type() != parts[0].type()) {
+            if (p.rows() != rows || p.cols() != partCols || p.type() != parts[0].type()) {
                 throw new IllegalArgumentException("column shards differ in shape or type");
             }
         }

@@ -1,5 +1,9 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.kernel.KernelScratch;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,7 +25,7 @@ public final class PackedF32Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     /** Rows per panel: two vectors. */
-    static final int PANEL = 2 * L;
+    public static final int PANEL = 2 * L;
     /**
      * Tokens per register block: 2 x 8 = 16 accumulators on AVX-512 (32 registers) and 2 x 4 on
      * AVX2 (16 registers), leaving room for the two weight vectors and the broadcasts.

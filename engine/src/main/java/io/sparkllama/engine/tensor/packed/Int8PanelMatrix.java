@@ -1,5 +1,13 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.kernel.KernelScratch;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.Q8Activations;
+import io.sparkllama.engine.tensor.stored.Q4_0Matrix;
+import io.sparkllama.engine.tensor.stored.Q8_0Matrix;
+import io.sparkllama.engine.tensor.view.RowPermutedMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Decode sums in 16-bit lanes, the register blocks of matmul in integer-valued floats (exact below
  * 2^24), so dot, matvec and matmul give the same bits whatever the batch.
  */
-abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatrix, Q4_0PanelMatrix {
+public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatrix, Q4_0PanelMatrix {
     static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     static final int L = KernelSpecies.LANES;
     /** Rows per panel: one short vector, two float vectors. */
@@ -65,13 +73,13 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     }
 
     /** Whether {@link #of} can repack {@code m}: Q8_0 or Q4_0 in ggml's layout, possibly with reordered rows. */
-    static boolean canPack(WeightMatrix m) {
+    public static boolean canPack(WeightMatrix m) {
         return m instanceof Q8_0Matrix || m instanceof Q4_0Matrix
                 || m instanceof RowPermutedMatrix p && canPack(p.base());
     }
 
     /** Repacks a Q8_0 or Q4_0 matrix (see {@link #canPack}). */
-    static Int8PanelMatrix of(WeightMatrix source) {
+    public static Int8PanelMatrix of(WeightMatrix source) {
         MemorySegment packed = pack(source);
         return source.type() == WeightType.Q8_0
                 ? new Q8_0PanelMatrix(packed, source.rows(), source.cols())
@@ -93,10 +101,10 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
             for (int b = 0; b < blocks; b++) {
                 long src = from + b * storedBlock;
                 long dst = panel + b * blockBytes;
-                out.set(HALF, dst + (long) lane * Short.BYTES, source.data.get(HALF, src));
+                out.set(HALF, dst + (long) lane * Short.BYTES, dataOf(source).get(HALF, src));
                 for (int j = 0; j < valueBytes; j++) {
                     out.set(ValueLayout.JAVA_BYTE, dst + (long) PANEL * Short.BYTES + (long) j * PANEL + lane,
-                            source.data.get(ValueLayout.JAVA_BYTE, src + Short.BYTES + j));
+                            dataOf(source).get(ValueLayout.JAVA_BYTE, src + Short.BYTES + j));
                 }
             }
         }

@@ -1,5 +1,6 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * elements added one by one. copyRow yields exactly the fp32 weights that dot multiplies,
  * so dot, matvec and matmul agree bit for bit.
  */
-final class DequantizedKernels {
+public final class DequantizedKernels {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     private static final int PARTS = LaneSum.PARTS;
@@ -31,7 +32,7 @@ final class DequantizedKernels {
     private DequantizedKernels() {
     }
 
-    static void matmul(WeightMatrix m, float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
+    public static void matmul(WeightMatrix m, float[] x, int nTokens, float[] out, int outStride, int rowStart, int rowEnd) {
         int cols = m.cols();
         KernelScratch scratch = KernelScratch.ofThread();
         float[] w = scratch.rows(cols);

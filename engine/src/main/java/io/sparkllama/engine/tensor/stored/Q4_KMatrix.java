@@ -1,5 +1,10 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.stored;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
+import io.sparkllama.engine.tensor.WeightType;
+import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
+import io.sparkllama.engine.tensor.kernel.LaneSum;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
+import io.sparkllama.engine.tensor.WeightMatrix;
 /**
  * Decode matvec for row-major block-quantized weights: four rows a quarter of the range apart,
  * each read front to back. That gives four independent FMA chains, each a sequential stream in
@@ -7,16 +8,16 @@ package io.sparkllama.engine.tensor;
  * loses streams that share pages), and one row at a time is bound by its one chain's FMA
  * latency: Q8_0 at 16384x2048 from DRAM, 1 thread, measured 21 (one row) and 28 GFLOP/s (this).
  */
-final class QuarterStreams {
+public final class QuarterStreams {
     /** A type's four-row kernel: rows r + i * gap for i < 4, accumulators stored unsummed to {@code sums}. */
-    interface FourRows {
+    public interface FourRows {
         void dot4(int r, int gap, float[] x, float[] sums);
     }
 
     private QuarterStreams() {
     }
 
-    static void matvec(WeightMatrix m, FourRows kernel, float[] x, float[] out, int rowStart, int rowEnd) {
+    public static void matvec(WeightMatrix m, FourRows kernel, float[] x, float[] out, int rowStart, int rowEnd) {
         int quarter = (rowEnd - rowStart) / 4;
         float[] sums = KernelScratch.ofThread().sums;
         for (int i = 0; i < quarter; i++) {

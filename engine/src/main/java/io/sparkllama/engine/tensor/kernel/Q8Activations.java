@@ -1,4 +1,4 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -12,29 +12,29 @@ import jdk.incubator.vector.VectorSpecies;
  * it) and {@code q = rint(x * 127 / amax)} in [-127, 127]. Holds the integers both as shorts
  * (for the integer decode kernels) and as floats (exact, for the fp32 register blocks).
  */
-final class Q8Activations {
-    static final int QK = 32;
+public final class Q8Activations {
+    public static final int QK = 32;
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     private static final float ROUNDER = 0x1.8p23f;
 
-    short[] q = new short[0];
-    float[] qf = new float[0];
+    public short[] q = new short[0];
+    public float[] qf = new float[0];
     /** Per block: d. */
-    float[] scale = new float[0];
+    public float[] scale = new float[0];
     /**
      * {@code scale * 2^112}, exact (an fp16 scale is below 2^16): the factor for weight scales that
      * {@link Int8PanelMatrix#rowScales} widens from fp16 bits without rebiasing the exponent.
      */
-    float[] scale2p112 = new float[0];
+    public float[] scale2p112 = new float[0];
     /** Per block: 8 * sum of q, which Q4_0 subtracts once per block instead of 8 per weight. */
-    short[] eightSums = new short[0];
+    public short[] eightSums = new short[0];
 
     /**
      * Quantizes {@code n} tokens of {@code cols} values each, read from {@code x[xOffset ..]};
      * {@code withFloats} also fills {@link #qf}.
      */
-    void quantize(float[] x, int xOffset, int n, int cols, boolean withFloats) {
+    public void quantize(float[] x, int xOffset, int n, int cols, boolean withFloats) {
         int values = n * cols;
         int blocks = values / QK;
         if (q.length < values) {

@@ -1,4 +1,4 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

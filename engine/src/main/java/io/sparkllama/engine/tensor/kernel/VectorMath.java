@@ -1,4 +1,4 @@
-package io.sparkllama.engine.tensor;
+package io.sparkllama.engine.tensor.kernel;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
