@@ -38,6 +38,17 @@ public abstract class WeightMatrix {
 
     public abstract WeightType type();
 
+    /** How the forward pass repacks this matrix at load (see {@link #forForwardPass}). */
+    public abstract Repacking repacking();
+
+    /**
+     * The row of the stored tensor behind this matrix that holds row {@code row}: the row itself,
+     * except in views that reorder rows. Repacking reads stored blocks through it.
+     */
+    public int storedRow(int row) {
+        return row;
+    }
+
     /** Dot product of row {@code row} with {@code x[xOffset .. xOffset + cols)}. */
     public abstract float dot(int row, float[] x, int xOffset);
 
@@ -77,21 +88,16 @@ public abstract class WeightMatrix {
     }
 
     /**
-     * This matrix in the layout the forward pass multiplies fastest: fp32 repacked into panels
-     * ({@link PackedF32Matrix}), Q8_0 and Q4_0 into int8 panels under
-     * {@link ActivationPrecision#INT8}; other types (and concatenations) as they are.
+     * This matrix in the layout the forward pass multiplies fastest, as its {@link #repacking()}
+     * says: fp32 repacked into panels ({@link PackedF32Matrix}), Q8_0 and Q4_0 into int8 panels
+     * under {@link ActivationPrecision#INT8}; other types as they are.
      */
-    public WeightMatrix forForwardPass(ActivationPrecision precision) {
-        if (this instanceof PackedF32Matrix || this instanceof Int8PanelMatrix) {
-            return this;
-        }
-        if (type() == WeightType.F32) {
-            return PackedF32Matrix.of(this);
-        }
-        if (precision == ActivationPrecision.INT8 && Int8PanelMatrix.canPack(this)) {
-            return Int8PanelMatrix.of(this);
-        }
-        return this;
+    public final WeightMatrix forForwardPass(ActivationPrecision precision) {
+        return switch (repacking()) {
+            case F32_PANELS -> PackedF32Matrix.of(this);
+            case INT8_PANELS -> precision == ActivationPrecision.INT8 ? Int8PanelMatrix.of(this) : this;
+            case NONE -> this;
+        };
     }
 
     /** Bytes of weights read by one full pass over the matrix. */

@@ -1,13 +1,11 @@
 package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.KernelScratch;
 import io.sparkllama.engine.tensor.kernel.KernelSpecies;
 import io.sparkllama.engine.tensor.kernel.Q8Activations;
-import io.sparkllama.engine.tensor.stored.Q4_0Matrix;
-import io.sparkllama.engine.tensor.stored.Q8_0Matrix;
-import io.sparkllama.engine.tensor.view.RowPermutedMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -72,13 +70,12 @@ public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0Pa
         return (long) PANEL * stored.blockBytes;
     }
 
-    /** Whether {@link #of} can repack {@code m}: Q8_0 or Q4_0 in ggml's layout, possibly with reordered rows. */
-    public static boolean canPack(WeightMatrix m) {
-        return m instanceof Q8_0Matrix || m instanceof Q4_0Matrix
-                || m instanceof RowPermutedMatrix p && canPack(p.base());
+    @Override
+    public final Repacking repacking() {
+        return Repacking.NONE;
     }
 
-    /** Repacks a Q8_0 or Q4_0 matrix (see {@link #canPack}). */
+    /** Repacks a Q8_0 or Q4_0 matrix in ggml's layout, possibly with reordered rows ({@link Repacking#INT8_PANELS}). */
     public static Int8PanelMatrix of(WeightMatrix source) {
         MemorySegment packed = pack(source);
         return source.type() == WeightType.Q8_0
@@ -95,7 +92,7 @@ public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0Pa
         int panels = (rows + PANEL - 1) / PANEL;
         MemorySegment out = Arena.ofAuto().allocate(panels * blocks * blockBytes, 64);
         for (int r = 0; r < rows; r++) {
-            long from = storedRow(source, r) * blocks * storedBlock;
+            long from = (long) source.storedRow(r) * blocks * storedBlock;
             int lane = r % PANEL;
             long panel = (long) (r / PANEL) * blocks * blockBytes;
             for (int b = 0; b < blocks; b++) {
@@ -109,11 +106,6 @@ public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0Pa
             }
         }
         return out;
-    }
-
-    /** The row of the stored (ggml) matrix that holds row {@code r} of {@code m}. */
-    private static int storedRow(WeightMatrix m, int r) {
-        return m instanceof RowPermutedMatrix p ? storedRow(p.base(), p.storedRow(r)) : r;
     }
 
     /** Value j (0..31) of block b of row {@code row}, as a signed integer. */

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 /** Equal-height matrices stacked vertically (model-parallel shards split along rows), without copying. */
@@ -21,6 +22,12 @@ public final class RowConcatMatrix extends RowViewMatrix {
     @Override
     public WeightType type() {
         return parts[0].type();
+    }
+
+    /** Only fp32 shards are repacked (through {@link #copyRow}); the int8 packer reads one stored tensor. */
+    @Override
+    public Repacking repacking() {
+        return parts[0].repacking() == Repacking.F32_PANELS ? Repacking.F32_PANELS : Repacking.NONE;
     }
 
     @Override

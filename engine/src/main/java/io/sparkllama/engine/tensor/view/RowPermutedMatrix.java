@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor.view;
 
+import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 /**
@@ -34,13 +35,16 @@ public final class RowPermutedMatrix extends RowViewMatrix {
         return order;
     }
 
-    public WeightMatrix base() {
-        return base;
+    /** The stored row behind base row {@code order[row]}. */
+    @Override
+    public int storedRow(int row) {
+        return base.storedRow(order[row]);
     }
 
-    /** The base row that is row {@code row} here. */
-    public int storedRow(int row) {
-        return order[row];
+    /** Repacked as its base is: both packers read rows through {@link #storedRow} or {@link #copyRow}. */
+    @Override
+    public Repacking repacking() {
+        return base.repacking();
     }
 
     @Override
