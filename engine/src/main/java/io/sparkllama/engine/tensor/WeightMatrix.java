@@ -38,8 +38,13 @@ public abstract class WeightMatrix {
 
     public abstract WeightType type();
 
-    /** How the forward pass repacks this matrix at load (see {@link #forForwardPass}). */
-    public abstract Repacking repacking();
+    /**
+     * How the forward pass repacks this matrix at load (see {@link #forForwardPass}): as it is,
+     * unless the type says otherwise (fp32, Q8_0 and Q4_0, and views of them).
+     */
+    public Repacking repacking() {
+        return Repacking.NONE;
+    }
 
     /**
      * The row of the stored tensor behind this matrix that holds row {@code row}: the row itself,

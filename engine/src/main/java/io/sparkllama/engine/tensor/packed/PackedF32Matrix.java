@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.packed;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.KernelScratch;
@@ -69,12 +68,6 @@ public final class PackedF32Matrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.F32;
-    }
-
-    /** Already the repacked copy. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.NONE;
     }
 
     /** Whole panels, so that threads splitting the rows never share one. */

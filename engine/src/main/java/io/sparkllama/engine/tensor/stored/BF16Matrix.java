@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
@@ -43,12 +42,6 @@ public final class BF16Matrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.BF16;
-    }
-
-    /** Dequantized inside the dot products, straight from the mapped file. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.NONE;
     }
 
     /** L bfloat16s at byte offset {@code off}, as floats: a bfloat16 is the top half of a float. */

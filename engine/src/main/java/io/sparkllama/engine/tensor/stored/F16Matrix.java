@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
@@ -45,12 +44,6 @@ public final class F16Matrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.F16;
-    }
-
-    /** Dequantized inside the dot products, straight from the mapped file. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.NONE;
     }
 
     /** L halves at byte offset {@code off}, as floats. */

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
@@ -52,12 +51,6 @@ public final class Q4_KMatrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.Q4_K;
-    }
-
-    /** Dequantized inside the dot products, straight from the mapped file. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.NONE;
     }
 
     // Each scalar read from the mapping costs the JIT many IR nodes, and a kernel that reads too

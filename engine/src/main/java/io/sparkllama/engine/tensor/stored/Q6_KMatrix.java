@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
@@ -53,12 +52,6 @@ public final class Q6_KMatrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.Q6_K;
-    }
-
-    /** Dequantized inside the dot products, straight from the mapped file. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.NONE;
     }
 
     private float half(long off) {
