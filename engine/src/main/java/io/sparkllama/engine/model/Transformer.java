@@ -8,6 +8,9 @@ import io.sparkllama.engine.tensor.kernel.VectorMath;
  * The Llama forward pass: RMSNorm, RoPE, grouped-query attention, SwiGLU, in fp32 over weights
  * of any stored type. One code path serves decode (one token) and prefill/scoring (a chunk of
  * tokens as matrix-matrix products), so a token's numbers are the same either way.
+ * {@link #forward(int, int, ForwardState)} reads top to bottom in llama2.c {@code run.c}'s order,
+ * one comment per step; the products and attention it dispatches are {@link ParallelMatmul} and
+ * {@link ParallelAttention}, the buffers it works in {@link ForwardState}.
  */
 public final class Transformer {
     private final ModelConfig config;
@@ -89,7 +92,10 @@ public final class Transformer {
         float[] xb = st.xb;
         int[] positions = st.positions;
         KvCache[] caches = st.caches;
+        ParallelMatmul matmul = st.matmul;
 
+        // x = the tokens' embedding rows. Count the positions attended, to size the attention work
+        // and make room for the longest sequence's scores.
         long attUnits = 0;
         int longest = 0;
         for (int t = 0; t < n; t++) {
@@ -99,34 +105,43 @@ public final class Transformer {
         }
         st.ensureAttention(longest);
         for (int l = 0; l < c.nLayers(); l++) {
+            // Attention RMSNorm: xb = rmsnorm(x) * attention_norm.
             for (int t = 0; t < n; t++) {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.attentionNorm()[l], dim, eps);
             }
-            st.matmul(w.wq()[l], st.q, w.wk()[l], st.k, w.wv()[l], st.v, xb, n);
+            // q, k, v = xb · Wq, Wk, Wv (one dispatch for the three).
+            matmul.multiply(w.wq()[l], st.q, w.wk()[l], st.k, w.wv()[l], st.v, xb, n);
+            // RoPE rotates q and k at each token's position; k and v go into its sequence's cache.
             for (int t = 0; t < n; t++) {
                 int pos = positions[t];
                 rope.rotate(st.q, t * qDim, c.nHeads(), pos);
                 rope.rotate(st.k, t * kvDim, c.nKvHeads(), pos);
                 caches[t].put(l, pos, st.k, st.v, t * kvDim);
             }
-            st.attention.set(c, st, l, n);
-            st.pool.parallelFor(c.nHeads(), 1, attUnits * qDim * 2, st.attention);
-            st.matmul(w.wo()[l], xb, n, st.xb2, dim);
+            // Grouped-query attention over each token's cached positions: xb = softmax(q·k / sqrt(head)) · v.
+            st.attention.run(c, st, l, n, attUnits);
+            // Output projection and residual: x += xb · Wo.
+            matmul.multiply(w.wo()[l], xb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
 
+            // FFN RMSNorm: xb = rmsnorm(x) * ffn_norm.
             for (int t = 0; t < n; t++) {
                 VectorMath.rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm()[l], dim, eps);
             }
-            st.matmul(w.w1()[l], st.hb, w.w3()[l], st.hb2, null, null, xb, n);
+            // hb = xb · W1, hb2 = xb · W3 (one dispatch for the two).
+            matmul.multiply(w.w1()[l], st.hb, w.w3()[l], st.hb2, null, null, xb, n);
+            // SwiGLU: hb = silu(hb) * hb2.
             for (int t = 0; t < n; t++) {
                 VectorExp.swiglu(st.hb, st.hb2, t * hidden, hidden);
             }
-            st.matmul(w.w2()[l], st.hb, n, st.xb2, dim);
+            // Down projection and residual: x += hb · W2.
+            matmul.multiply(w.w2()[l], st.hb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
         }
+        // Final RMSNorm of the tokens that need logits, then the classifier: logits = xb · Wcls.
         for (int j = 0; j < nLogits; j++) {
             VectorMath.rmsNorm(xb, j * dim, x, st.logitTokens[j] * dim, w.finalNorm(), dim, eps);
         }
-        st.matmul(w.classifier(), xb, nLogits, st.logits, c.vocabSize());
+        matmul.multiply(w.classifier(), xb, nLogits, st.logits, c.vocabSize());
     }
 }
