@@ -1,0 +1,6 @@
+/**
+ * Chat templates: a conversation of {@link io.sparkllama.engine.chat.ChatMessage}s turned into
+ * the prompt ids a Llama 2 or Llama 3 chat model was trained on, ending where the assistant
+ * speaks next.
+ */
+package io.sparkllama.engine.chat;
