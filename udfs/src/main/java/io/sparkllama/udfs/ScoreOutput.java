@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The schema of the score job's output table (documented in the README). */
+/** The schema of the score job's output table (documented in docs/jobs.md). */
 public final class ScoreOutput {
     private ScoreOutput() {
     }
