@@ -30,6 +30,9 @@ final class JobPaths {
             return null;
         }
         refuseRelative(what, given, cluster);
+        if (hasScheme(given)) {
+            return given; // a URI is absolute already; its filesystem is reached when it is read
+        }
         Path p = new Path(given);
         try {
             return p.getFileSystem(conf).makeQualified(p).toString();

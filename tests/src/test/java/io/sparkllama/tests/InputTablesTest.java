@@ -105,6 +105,39 @@ class InputTablesTest {
         }
     }
 
+    /** The loglikelihood job reads each context exactly: its logprobs are the engine's for the text written, to the bit. */
+    @Test
+    void theLoglikelihoodJobReadsContextsWrittenBySparksCsvWriterExactly() {
+        String continuation = " and then they went home.";
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < WRITTEN.length; i++) {
+            rows.add(RowFactory.create(String.valueOf(i + 1), WRITTEN[i], continuation));
+        }
+        Path csv = tmp.resolve("pairs.csv");
+        TestSpark.session().createDataFrame(rows, new StructType().add("id", DataTypes.StringType).add("context", DataTypes.StringType)
+                .add("continuation", DataTypes.StringType)).repartition(2).write().option("header", "true")
+                .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false").csv(csv.toString());
+        Path out = tmp.resolve("ll-out");
+        JobRunner.run("loglikelihood", csv.toString(), out.toString(), model());
+        Map<String, Row> byId = byId(out);
+        assertEquals(WRITTEN.length, byId.size());
+        try (io.sparkllama.engine.Engine engine = io.sparkllama.engine.Engine.open(Path.of(model()), null, 0);
+             io.sparkllama.engine.score.Loglikelihood ll = io.sparkllama.engine.score.Loglikelihood.open(engine, 1)) {
+            for (int i = 0; i < WRITTEN.length; i++) {
+                Row r = byId.get(String.valueOf(i + 1));
+                if (WRITTEN[i] == null) {
+                    assertEquals("context is null", r.getAs("error"));
+                    continue;
+                }
+                // An empty context is BOS alone, not an error.
+                io.sparkllama.engine.score.LoglikelihoodResult e = ll.compute(WRITTEN[i], continuation);
+                assertNull(r.getAs("error"), "row " + (i + 1));
+                assertEquals(e.contextTokens().length, (int) r.getAs("context_tokens"), "row " + (i + 1));
+                assertEquals(e.sumLogprob(), (Double) r.getAs("sum_logprob"), 0, "row " + (i + 1));
+            }
+        }
+    }
+
     @Test
     void aNonStringPromptColumnIsRefusedNamingTheColumnAndItsType() {
         Path parquet = tmp.resolve("numbers.parquet");
