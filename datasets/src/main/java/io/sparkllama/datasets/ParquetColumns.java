@@ -2,7 +2,6 @@ package io.sparkllama.datasets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -53,17 +52,5 @@ public final class ParquetColumns {
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
-    }
-
-    /** The columns present among {@code wanted}, in their order, for a {@code select}. */
-    public static List<String> present(StructType schema, List<String> wanted) {
-        List<String> names = List.of(schema.fieldNames());
-        List<String> out = new ArrayList<>();
-        for (String w : wanted) {
-            if (names.contains(w)) {
-                out.add(w);
-            }
-        }
-        return out;
     }
 }

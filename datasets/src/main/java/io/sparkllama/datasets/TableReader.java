@@ -1,5 +1,6 @@
 package io.sparkllama.datasets;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
@@ -54,11 +55,18 @@ public final class TableReader {
             case "csv" -> spark.read().options(csv == null ? DEFAULT_CSV.readerOptions() : csv.readerOptions()).csv(uri);
             default -> read(spark, uri, f, badRows);
         };
-        List<String> keep = new java.util.ArrayList<>(ParquetColumns.present(table.schema(), columns));
-        if (List.of(table.schema().fieldNames()).contains(CORRUPT_RECORD)) {
-            keep.add(CORRUPT_RECORD);
+        // The job's columns that the table holds (a missing one is named by the job's schema check).
+        List<String> names = List.of(table.schema().fieldNames());
+        List<Column> keep = new ArrayList<>();
+        for (String c : columns) {
+            if (names.contains(c)) {
+                keep.add(functions.col(c));
+            }
         }
-        return table.select(keep.stream().map(functions::col).toArray(Column[]::new));
+        if (names.contains(CORRUPT_RECORD)) {
+            keep.add(functions.col(CORRUPT_RECORD));
+        }
+        return table.select(keep.toArray(Column[]::new));
     }
 
     /**
