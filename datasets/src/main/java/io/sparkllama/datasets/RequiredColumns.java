@@ -72,7 +72,10 @@ public final class RequiredColumns {
                 return;
             }
         }
-        throw new InputTableException("input " + table + ": column '" + field.name() + "' has type "
-                + field.dataType().simpleString() + ", expected one of " + Arrays.stream(allowed).map(DataType::simpleString).toList());
+        String wanted = allowed.length == 1 ? "a " + allowed[0].simpleString() : "one of " + Arrays.stream(allowed)
+                .map(DataType::simpleString).toList();
+        throw new ColumnTypeException("input " + table + ": column '" + field.name() + "' has type " + field.dataType().simpleString()
+                + " where " + wanted + " is needed: cast it when writing the table (Spark: col(\"" + field.name() + "\").cast(\""
+                + allowed[0].simpleString() + "\"))");
     }
 }

@@ -1,19 +1,23 @@
 package io.sparkllama.datasets;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Reads an input table from any Hadoop URI or local path: Parquet, JSON Lines, CSV (with a header
  * row) or plain text (one row per line, column {@code text}). The format comes from the name's
- * extension unless given.
+ * extension unless given. The jobs read only the columns they use, CSV in the dialect the driver's
+ * scan found ({@link CsvDialect}), Parquet with the schema of those columns alone ({@link ParquetColumns}).
  */
 public final class TableReader {
-    /** CSV quoting as the reader is configured; the driver's scan for unterminated quotes follows the same. */
-    public static final char CSV_QUOTE = '"';
-    public static final char CSV_ESCAPE = '"';
+    /** CSV as read where no scan chose a dialect: RFC 4180 with LF line endings. */
+    private static final CsvDialect DEFAULT_CSV = new CsvDialect('"', '"', ',', "\n");
     /** The column holding a malformed JSON line's text when {@code bad_rows} is error or skip. */
     public static final String CORRUPT_RECORD = "_corrupt_record";
 
@@ -39,6 +43,33 @@ public final class TableReader {
     }
 
     /**
+     * A job's read: only {@code columns} (those absent are left out, for the job's schema check to
+     * name), CSV in the scanned {@code csv} dialect, Parquet typed from {@code firstFile}'s footer.
+     */
+    public static Dataset<Row> read(SparkSession spark, String uri, String format, BadRows badRows, CsvDialect csv,
+                                    String firstFile, List<String> columns) {
+        String f = resolveFormat(uri, format);
+        Dataset<Row> table = switch (f) {
+            case "parquet" -> spark.read().schema(ParquetColumns.schema(firstFile, columns,
+                    spark.sparkContext().hadoopConfiguration())).parquet(uri);
+            case "csv" -> spark.read().options(csv == null ? DEFAULT_CSV.readerOptions() : csv.readerOptions()).csv(uri);
+            default -> read(spark, uri, f, badRows);
+        };
+        // The job's columns that the table holds (a missing one is named by the job's schema check).
+        List<String> names = List.of(table.schema().fieldNames());
+        List<Column> keep = new ArrayList<>();
+        for (String c : columns) {
+            if (names.contains(c)) {
+                keep.add(functions.col(c));
+            }
+        }
+        if (names.contains(CORRUPT_RECORD)) {
+            keep.add(functions.col(CORRUPT_RECORD));
+        }
+        return table.select(keep.toArray(Column[]::new));
+    }
+
+    /**
      * @param format {@code parquet}, {@code jsonl}, {@code csv}, {@code text}, or null/"auto" to
      *               detect from the extension (a directory without one is read as Parquet)
      */
@@ -47,8 +78,7 @@ public final class TableReader {
         return switch (f) {
             case "parquet" -> spark.read().parquet(uri);
             case "jsonl", "json" -> spark.read().option("mode", "FAILFAST").json(uri);
-            case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("quote", String.valueOf(CSV_QUOTE))
-                    .option("escape", String.valueOf(CSV_ESCAPE)).csv(uri);
+            case "csv" -> spark.read().options(DEFAULT_CSV.readerOptions()).csv(uri);
             case "text", "txt" -> spark.read().text(uri).withColumnRenamed("value", "text");
             default -> throw new InputTableException("input " + uri + ": unknown format '" + f
                     + "' (use parquet, jsonl, csv or text)");

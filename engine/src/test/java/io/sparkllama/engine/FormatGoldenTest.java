@@ -30,7 +30,7 @@ class FormatGoldenTest {
         double maxDelta = 0;
         try (Engine engine = Engine.open(SharedFiles.require(model), tok, 0); InferenceSession session = engine.newSession(1)) {
             JsonNode score = SharedFiles.json("golden/" + golden + "/score.json");
-            for (JsonNode t : score.get("texts")) {
+            for (JsonNode t : SharedFiles.items(score, "texts")) {
                 int[] tokens = SharedFiles.ints(t.get("tokens"));
                 ScoreResult r = session.score(tokens);
                 JsonNode positions = t.get("positions");
@@ -40,7 +40,7 @@ class FormatGoldenTest {
                 }
             }
             JsonNode gen = SharedFiles.json("golden/" + golden + "/generate.json");
-            for (JsonNode c : gen.get("cases")) {
+            for (JsonNode c : SharedFiles.items(gen, "cases")) {
                 int[] prompt = SharedFiles.ints(c.get("prompt_tokens"));
                 int steps = c.get("steps").asInt();
                 GenerationResult r = session.generate(new GenerationRequest(prompt, steps - prompt.length + 1, SamplingParams.GREEDY));

@@ -36,7 +36,7 @@ class GgufGoldenTest {
         JsonNode g = SharedFiles.json("golden/" + golden + "/generate.json");
         double worst = 0;
         try (Engine engine = Engine.open(SharedFiles.require(modelFile), null, 0, precision); InferenceSession session = engine.newSession(threads)) {
-            for (JsonNode c : g.get("cases")) {
+            for (JsonNode c : SharedFiles.items(g, "cases")) {
                 String name = c.get("name").asText();
                 int[] prompt = engine.tokenizer().encode(c.get("prompt").asText(), true);
                 assertArrayEquals(SharedFiles.ints(c.get("prompt_tokens")), prompt, name + ": prompt tokens");
@@ -83,7 +83,7 @@ class GgufGoldenTest {
         JsonNode g = SharedFiles.json("golden/" + golden + "/score.json");
         double worst = 0;
         try (Engine engine = Engine.open(SharedFiles.require(modelFile), null, 0, precision); InferenceSession session = engine.newSession(2)) {
-            for (JsonNode t : g.get("texts")) {
+            for (JsonNode t : SharedFiles.items(g, "texts")) {
                 ScoreResult r = GoldenText.score(engine, session, t);
                 JsonNode positions = t.get("positions");
                 for (int i = 0; i < r.scored(); i++) {
@@ -110,7 +110,7 @@ class GgufGoldenTest {
         int count = 0;
         try (Engine engine = Engine.open(SharedFiles.require(modelFile), null, 0, ActivationPrecision.INT8);
              InferenceSession session = engine.newSession(2)) {
-            for (JsonNode t : g.get("texts")) {
+            for (JsonNode t : SharedFiles.items(g, "texts")) {
                 ScoreResult r = GoldenText.score(engine, session, t);
                 JsonNode positions = t.get("positions");
                 for (int i = 0; i < r.scored(); i++) {

@@ -27,7 +27,7 @@ class GoldenGenerateTest {
         Path model = SharedFiles.require(modelFile);
         Path tokenizer = SharedFiles.goldenTokenizer(g);
         try (Engine engine = Engine.open(model, tokenizer, 0); InferenceSession session = engine.newSession(threads)) {
-            for (JsonNode c : g.get("cases")) {
+            for (JsonNode c : SharedFiles.items(g, "cases")) {
                 String name = c.get("name").asText();
                 int[] prompt = engine.tokenizer().encode(c.get("prompt").asText(), true);
                 assertArrayEquals(SharedFiles.ints(c.get("prompt_tokens")), prompt, name + ": prompt tokens");

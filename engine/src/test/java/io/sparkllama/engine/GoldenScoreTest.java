@@ -20,7 +20,7 @@ class GoldenScoreTest {
         JsonNode g = SharedFiles.json("golden/" + golden + "/score.json");
         try (Engine engine = Engine.open(SharedFiles.require(modelFile), SharedFiles.goldenTokenizer(g), 0);
              InferenceSession session = engine.newSession(threads)) {
-            for (JsonNode t : g.get("texts")) {
+            for (JsonNode t : SharedFiles.items(g, "texts")) {
                 ScoreResult r = GoldenText.score(engine, session, t);
                 JsonNode positions = t.get("positions");
                 for (int i = 0; i < r.scored(); i++) {

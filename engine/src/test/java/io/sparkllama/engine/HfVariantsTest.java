@@ -93,7 +93,7 @@ class HfVariantsTest {
     private static double maxScoreDelta(Engine engine, JsonNode score) {
         double max = 0;
         try (InferenceSession s = engine.newSession(1)) {
-            for (JsonNode t : score.get("texts")) {
+            for (JsonNode t : SharedFiles.items(score, "texts")) {
                 float[] lp = s.score(SharedFiles.ints(t.get("tokens"))).logprobs();
                 for (int i = 0; i < lp.length; i++) {
                     max = Math.max(max, Math.abs(t.get("positions").get(i).get("logprob").asDouble() - lp[i]));

@@ -48,10 +48,12 @@ class MetaVariantsTest {
         try (Engine e = Engine.open(src, tok, 0); InferenceSession s = e.newSession(1)) {
             one = s.score(tokens).logprobs();
         }
+        assertEquals(tokens.length - 1, one.length, "a logprob per scored position");
         // The directory, or any one shard's file, opens all shards.
         for (Path model : new Path[] {dir, dir.resolve("consolidated.01.pth")}) {
             try (Engine e = Engine.open(model, tok, 0); InferenceSession s = e.newSession(1)) {
                 float[] two = s.score(tokens).logprobs();
+                assertEquals(one.length, two.length, model.getFileName() + ": positions scored");
                 for (int i = 0; i < one.length; i++) {
                     assertEquals(one[i], two[i], 1e-5, model.getFileName() + ": logprob at " + i);
                 }
@@ -89,8 +91,10 @@ class MetaVariantsTest {
              InferenceSession s = e.newSession(1)) {
             gguf = s.score(tokens).logprobs();
         }
+        assertEquals(tokens.length - 1, gguf.length, "a logprob per scored position");
         try (Engine e = Engine.open(dir, tok, 0); InferenceSession s = e.newSession(1)) {
             float[] half = s.score(tokens).logprobs();
+            assertEquals(gguf.length, half.length, "positions scored");
             for (int i = 0; i < half.length; i++) {
                 assertEquals(gguf[i], half[i], 1e-4, "logprob at " + i);
             }

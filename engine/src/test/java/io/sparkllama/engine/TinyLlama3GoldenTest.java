@@ -35,7 +35,7 @@ class TinyLlama3GoldenTest {
         JsonNode g = SharedFiles.json("golden/tiny-random-llama3/score.json");
         double maxDelta = 0;
         try (Engine engine = open(); InferenceSession session = engine.newSession(1)) {
-            for (JsonNode c : g.get("cases")) {
+            for (JsonNode c : SharedFiles.items(g, "cases")) {
                 ScoreResult r = session.score(SharedFiles.ints(c.get("token_ids")));
                 JsonNode want = c.get("token_logprobs");
                 assertEquals(want.size(), r.scored());
@@ -53,7 +53,7 @@ class TinyLlama3GoldenTest {
         JsonNode g = SharedFiles.json("golden/tiny-random-llama3/generate.json");
         double maxDelta = 0;
         try (Engine engine = open(); InferenceSession session = engine.newSession(1)) {
-            for (JsonNode c : g.get("cases")) {
+            for (JsonNode c : SharedFiles.items(g, "cases")) {
                 int[] expected = SharedFiles.ints(c.get("token_ids"));
                 GenerationResult r = session.generate(new GenerationRequest(SharedFiles.ints(c.get("prompt_token_ids")),
                         expected.length, SamplingParams.GREEDY));

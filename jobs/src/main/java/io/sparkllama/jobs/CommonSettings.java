@@ -1,6 +1,7 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.BadRows;
+import io.sparkllama.datasets.CsvOptions;
 import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.jobs.output.OutputMode;
@@ -22,13 +23,16 @@ import java.util.Set;
  *                        engine's default (half the executor's max heap, at least 256 MiB)
  * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}); 0 for the default
  *                        (half the machine's physical memory)
+ * @param csv             how CSV inputs are quoted and separated ({@code csv.quote}, {@code csv.escape}, {@code csv.sep})
+ * @param duplicateIds    what an id held by more than one input row does: {@code fail} the job or {@code warn}
  */
 public record CommonSettings(String inputFormat, OutputMode mode, int partitions, int threads, int context, int batchSize,
                              boolean balanceByLength, String modelTransport, ActivationPrecision activations,
-                             BadRows badRows, long kvCacheMemory, long modelCacheMemory) {
+                             BadRows badRows, long kvCacheMemory, long modelCacheMemory, CsvOptions csv, String duplicateIds) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
-            "balance_by_length", "model_transport", "activations", "bad_rows", "kv_cache_memory", "model_cache_memory");
+            "balance_by_length", "model_transport", "activations", "bad_rows", "kv_cache_memory", "model_cache_memory",
+            "csv.quote", "csv.escape", "csv.sep", "duplicate_ids");
 
     public static CommonSettings from(Settings s) {
         OutputMode mode = OutputMode.ofLabel(s.choice("mode", "errorifexists", "errorifexists", "overwrite", "overwrite_any"));
@@ -40,7 +44,27 @@ public record CommonSettings(String inputFormat, OutputMode mode, int partitions
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
                 s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, badRows,
-                kvCacheMemory, modelCacheMemory);
+                kvCacheMemory, modelCacheMemory, csv(s), s.choice("duplicate_ids", "fail", "fail", "warn"));
+    }
+
+    private static CsvOptions csv(Settings s) {
+        String escape = s.string("csv.escape", "auto");
+        char quote = oneChar(s, "csv.quote", "\"");
+        char sep = oneChar(s, "csv.sep", ",");
+        try {
+            return new CsvOptions(quote, escape.equals("auto") ? CsvOptions.AUTO : oneChar(s, "csv.escape", "auto"), sep);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage());
+        }
+    }
+
+    private static char oneChar(Settings s, String key, String fallback) {
+        String v = s.string(key, fallback);
+        if (v.length() != 1 || v.charAt(0) == 0 || v.charAt(0) == '\n' || v.charAt(0) == '\r') {
+            throw new JobConfigException("setting " + key + " must be one character (not a line break), got '" + v + "'"
+                    + (key.equals("csv.escape") ? "; use \" (RFC 4180), \\ (Spark's writer) or auto" : ""));
+        }
+        return v.charAt(0);
     }
 
     /** A size setting (512m, 4g, or bytes); 0 when unset or {@code default}. */

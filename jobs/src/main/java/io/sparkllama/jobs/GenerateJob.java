@@ -57,7 +57,7 @@ public final class GenerateJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             GenerateSettings gen = generation;
-            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), schema -> {
+            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), List.of("max_tokens", "seed", "temperature"), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "prompt", DataTypes.StringType);

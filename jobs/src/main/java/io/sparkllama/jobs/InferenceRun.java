@@ -43,10 +43,11 @@ public final class InferenceRun {
     private InferenceRun() {
     }
 
-    public static JobSummary run(SparkSession spark, JobSpec spec, PrintStream out) {
-        CommonSettings common = spec.common();
+    public static JobSummary run(SparkSession spark, JobSpec given, PrintStream out) {
+        CommonSettings common = given.common();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
+        JobSpec spec = JobPaths.absolute(given, jsc.getConf().get("spark.submit.deployMode", "client"), conf);
 
         // Paths and input first: nothing is hashed, loaded or written before these pass.
         Map<String, String> reads = new LinkedHashMap<>();
@@ -56,7 +57,7 @@ public final class InferenceRun {
         reads.put("token cache", spec.tokenCache());
         CanonicalPath output = OutputGuard.check(spec.output(), common.mode(), reads, conf);
         InputScan.Result scanned = InputScan.scan(spec.input(), common.inputFormat(), spec.stringColumns(), common.badRows(),
-                spec.tokenCache() != null, conf);
+                common.csv(), spec.tokenCache() != null, conf);
         OutputGuard.checkInputFiles(output, scanned.files().stream().map(InputScan.ScannedFile::uri).toList(), conf);
         try (OutputCommit commit = OutputCommit.begin(output, jsc.sc().applicationId(), holder(jsc), conf)) {
             OutputGuard.checkState(output, common.mode(), conf);
@@ -78,7 +79,8 @@ public final class InferenceRun {
                 engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
                 engine.contextLength(), handle.transport());
 
-        Dataset<Row> input = TableReader.read(spark, spec.input(), common.inputFormat(), common.badRows());
+        Dataset<Row> input = TableReader.read(spark, spec.input(), common.inputFormat(), common.badRows(), scanned.csv(),
+                scanned.files().get(0).uri(), spec.columns());
         Dataset<Row> malformed = null;
         Dataset<Row> asRead = input;
         if (Arrays.asList(input.schema().fieldNames()).contains(TableReader.CORRUPT_RECORD)) {
@@ -87,6 +89,9 @@ public final class InferenceRun {
         }
         StructType schema = input.schema();
         spec.checkInput().accept(schema);
+        // One Spark job over the ids before any inference: rows sharing an id cannot be told apart in the output.
+        InputCounts counts = InputCounts.of(input);
+        counts.checkIds(spec.input(), common.duplicateIds(), out);
 
         Broadcast<ModelHandle> model = jsc.broadcast(handle);
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(spec.job() + " rows"),
@@ -109,7 +114,7 @@ public final class InferenceRun {
         jsc.setJobDescription("spark-llama " + spec.job() + ": " + spec.input() + " -> " + spec.output());
         // Spark refuses a query of raw JSON that reads only the corrupt-record column, which counting
         // the good rows would be; the scan counted the malformed lines already.
-        long totalRows = malformed == null ? input.count() : asRead.count() - scanned.malformedLines();
+        long totalRows = malformed == null ? counts.rows() : asRead.count() - scanned.malformedLines();
         try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, totalRows, PROGRESS_INTERVAL_MILLIS, System.err,
                 spark.sparkContext())) {
             TaskFailures.run(() -> written.write().mode(SaveMode.ErrorIfExists).parquet(commit.attemptDirectory()));

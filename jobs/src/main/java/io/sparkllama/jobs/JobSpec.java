@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param textColumn   the column whose length {@code balance_by_length} partitions by
  * @param stringColumns the text columns the job reads, which must hold strings in every row
+ * @param optionalColumns per-row settings the job reads where present
  * @param checkInput   validates the input schema (throws {@code InputTableException})
  * @param outputSchema the output schema for the input's {@code id} type
  * @param function     makes the {@code mapPartitions} function for the broadcast model, the accumulators and the token cache
@@ -19,6 +20,20 @@ import org.apache.spark.sql.types.StructType;
  * @param tokenCache   the {@code token_cache} root directory, or null (off, or a job without one)
  */
 public record JobSpec(String job, String input, String output, CommonSettings common, String model, String tokenizer,
-                      String textColumn, List<String> stringColumns, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
+                      String textColumn, List<String> stringColumns, List<String> optionalColumns, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
                       PartitionFunction function, Map<String, Object> recorded, String tokenCache) {
+    /** This spec with other paths (made absolute on the driver by {@link JobPaths}). */
+    JobSpec withPaths(String input, String output, String model, String tokenizer, String tokenCache) {
+        return new JobSpec(job, input, output, common, model, tokenizer, textColumn, stringColumns, optionalColumns, checkInput,
+                outputSchema, function, recorded, tokenCache);
+    }
+
+    /** Every column the job reads: the id, the text columns and the optional ones; no other is read. */
+    public List<String> columns() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add("id");
+        all.addAll(stringColumns);
+        all.addAll(optionalColumns);
+        return all;
+    }
 }

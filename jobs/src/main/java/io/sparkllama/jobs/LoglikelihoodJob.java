@@ -38,7 +38,7 @@ public final class LoglikelihoodJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             LoglikelihoodSettings ls = settings;
-            return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", List.of("context", "continuation"), schema -> {
+            return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", List.of("context", "continuation"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);

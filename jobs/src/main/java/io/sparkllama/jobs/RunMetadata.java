@@ -37,8 +37,8 @@ public final class RunMetadata {
         m.put("spark_master", sparkMaster);
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("id", model.id());
-        mm.put("path", model.model());
-        mm.put("tokenizer", model.tokenizer());
+        mm.put("path", JobPaths.recorded(model.model()));
+        mm.put("tokenizer", JobPaths.recorded(model.tokenizer()));
         mm.put("transport", model.transport());
         mm.put("context", model.maxContext());
         mm.put("activations", model.activations().label());

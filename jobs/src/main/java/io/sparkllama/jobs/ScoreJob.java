@@ -43,7 +43,7 @@ public final class ScoreJob {
             recorded.put("balance_by_length", common.balanceByLength());
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
             ScoreSettings sc = scoring;
-            return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), schema -> {
+            return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);

@@ -21,7 +21,8 @@ public final class SparkLlama {
               loglikelihood  IN columns id, context, continuation -> sum logprob of the continuation, is_greedy (lm-eval semantics)
               settings (all jobs): threads (0 = spark.task.cpus), context (model's), partitions, batch_size (32), balance_by_length (false),
                           input_format (auto), mode (errorifexists | overwrite | overwrite_any), bad_rows (fail | error | skip),
-                          model_transport (path | spark-files | broadcast),
+                          model_transport (path | spark-files | broadcast), duplicate_ids (fail | warn),
+                          csv.escape (auto | " | \\), csv.quote ("), csv.sep (,) (docs/input-tables.md),
                           activations (int8 | fp32), and any spark.* key
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)

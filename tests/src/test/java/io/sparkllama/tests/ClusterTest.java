@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,7 +42,7 @@ class ClusterTest {
     @BeforeAll
     static void startCluster() throws IOException {
         jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
-        Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        TestSpark.requireBuilt(jar);
         model = TestSpark.requireShared("models/stories260K");
         cluster = new StandaloneCluster(tmp);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.udfs.DataFrameInference;
 import java.io.IOException;
@@ -27,6 +28,7 @@ class DataFrameInferenceTest {
     private static void assertInputKept(Dataset<Row> in, Dataset<Row> out) {
         StructField[] a = in.schema().fields();
         StructField[] b = out.schema().fields();
+        assertTrue(a.length > 0 && b.length > a.length, "input columns, then the results'");
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i].name(), b[i].name());
             assertEquals(a[i].dataType(), b[i].dataType());
@@ -70,7 +72,9 @@ class DataFrameInferenceTest {
         Dataset<Row> in = TestSpark.session().read().json(texts);
         Dataset<Row> scored = DataFrameInference.score(in, model.toString(), Map.of("output_prefix", "llama_"));
         assertInputKept(in, scored);
-        for (Row r : scored.collectAsList()) {
+        List<Row> scoredRows = scored.collectAsList();
+        assertEquals(6, scoredRows.size(), "the sample's 6 texts");
+        for (Row r : scoredRows) {
             Row j = job.get(r.getAs("id"));
             assertEquals(j.getList(j.fieldIndex("token_logprobs")), r.getList(r.fieldIndex("llama_token_logprobs")));
             assertEquals((Double) j.getAs("perplexity"), r.getAs("llama_perplexity"));
@@ -86,7 +90,10 @@ class DataFrameInferenceTest {
         JobRunner.run("loglikelihood", pairs.toString(), llOut, model.toString());
         Map<Object, Row> llJob = SqlFunctionsTest.byId(TestSpark.session().read().parquet(llOut).collectAsList(), "id");
         Dataset<Row> ll = DataFrameInference.loglikelihood(TestSpark.session().read().json(pairs.toString()), model.toString(), Map.of());
-        for (Row r : ll.collectAsList()) {
+        List<Row> llRows = ll.collectAsList();
+        assertEquals(4, llRows.size());
+        assertEquals(4, llJob.size());
+        for (Row r : llRows) {
             Row j = llJob.get(r.getAs("id"));
             assertEquals((Double) j.getAs("sum_logprob"), r.getAs("sum_logprob"));
             assertEquals((Boolean) j.getAs("is_greedy"), r.getAs("is_greedy"));

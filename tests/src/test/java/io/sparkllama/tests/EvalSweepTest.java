@@ -214,7 +214,7 @@ class EvalSweepTest {
     @Test
     void perplexityCommandPrintsJsonLast() throws IOException, InterruptedException {
         Path jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
-        Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        TestSpark.requireBuilt(jar);
         Path model = TestSpark.requireShared("models/stories260K-h192/stories260K-h192.bin");
         Path text = TestSpark.requireShared("golden/ppl_text.txt");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",

@@ -107,7 +107,7 @@ class InputValidationTest {
         assertEquals(3, s.rows());
         io.sparkllama.datasets.InputTableException none = assertThrows(io.sparkllama.datasets.InputTableException.class,
                 () -> JobRunner.run("score", parts + "/*.csv", tmp.resolve("o2").toString(), NO_MODEL));
-        assertEquals("input " + parts + "/*.csv does not exist; check --input", none.getMessage());
+        assertEquals("input file:" + parts + "/*.csv does not exist; check --input", none.getMessage());
     }
 
     @Test

@@ -134,7 +134,9 @@ class ModelChangeTest {
         }
         JobSummary s = JobRunner.run("score", input.toString(), tmp.resolve("out").toString(), model.toString());
         assertEquals(2, s.errors());
-        for (Row r : spark.read().parquet(tmp.resolve("out").toString()).collectAsList()) {
+        List<Row> scored = spark.read().parquet(tmp.resolve("out").toString()).collectAsList();
+        assertEquals(2, scored.size());
+        for (Row r : scored) {
             assertEquals("non-finite logits at position 0: the model's weights hold NaN or infinity", r.getAs("error"));
             assertNull(r.getAs("token_logprobs"));
         }
@@ -142,7 +144,9 @@ class ModelChangeTest {
         Files.write(prompts, List.of("{\"id\": 1, \"prompt\": \"Once upon a time\"}", "{\"id\": 2, \"prompt\": \"There was\"}"));
         JobSummary g = JobRunner.run("generate", prompts.toString(), tmp.resolve("gen").toString(), model.toString(), "max_tokens=4");
         assertEquals(2, g.errors());
-        for (Row r : spark.read().parquet(tmp.resolve("gen").toString()).collectAsList()) {
+        List<Row> generated = spark.read().parquet(tmp.resolve("gen").toString()).collectAsList();
+        assertEquals(2, generated.size());
+        for (Row r : generated) {
             assertTrue(((String) r.getAs("error")).startsWith("non-finite logits at position "), (String) r.getAs("error"));
             assertNull(r.getAs("token_logprobs"));
         }

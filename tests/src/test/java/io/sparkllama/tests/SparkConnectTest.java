@@ -34,8 +34,8 @@ class SparkConnectTest {
         Path jars = TestSpark.repo().resolve("tests/target/connect-jars");
         Path serverJar = jars.resolve("spark-connect_2.13-4.2.0.jar");
         Path clientJar = jars.resolve("spark-connect-client-jvm_2.13-4.2.0.jar");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(serverJar) && Files.exists(clientJar),
-                "skipped: the Connect jars are copied to " + jars + " by the build (process-test-resources)");
+        TestSpark.requireBuilt(serverJar); // copied by the build (process-test-resources)
+        TestSpark.requireBuilt(clientJar);
         int port = freePort();
         List<String> classpath = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
 

@@ -22,7 +22,7 @@ class SparkSubmitTest {
     @Test
     void generateRunsUnderSparkSubmit() throws IOException, InterruptedException {
         Path jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        TestSpark.requireBuilt(jar);
         Path model = TestSpark.requireShared("models/stories260K");
         Path input = TestSpark.repo().resolve("datasets/samples/story-openings.jsonl");
         Path out = tmp.resolve("out");
@@ -52,7 +52,7 @@ class SparkSubmitTest {
     @Test
     void badArgumentsExitWithAClearMessage() throws IOException, InterruptedException {
         Path jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        TestSpark.requireBuilt(jar);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", jar + java.io.File.pathSeparator + System.getProperty("java.class.path"), "io.sparkllama.jobs.SparkLlama",
                 "generate", "--input", "x.jsonl", "--output", tmp.resolve("o").toString(), "--model", "m", "--set", "temprature=1");
@@ -67,7 +67,7 @@ class SparkSubmitTest {
     @Test
     void anOutputOverItsInputExitsTwoWithOneLineAndKeepsTheInput() throws IOException, InterruptedException {
         Path jar = TestSpark.repo().resolve("jobs/target/spark-llama-jobs.jar");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(jar), "skipped: " + jar + " is built by `mvn package`");
+        TestSpark.requireBuilt(jar);
         Path input = Files.write(tmp.resolve("x.jsonl"), List.of("{\"id\": 1, \"text\": \"Once upon a time\"}"));
         byte[] before = Files.readAllBytes(input);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

@@ -54,6 +54,7 @@ class SqlFunctionsTest {
         // The job reads a row's own max_tokens, temperature and seed columns; SQL passes them in the map (a null value keeps the default).
         List<Row> sql = spark.sql("SELECT id, prompt, llama_generate(prompt, map('max_tokens', CAST(max_tokens AS STRING),"
                 + " 'temperature', CAST(temperature AS STRING), 'seed', CAST(seed AS STRING))) AS g FROM openings").collectAsList();
+        assertEquals(36, job.size(), "the sample's 36 openings");
         assertEquals(job.size(), sql.size());
         for (Row r : sql) {
             Row j = job.get(r.getAs("id"));
@@ -80,6 +81,7 @@ class SqlFunctionsTest {
         spark.read().json(input).createOrReplaceTempView("texts");
         spark.conf().set("spark.llama.model", model.toString());
         List<Row> sql = spark.sql("SELECT id, s.* FROM (SELECT id, llama_score(text) AS s FROM texts)").collectAsList();
+        assertEquals(6, job.size(), "the sample's 6 texts");
         assertEquals(job.size(), sql.size());
         for (Row s : sql) {
             Row j = job.get(s.getAs("id"));

@@ -34,9 +34,20 @@ public final class TestSpark {
         return p.toAbsolutePath().normalize();
     }
 
+    /** A path under ../shared: a test without it is skipped, or fails in CI ({@code CI=true}), where a skip would pass unchecked. */
     public static Path requireShared(String relative) {
-        Path p = shared().resolve(relative);
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p), "skipped: " + p + " is not there (see ../shared/README.md)");
+        return require(shared().resolve(relative), "see ../shared/README.md");
+    }
+
+    /** A file the build makes (the shaded job jar): skipped without it, failing in CI. */
+    public static Path requireBuilt(Path file) {
+        return require(file, "built by `mvn package`");
+    }
+
+    private static Path require(Path p, String where) {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("spark.llama.ci");
+        org.junit.jupiter.api.Assertions.assertTrue(!ci || Files.exists(p), p + " is not there (" + where + "), and CI=true: CI must run this test");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p), "skipped: " + p + " is not there (" + where + ")");
         return p;
     }
 

@@ -58,7 +58,9 @@ class TokenCacheIntegrityTest {
         assertNotEquals(first.tokenCache().directory(), second.tokenCache().directory(), "the content is the key");
         assertEquals(new TokenCacheCounts(second.tokenCache().directory(), 0, ROWS, 0), second.tokenCache());
         try (Engine e = Engine.open(Path.of(model), null, 0)) {
-            for (Row r : TestSpark.session().read().parquet(tmp.resolve("o2").toString()).collectAsList()) {
+            List<Row> rows = TestSpark.session().read().parquet(tmp.resolve("o2").toString()).collectAsList();
+            assertEquals(ROWS, rows.size());
+            for (Row r : rows) {
                 int n = Integer.parseInt(((String) r.getAs("id")).substring(1));
                 int[] expected = e.tokenizer().encode(String.format("Once upon a time a dog saw %03d birds.", n), true);
                 assertArrayEquals(expected, r.getList(r.fieldIndex("token_ids")).stream().mapToInt(x -> (Integer) x).toArray(),

@@ -1,6 +1,8 @@
 package io.sparkllama.datasets.scan;
 
 import io.sparkllama.datasets.BadRows;
+import io.sparkllama.datasets.CsvDialect;
+import io.sparkllama.datasets.CsvOptions;
 import io.sparkllama.datasets.InputFiles;
 import io.sparkllama.datasets.MalformedLineException;
 import io.sparkllama.datasets.TableReader;
@@ -21,16 +23,20 @@ import org.apache.hadoop.fs.FileSystem;
  * The driver's one streamed pass over an input's files before any work: each file's sha256 (the
  * token cache's key), and for text formats the checks Spark's readers would get wrong silently or
  * with a stack trace: invalid UTF-8 (any text format), a CSV quote that never closes, JSON Lines
- * lines that are not JSON ({@link BadRows}) or whose text columns hold non-strings. Errors name
- * the file and line.
+ * lines that are not JSON ({@link BadRows}) or whose text columns hold non-strings; for CSV, the
+ * dialect that reads every file exactly ({@link CsvDialect}), or a refusal where none does. Errors
+ * name the file and line.
  */
 public final class InputScan {
     /** One input file as scanned. */
     public record ScannedFile(String uri, long size, String sha256) {
     }
 
-    /** @param malformedLines JSON lines that are not JSON (left to {@code bad_rows=error|skip}) */
-    public record Result(List<ScannedFile> files, long malformedLines) {
+    /**
+     * @param malformedLines JSON lines that are not JSON (left to {@code bad_rows=error|skip})
+     * @param csv            the dialect every CSV file was found in; null for other formats
+     */
+    public record Result(List<ScannedFile> files, long malformedLines, CsvDialect csv) {
     }
 
     private InputScan() {
@@ -43,16 +49,24 @@ public final class InputScan {
      */
     public static Result scan(String input, String format, List<String> textColumns, BadRows badRows, boolean digestAll,
                               Configuration conf) {
+        return scan(input, format, textColumns, badRows, CsvOptions.DEFAULT, digestAll, conf);
+    }
+
+    /** As above, CSV files read as {@code csv} says. */
+    public static Result scan(String input, String format, List<String> textColumns, BadRows badRows, CsvOptions csv,
+                              boolean digestAll, Configuration conf) {
         String f = TableReader.resolveFormat(input, format);
         boolean text = !f.equals("parquet");
         List<ScannedFile> out = new ArrayList<>();
         long malformed = 0;
+        List<CsvDialect> dialects = null;
+        String dialectFile = null;
         for (FileStatus s : InputFiles.list(input, conf)) {
             if (!text && !digestAll) {
                 out.add(new ScannedFile(s.getPath().toString(), s.getLen(), null));
                 continue;
             }
-            FileScan scan = new FileScan(s.getPath().toString(), f, textColumns, badRows);
+            FileScan scan = new FileScan(s.getPath().toString(), f, textColumns, badRows, csv);
             try (InputStream in = FileSystem.get(s.getPath().toUri(), conf).open(s.getPath())) {
                 scan.read(in, text);
             } catch (IOException e) {
@@ -60,8 +74,26 @@ public final class InputScan {
             }
             out.add(new ScannedFile(s.getPath().toString(), s.getLen(), scan.sha256()));
             malformed += scan.malformed;
+            if (scan.csv != null) {
+                List<CsvDialect> fits = new ArrayList<>(scan.csv.dialects());
+                if (dialects != null) {
+                    fits.retainAll(dialects);
+                    if (fits.isEmpty()) {
+                        throw new MalformedLineException(s.getPath().toString(), 1, "written as CSV with " + describe(scan.csv.dialects())
+                                + ", but " + dialectFile + " with " + describe(dialects) + "; Spark reads one input with one set of"
+                                + " options: convert the files to one form, or read them as separate inputs");
+                    }
+                }
+                dialects = fits;
+                dialectFile = s.getPath().toString();
+            }
         }
-        return new Result(List.copyOf(out), malformed);
+        return new Result(List.copyOf(out), malformed, dialects == null ? null : dialects.get(0));
+    }
+
+    private static String describe(List<CsvDialect> ds) {
+        CsvDialect d = ds.get(0);
+        return (ds.size() > 1 ? "either escape" : d.escapeName()) + " and " + (d.lineSeparator().equals("\r\n") ? "CRLF" : "LF") + " line endings";
     }
 
     /** One file's pass: digest, UTF-8, and the format's line checks. */
@@ -71,7 +103,7 @@ public final class InputScan {
         private final BadRows badRows;
         private final MessageDigest digest;
         private final Utf8Validator utf8 = new Utf8Validator();
-        private final CsvQuotes quotes = new CsvQuotes(TableReader.CSV_QUOTE, TableReader.CSV_ESCAPE, ',');
+        private final CsvDialectScan csv;
         private final JsonLineCheck json;
         private byte[] line = new byte[256];
         private int lineLength;
@@ -81,9 +113,10 @@ public final class InputScan {
         private long leadOffset;
         private long malformed;
 
-        FileScan(String file, String format, List<String> textColumns, BadRows badRows) {
+        FileScan(String file, String format, List<String> textColumns, BadRows badRows, CsvOptions csvOptions) {
             this.file = file;
             this.format = format;
+            this.csv = format.equals("csv") ? new CsvDialectScan(file, csvOptions) : null;
             this.badRows = badRows;
             this.json = new JsonLineCheck(textColumns);
             try {
@@ -120,7 +153,7 @@ public final class InputScan {
             }
             offset++;
             switch (format) {
-                case "csv" -> quotes.accept(b, lineNumber);
+                case "csv" -> csv.accept(b, lineNumber);
                 case "jsonl", "json" -> {
                     if (b == '\n') {
                         checkJsonLine();
@@ -140,10 +173,8 @@ public final class InputScan {
                 throw new MalformedLineException(file, lineNumber, "invalid UTF-8 (the file ends inside a multi-byte character);"
                         + " the file must be UTF-8");
             }
-            if (format.equals("csv") && quotes.unterminatedSince() > 0) {
-                throw new MalformedLineException(file, quotes.unterminatedSince(), "a quoted field opens here and never closes, so"
-                        + " every row after it would be swallowed into it: close the quote (a quote inside a quoted field is"
-                        + " written as " + (TableReader.CSV_ESCAPE == TableReader.CSV_QUOTE ? "\"\"" : TableReader.CSV_ESCAPE + "\"") + ")");
+            if (csv != null) {
+                csv.end(lineNumber);
             }
             if (format.equals("jsonl") || format.equals("json")) {
                 checkJsonLine();

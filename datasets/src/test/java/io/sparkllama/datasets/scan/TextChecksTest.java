@@ -36,8 +36,8 @@ class TextChecksTest {
         assertFalse(wellFormed(0x80), "a lone continuation byte");
     }
 
-    private static long unterminated(String csv, char quote, char escape) {
-        CsvQuotes q = new CsvQuotes(quote, escape, ',');
+    private static CsvSyntax follow(String csv, char quote, char escape) {
+        CsvSyntax q = new CsvSyntax(quote, escape, ',');
         long line = 1;
         for (byte b : csv.getBytes(StandardCharsets.UTF_8)) {
             q.accept(b & 0xff, line);
@@ -45,7 +45,12 @@ class TextChecksTest {
                 line++;
             }
         }
-        return q.unterminatedSince();
+        q.end(line);
+        return q;
+    }
+
+    private static long unterminated(String csv, char quote, char escape) {
+        return follow(csv, quote, escape).unterminatedSince();
     }
 
     @Test
@@ -55,6 +60,26 @@ class TextChecksTest {
         assertEquals(3, unterminated("id,text\n1,\"ok\"\n2,\"never closed\n3,x\n", '"', '"'));
         assertEquals(-1, unterminated("id,text\n1,\"say \\\"hi\\\"\"\n", '"', '\\'), "backslash-escaped quotes (Spark's writer)");
         assertEquals(2, unterminated("id,text\n1,\"ends in an escape \\\"\n", '"', '\\'));
+    }
+
+    @Test
+    void csvDialectViolationsNameTheLine() {
+        CsvSyntax sparkFileAsRfc = follow("id,text\n1,\"say \\\"hi\\\"\"\n", '"', '"');
+        assertEquals("a closing quote is followed by 'h' (a quote inside a quoted field must be written \"\")", sparkFileAsRfc.violation());
+        assertEquals(2, sparkFileAsRfc.violationLine());
+        CsvSyntax rfcFileAsSpark = follow("id,text\n1,\"say \"\"hi\"\"\"\n", '"', '\\');
+        assertEquals(2, rfcFileAsSpark.violationLine(), "a doubled quote closes the field for backslash escapes");
+        CsvSyntax fields = follow("id,text\n1,a\n2,b,c\n", '"', '"');
+        assertEquals("has 3 fields where the header has 2 (a separator inside a field needs quotes)", fields.violation());
+        assertEquals(3, fields.violationLine());
+        CsvSyntax mixed = follow("id,text\r\n1,\"a\r\nb\"\r\n2,c\n", '"', '"');
+        assertEquals("ends with LF where the lines before end with CRLF: use one line ending throughout the file", mixed.violation());
+        assertEquals(4, mixed.violationLine());
+        CsvSyntax crlf = follow("id,text\r\n1,\"a\nb\"\r\n2,\"\"\r\n3,\r\n", '"', '"');
+        assertNull(crlf.violation(), "CRLF records; a LF inside quotes is text; empty fields");
+        assertEquals("\r\n", crlf.lineSeparator());
+        assertEquals("\n", follow("id,text\n1,\"a\r\nb\"\n", '"', '"').lineSeparator(), "a quoted CRLF in an LF file is text");
+        assertEquals(2, follow("id,text\n1,\"C:\\\"\n", '"', '"').backslashQuoteLine(), "a backslash before a closing quote");
     }
 
     @Test

@@ -174,6 +174,7 @@ class FormatFuzzTest {
                 tally.add(seed, r, (System.nanoTime() - t0) / 1_000_000);
             }
             report(tally);
+            assertEquals(mutants, tally.total(), t.name() + ": every mutant has an outcome");
             assertEquals(0, tally.failing(), t.name() + ": " + tally.json() + "\n" + String.join("\n", tally.failures()));
             // The original was served above; refusals show the mutations reach the checks.
             assertTrue(tally.count(MutantOutcome.REFUSED) > 0, tally.json());

@@ -23,7 +23,7 @@ class LoglikelihoodTest {
         JsonNode g = SharedFiles.json("golden/stories260K/score.json");
         try (Engine engine = Engine.open(SharedFiles.require(MODEL), SharedFiles.goldenTokenizer(g), 0);
              Loglikelihood ll = Loglikelihood.open(engine, 1)) {
-            for (JsonNode t : g.get("texts")) {
+            for (JsonNode t : SharedFiles.items(g, "texts")) {
                 int[] tokens = SharedFiles.ints(t.get("tokens"));
                 JsonNode positions = t.get("positions");
                 for (int k : new int[] {1, 7, tokens.length - 1}) {

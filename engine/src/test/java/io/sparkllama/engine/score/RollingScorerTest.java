@@ -25,7 +25,7 @@ class RollingScorerTest {
              InferenceSession session = engine.newSession(1)) {
             RollingScorer rolling = new RollingScorer(session, 0);
             assertEquals(256, rolling.stride(), "default stride is half the context");
-            for (JsonNode t : g.get("texts")) {
+            for (JsonNode t : SharedFiles.items(g, "texts")) {
                 int[] tokens = SharedFiles.ints(t.get("tokens"));
                 ScoreResult plain = session.score(tokens);
                 ScoreResult r = rolling.score(tokens);

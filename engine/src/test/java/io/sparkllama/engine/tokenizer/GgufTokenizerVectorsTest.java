@@ -30,7 +30,7 @@ class GgufTokenizerVectorsTest {
         JsonNode g = SharedFiles.json(golden);
         List<String> failures = new ArrayList<>();
         int n = 0;
-        for (JsonNode item : g.get("items")) {
+        for (JsonNode item : SharedFiles.items(g, "items")) {
             String text = item.get("text").asText();
             check(failures, "ids", text, SharedFiles.ints(item.get("ids")), tok.encode(text, true));
             check(failures, "ids_no_bos", text, SharedFiles.ints(item.get("ids_no_bos")), tok.encode(text, false));

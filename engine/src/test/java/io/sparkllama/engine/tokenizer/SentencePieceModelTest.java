@@ -1,9 +1,10 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.format.TokenizerLoader;
 import io.sparkllama.engine.tokenizer.SentencePieceTokenizer;
@@ -22,7 +23,7 @@ class SentencePieceModelTest {
         assertEquals(1, tok.bosId());
         assertEquals(2, tok.eosId());
         JsonNode g = SharedFiles.json("golden/llama2_tokenize.json");
-        for (JsonNode item : g.get("items")) {
+        for (JsonNode item : SharedFiles.items(g, "items")) {
             String text = item.get("text").asText();
             assertArrayEquals(SharedFiles.ints(item.get("ids")), tok.encode(text, true), "ids of " + text);
             assertArrayEquals(SharedFiles.ints(item.get("ids_no_bos")), tok.encode(text, false), "ids without BOS of " + text);

@@ -1,9 +1,10 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +35,7 @@ class HfTokenizerJsonTest {
     Path tmp;
 
     private static void check(Tokenizer tok, String golden) {
-        for (JsonNode item : SharedFiles.json(golden).get("items")) {
+        for (JsonNode item : SharedFiles.items(SharedFiles.json(golden), "items")) {
             String text = item.get("text").asText();
             assertArrayEquals(SharedFiles.ints(item.get("ids")), tok.encode(text, true), "ids of " + text);
             assertArrayEquals(SharedFiles.ints(item.get("ids_parse_special")), tok.encode(text, true, true), "ids with specials of " + text);

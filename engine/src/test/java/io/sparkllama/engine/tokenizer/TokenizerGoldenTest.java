@@ -1,8 +1,9 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.format.TokenizerLoader;
 import io.sparkllama.engine.tokenizer.Tokenizer;
@@ -18,7 +19,7 @@ class TokenizerGoldenTest {
         JsonNode g = SharedFiles.json("golden/" + golden + "/tokenize.json");
         Tokenizer tok = TokenizerLoader.load(SharedFiles.goldenTokenizer(g));
         int n = 0;
-        for (JsonNode item : g.get("items")) {
+        for (JsonNode item : SharedFiles.items(g, "items")) {
             String text = item.get("text").asText();
             int[] ids = tok.encode(text, true);
             assertArrayEquals(SharedFiles.ints(item.get("ids")), ids, "ids of " + text);

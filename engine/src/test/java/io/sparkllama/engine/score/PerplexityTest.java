@@ -1,8 +1,11 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.score;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkllama.engine.SharedFiles;
+import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.InferenceSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.score.DocumentSize;
 import io.sparkllama.engine.score.LlamaCppPerplexity;

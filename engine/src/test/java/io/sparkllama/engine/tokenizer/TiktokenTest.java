@@ -1,8 +1,9 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.format.TokenizerLoader;
 import io.sparkllama.engine.tokenizer.Tokenizer;
@@ -18,7 +19,7 @@ class TiktokenTest {
         assertEquals(128000, tok.bosId());
         assertEquals(128001, tok.eosId());
         JsonNode g = SharedFiles.json("golden/llama3_tokenize.json");
-        for (JsonNode item : g.get("items")) {
+        for (JsonNode item : SharedFiles.items(g, "items")) {
             String text = item.get("text").asText();
             assertArrayEquals(SharedFiles.ints(item.get("ids")), tok.encode(text, true), "ids of " + text);
             assertArrayEquals(SharedFiles.ints(item.get("ids_no_bos")), tok.encode(text, false), "ids without BOS of " + text);

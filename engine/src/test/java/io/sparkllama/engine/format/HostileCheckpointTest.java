@@ -1,9 +1,11 @@
-package io.sparkllama.engine;
+package io.sparkllama.engine.format;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkllama.engine.SharedFiles;
+import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.error.ChecksumMismatchException;
 import io.sparkllama.engine.error.ModelMismatchException;
 import io.sparkllama.engine.error.SafetensorsFormatException;
