@@ -45,9 +45,14 @@ public final class Transformer {
         return new KvCache(pool);
     }
 
-    /** A block pool for this model's KV cache within {@code budget} bytes. */
+    /** A block pool for this model's fp32 KV cache within {@code budget} bytes. */
     public KvBlockPool newBlockPool(long budget) {
         return new KvBlockPool(config, budget);
+    }
+
+    /** A block pool for this model's KV cache of {@code type} elements within {@code budget} bytes. */
+    public KvBlockPool newBlockPool(long budget, KvCacheType type) {
+        return new KvBlockPool(config, budget, type);
     }
 
     /**
