@@ -145,8 +145,13 @@ public final class Engine implements AutoCloseable {
                 type != null ? type : kvCacheType);
     }
 
+    /** Unmaps the model files and frees the repacked copies: the engine and its sessions must not be used after. */
     @Override
     public void close() {
-        model.close();
+        try {
+            model.close();
+        } finally {
+            transformer.close();
+        }
     }
 }

@@ -32,6 +32,8 @@ public final class KvBlockPool implements AutoCloseable {
     /** Offset of the values within a layer's part of a block. */
     final long valueOffset;
     private final long blockBytes;
+    /** What the budget is, for error messages. */
+    private String budgetSource = "kv_cache_memory";
     // Shared: blocks are written by the session's thread and read by the worker threads.
     private final Arena arena = Arena.ofShared();
     private MemorySegment[] free = new MemorySegment[16];
@@ -65,6 +67,11 @@ public final class KvBlockPool implements AutoCloseable {
     /** Bytes one block takes. */
     public long blockBytes() {
         return blockBytes;
+    }
+
+    /** Names the budget in error messages (e.g. a task's share of {@code kv_cache_memory}); default "kv_cache_memory". */
+    public void describeBudget(String source) {
+        this.budgetSource = source;
     }
 
     /** The element type of the blocks. */
@@ -116,7 +123,7 @@ public final class KvBlockPool implements AutoCloseable {
         if (blocksFor(positions) > capacity) {
             long need = blocksFor(positions) * blockBytes;
             throw new KvCacheBudgetException("request needs " + positions + " positions of KV cache (" + what + "): " + size(need)
-                    + " in blocks of " + BLOCK + " positions, over kv_cache_memory = " + size(budget) + " (room for "
+                    + " in blocks of " + BLOCK + " positions, over " + budgetSource + " = " + size(budget) + " (room for "
                     + (long) capacity * BLOCK + " positions of " + type.label() + " keys and values); raise kv_cache_memory (--kv-cache-memory in the CLI, "
                     + "--set kv_cache_memory=... in a job), "
                     + (type == KvCacheType.F32 ? "halve the bytes per position with kv_cache_type=f16 or bf16, " : "") + "or shorten the request");

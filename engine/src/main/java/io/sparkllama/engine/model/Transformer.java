@@ -9,8 +9,9 @@ import io.sparkllama.engine.tensor.VectorMath;
  * of any stored type. One code path serves decode (one token) and prefill/scoring (a chunk of
  * tokens as matrix-matrix products), so a token's numbers are the same either way.
  */
-public final class Transformer {
+public final class Transformer implements AutoCloseable {
     private final ModelConfig config;
+    private final OffHeapCopyArena copies = new OffHeapCopyArena();
     private final LlamaWeights weights;
     private final RopeTable rope;
     private final int maxPositions;
@@ -18,13 +19,24 @@ public final class Transformer {
     /** @param precision how Q8_0 and Q4_0 weights meet the activations (other types: always fp32) */
     public Transformer(ModelConfig config, LlamaWeights weights, int maxPositions, ActivationPrecision precision) {
         this.config = config;
-        this.weights = weights.forForwardPass(precision);
+        try {
+            this.weights = weights.forForwardPass(precision, copies);
+        } catch (RuntimeException | Error e) {
+            copies.close(); // what was repacked before the failure
+            throw e;
+        }
         this.maxPositions = maxPositions;
         this.rope = new RopeTable(config, maxPositions);
     }
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** Frees the repacked weight copies; nothing may run on this transformer after. */
+    @Override
+    public void close() {
+        copies.close();
     }
 
     public LlamaWeights weights() {

@@ -68,6 +68,11 @@ public final class Loglikelihood implements AutoCloseable {
         return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK, pool, kv);
     }
 
+    /** The KV block pool this calculator's requests use. */
+    public KvBlockPool kvPool() {
+        return kv;
+    }
+
     @Override
     public void close() {
         if (ownedPool != null) {

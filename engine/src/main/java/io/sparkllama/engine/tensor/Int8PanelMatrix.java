@@ -71,21 +71,21 @@ abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0PanelMatr
     }
 
     /** Repacks a Q8_0 or Q4_0 matrix (see {@link #canPack}). */
-    static Int8PanelMatrix of(WeightMatrix source) {
-        MemorySegment packed = pack(source);
+    static Int8PanelMatrix of(WeightMatrix source, Arena arena) {
+        MemorySegment packed = pack(source, arena);
         return source.type() == WeightType.Q8_0
                 ? new Q8_0PanelMatrix(packed, source.rows(), source.cols())
                 : new Q4_0PanelMatrix(packed, source.rows(), source.cols());
     }
 
-    private static MemorySegment pack(WeightMatrix source) {
+    private static MemorySegment pack(WeightMatrix source, Arena arena) {
         int rows = source.rows();
         int blocks = source.cols() / QK;
         long storedBlock = source.type().blockBytes;
         int valueBytes = valueBytes(source.type());
         long blockBytes = panelBlockBytes(source.type());
         int panels = (rows + PANEL - 1) / PANEL;
-        MemorySegment out = Arena.ofAuto().allocate(panels * blocks * blockBytes, 64);
+        MemorySegment out = arena.allocate(panels * blocks * blockBytes, 64);
         for (int r = 0; r < rows; r++) {
             long from = storedRow(source, r) * blocks * storedBlock;
             int lane = r % PANEL;

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -75,14 +76,19 @@ public abstract class WeightMatrix {
      * {@link ActivationPrecision#INT8}; other types (and concatenations) as they are.
      */
     public WeightMatrix forForwardPass(ActivationPrecision precision) {
+        return forForwardPass(precision, Arena.ofAuto());
+    }
+
+    /** As {@link #forForwardPass(ActivationPrecision)}, any repacked copy allocated in {@code arena} (freed when it closes). */
+    public WeightMatrix forForwardPass(ActivationPrecision precision, Arena arena) {
         if (this instanceof PackedF32Matrix || this instanceof Int8PanelMatrix) {
             return this;
         }
         if (type() == WeightType.F32) {
-            return PackedF32Matrix.of(this);
+            return PackedF32Matrix.of(this, arena);
         }
         if (precision == ActivationPrecision.INT8 && Int8PanelMatrix.canPack(this)) {
-            return Int8PanelMatrix.of(this);
+            return Int8PanelMatrix.of(this, arena);
         }
         return this;
     }
