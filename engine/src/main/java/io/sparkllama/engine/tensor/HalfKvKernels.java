@@ -14,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The attention kernels of {@link VectorMath} over KV cache blocks of 16-bit elements (IEEE half
  * or bfloat16, {@code bf16} says which), widened exactly to fp32 as they are loaded. Same layouts
  * (element offsets, 2 bytes each), same FMA chains in the same order, so the results are those of
- * the fp32 kernels on the widened values, bit for bit at every vector width.
+ * the fp32 kernels on the widened values, bit for bit at every vector width. A twin of the fp32
+ * kernels on purpose: one kernel for every type would put a type branch in fp32's inner loops, the
+ * default path. Two vectors in flight instead of four: the widening needs the registers.
  */
 public final class HalfKvKernels {
     private static final VectorSpecies<Float> S = KernelSpecies.FLOAT;
