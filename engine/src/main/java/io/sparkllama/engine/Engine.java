@@ -3,6 +3,7 @@ package io.sparkllama.engine;
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
 import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.tensor.ActivationPrecision;
@@ -26,10 +27,12 @@ public final class Engine implements AutoCloseable {
     private final LoadedModel model;
     private final Transformer transformer;
     private final long kvCacheMemory;
+    private final KvCacheType kvCacheType;
 
-    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
+    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
         this.model = model;
         this.kvCacheMemory = KvCacheMemory.orDefault(kvCacheMemory);
+        this.kvCacheType = kvCacheType;
         int ctx = model.config().contextLength();
         this.transformer = new Transformer(model.config(), model.weights(), maxContext > 0 ? Math.min(ctx, maxContext) : ctx,
                 precision);
@@ -46,8 +49,14 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #open(Path, Path, int, ActivationPrecision)}, each session's KV cache within {@code kvCacheMemory} bytes (0: {@link KvCacheMemory#defaultBytes()}). */
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
+        return open(model, tokenizer, maxContext, precision, kvCacheMemory, KvCacheType.F32);
+    }
+
+    /** As {@link #open(Path, Path, int, ActivationPrecision, long)}, each session's KV cache of {@code kvCacheType} elements by default. */
+    public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory,
+                              KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory);
+        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory, kvCacheType);
     }
 
     /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
@@ -62,8 +71,13 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #open(LoadedModel, int, ActivationPrecision)} with a KV budget per session (0: the default). */
     public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory) {
+        return open(model, maxContext, precision, kvCacheMemory, KvCacheType.F32);
+    }
+
+    /** As {@link #open(LoadedModel, int, ActivationPrecision, long)} with the sessions' default KV element type. */
+    public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(model, maxContext, precision, kvCacheMemory);
+        return new Engine(model, maxContext, precision, kvCacheMemory, kvCacheType);
     }
 
     /** {@link #open(LoadedModel, int, ActivationPrecision)} at the default precision. */
@@ -111,17 +125,33 @@ public final class Engine implements AutoCloseable {
         return kvCacheMemory;
     }
 
+    /** The KV element type of sessions that do not name one ({@code kv_cache_type}). */
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
+    }
+
     public InferenceSession newSession(int threads) {
         return newSession(threads, 0);
     }
 
     /** A session whose KV cache holds at most {@code kvCacheMemory} bytes (0: this engine's {@link #kvCacheMemory()}). */
     public InferenceSession newSession(int threads, long kvCacheMemory) {
-        return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory);
+        return newSession(threads, kvCacheMemory, null);
     }
 
+    /** As {@link #newSession(int, long)}, its KV cache of {@code type} elements (null: this engine's {@link #kvCacheType()}). */
+    public InferenceSession newSession(int threads, long kvCacheMemory, KvCacheType type) {
+        return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory,
+                type != null ? type : kvCacheType);
+    }
+
+    /** Unmaps the model files and frees the repacked copies: the engine and its sessions must not be used after. */
     @Override
     public void close() {
-        model.close();
+        try {
+            model.close();
+        } finally {
+            transformer.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvBlockPool;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
@@ -24,10 +25,10 @@ public final class InferenceSession implements AutoCloseable {
     private BatchGenerator batch;
     private Loglikelihood loglikelihood;
 
-    InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory) {
+    InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory, KvCacheType kvCacheType) {
         this.engine = engine;
         this.pool = new WorkerPool(threads);
-        this.kv = engine.transformer().newBlockPool(kvCacheMemory);
+        this.kv = engine.transformer().newBlockPool(kvCacheMemory, kvCacheType);
         this.chunk = chunk;
     }
 

@@ -3,6 +3,7 @@ package io.sparkllama.jobs;
 import io.sparkllama.datasets.BadRows;
 import io.sparkllama.datasets.CsvOptions;
 import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.jobs.output.OutputMode;
 import io.sparkllama.udfs.TaskThreads;
@@ -19,20 +20,22 @@ import java.util.Set;
  *                        Q4_0 weights meet the activations
  * @param mode            what may happen to an existing output
  * @param badRows         what a malformed input line does: fail the job, become an error row, or be skipped
- * @param kvCacheMemory   bytes of off-heap KV cache per task ({@code kv_cache_memory}, e.g. {@code 2g}); 0 for the
- *                        engine's default (half the executor's max heap, at least 256 MiB)
+ * @param kvCacheMemory   bytes of off-heap KV cache per executor ({@code kv_cache_memory}, e.g. {@code 2g}), divided
+ *                        evenly among its task slots; 0 for the default (half the executor's max heap, at least 256 MiB)
  * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}); 0 for the default
  *                        (half the machine's physical memory)
  * @param csv             how CSV inputs are quoted and separated ({@code csv.quote}, {@code csv.escape}, {@code csv.sep})
  * @param duplicateIds    what an id held by more than one input row does: {@code fail} the job or {@code warn}
+ * @param kvCacheType     the KV cache's element type ({@code kv_cache_type}: f32, the default, or f16 / bf16 at half the bytes)
  */
 public record CommonSettings(String inputFormat, OutputMode mode, int partitions, int threads, int context, int batchSize,
                              boolean balanceByLength, String modelTransport, ActivationPrecision activations,
-                             BadRows badRows, long kvCacheMemory, long modelCacheMemory, CsvOptions csv, String duplicateIds) {
+                             BadRows badRows, long kvCacheMemory, long modelCacheMemory, CsvOptions csv, String duplicateIds,
+                             KvCacheType kvCacheType) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
             "balance_by_length", "model_transport", "activations", "bad_rows", "kv_cache_memory", "model_cache_memory",
-            "csv.quote", "csv.escape", "csv.sep", "duplicate_ids");
+            "csv.quote", "csv.escape", "csv.sep", "duplicate_ids", "kv_cache_type");
 
     public static CommonSettings from(Settings s) {
         OutputMode mode = OutputMode.ofLabel(s.choice("mode", "errorifexists", "errorifexists", "overwrite", "overwrite_any"));
@@ -41,10 +44,11 @@ public record CommonSettings(String inputFormat, OutputMode mode, int partitions
         ActivationPrecision activations = ActivationPrecision.ofLabel(s.choice("activations", "int8", "int8", "fp32"));
         long kvCacheMemory = bytes(s, "kv_cache_memory");
         long modelCacheMemory = bytes(s, "model_cache_memory");
+        KvCacheType kvCacheType = KvCacheType.ofLabel(s.choice("kv_cache_type", "f32", "f32", "f16", "bf16"));
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
                 s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, badRows,
-                kvCacheMemory, modelCacheMemory, csv(s), s.choice("duplicate_ids", "fail", "fail", "warn"));
+                kvCacheMemory, modelCacheMemory, csv(s), s.choice("duplicate_ids", "fail", "fail", "warn"), kvCacheType);
     }
 
     private static CsvOptions csv(Settings s) {
@@ -68,7 +72,7 @@ public record CommonSettings(String inputFormat, OutputMode mode, int partitions
     }
 
     /** A size setting (512m, 4g, or bytes); 0 when unset or {@code default}. */
-    private static long bytes(Settings s, String key) {
+    static long bytes(Settings s, String key) {
         String v = s.string(key, null);
         try {
             return v == null || v.equals("default") ? 0 : KvCacheMemory.parse(v);

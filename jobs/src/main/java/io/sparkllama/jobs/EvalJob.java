@@ -34,7 +34,7 @@ public final class EvalJob {
         SweepConfig c = SweepConfig.read(SweepConfig.checkExists(a.require("sweep")));
         if (a.option("output") != null) {
             c = new SweepConfig(c.file(), c.name(), Path.of(a.option("output")), c.datasets(), c.threads(), c.partitions(), c.models(), c.tasks(),
-                    c.grid(), c.tolerances());
+                    c.grid(), c.tolerances(), c.kvCacheMemory(), c.modelCacheMemory());
         }
         return c;
     }

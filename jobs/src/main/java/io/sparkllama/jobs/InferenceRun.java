@@ -73,7 +73,8 @@ public final class InferenceRun {
         // Fail fast on a bad model: hash and load it here, before any Spark job (even the input's
         // schema inference) starts; in local mode the executor then reuses this very mapping.
         ModelHandle handle = ModelResolver.resolve(spec.model(), spec.tokenizer(), common.context(), common.activations(),
-                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory());
+                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory())
+                .withKvCacheType(common.kvCacheType());
         Engine engine = ExecutorModels.engine(handle);
         out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
                 engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),

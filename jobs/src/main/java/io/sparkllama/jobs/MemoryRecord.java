@@ -3,11 +3,15 @@ package io.sparkllama.jobs;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.model.KvBlockPool;
+import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.udfs.ExecutorTaskSlots;
+import io.sparkllama.udfs.TaskKvCache;
 import io.sparkllama.udfs.ModelHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code memory} entry of {@code _spark_llama.json}: weight bytes, the KV budget per task and the peaks this JVM saw. */
+/** The {@code memory} entry of {@code _spark_llama.json}: weight bytes, the KV budget per executor and per task and the peaks this JVM saw. */
 final class MemoryRecord {
     private MemoryRecord() {
     }
@@ -16,8 +20,12 @@ final class MemoryRecord {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mapped_weight_bytes", engine.mappedBytes());
         m.put("repacked_weight_bytes", engine.repackedBytes());
-        long budget = handle.kvCacheMemory() > 0 ? handle.kvCacheMemory() : engine.kvCacheMemory();
-        try (KvBlockPool pool = engine.transformer().newBlockPool(budget)) {
+        KvCacheType type = handle.kvCacheType() == null ? KvCacheType.F32 : handle.kvCacheType();
+        // The driver's view of an executor's slots: exact for local masters and where spark.executor.cores is set.
+        m.put("kv_cache_memory_per_executor", KvCacheMemory.orDefault(handle.kvCacheMemory()));
+        m.put("kv_cache_task_slots", ExecutorTaskSlots.count());
+        m.put("kv_cache_type", type.label());
+        try (KvBlockPool pool = engine.transformer().newBlockPool(TaskKvCache.share(handle.kvCacheMemory()), type)) {
             m.put("kv_cache_capacity_bytes_per_task", pool.capacityBytes());
             m.put("kv_cache_block_bytes", pool.blockBytes());
         }

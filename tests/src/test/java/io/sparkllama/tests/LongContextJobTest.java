@@ -76,15 +76,17 @@ class LongContextJobTest {
         Files.writeString(prompts, String.join("\n",
                 "{\"id\": 1, \"prompt\": \"Once upon a time\", \"max_tokens\": 8}",
                 "{\"id\": 2, \"prompt\": \"" + "a big red ball ".repeat(60) + "\", \"max_tokens\": 8}") + "\n");
-        // stories260K: 5 layers x 32 positions x 32 x 2 floats = 40 KiB a block; 200k holds 5 blocks, 160 positions.
+        // stories260K: 5 layers x 32 positions x 32 x 2 floats = 40 KiB a block; 400k over local[2]'s 2 task slots
+        // gives each task 200k: 5 blocks, 160 positions.
         JobSummary s = JobRunner.run("generate", prompts.toString(), tmp.resolve("b").toString(), gguf.toString(),
-                "kv_cache_memory=200k", "partitions=1");
+                "kv_cache_memory=400k", "partitions=1");
         assertEquals(2, s.rows());
         assertEquals(1, s.errors());
         List<Row> rows = rows(tmp.resolve("b"));
         assertNull(rows.get(0).getAs("error"));
         String error = rows.get(1).getAs("error");
-        assertTrue(error != null && error.contains("kv_cache_memory = 204800 bytes") && error.contains("room for 160 positions")
+        assertTrue(error != null && error.contains("this task's share of kv_cache_memory (409600 bytes (0.39 MiB) over 2 task slots) = 204800 bytes")
+                && error.contains("room for 160 positions")
                 && error.contains("+ up to 8 new tokens"), error);
     }
 

@@ -29,6 +29,7 @@ class SqlFunctionsTest {
     void unsetModel() {
         TestSpark.session().conf().unset("spark.llama.model");
         TestSpark.session().conf().unset("spark.llama.max_tokens");
+        TestSpark.session().conf().unset("spark.llama.kv_cache_type");
     }
 
     static Map<Object, Row> byId(List<Row> rows, String idColumn) {
@@ -91,6 +92,43 @@ class SqlFunctionsTest {
             assertEquals((Double) j.getAs("perplexity"), s.getAs("perplexity"));
             assertEquals((Integer) j.getAs("n_scored"), s.getAs("n_scored"));
         }
+    }
+
+    /** kv_cache_type reaches the SQL functions' sessions as it reaches the job's: the same f16 bits; f16 is not f32. */
+    @Test
+    void kvCacheTypeIsASettingOfTheJobAndTheSqlFunctions() throws java.io.IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String input = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl").toString();
+        String f16 = tmp.resolve("f16").toString();
+        String f32 = tmp.resolve("f32").toString();
+        JobRunner.run("score", input, f16, model.toString(), "kv_cache_type=f16");
+        JobRunner.run("score", input, f32, model.toString());
+        Map<Object, Row> job16 = byId(TestSpark.session().read().parquet(f16).collectAsList(), "id");
+        Map<Object, Row> job32 = byId(TestSpark.session().read().parquet(f32).collectAsList(), "id");
+        com.fasterxml.jackson.databind.JsonNode memory = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of(f16, "_spark_llama.json").toFile()).get("memory");
+        assertEquals("f16", memory.get("kv_cache_type").asText(), memory.toString());
+        assertEquals(2, memory.get("kv_cache_task_slots").asInt(), "local[2]: two task slots share kv_cache_memory");
+
+        SparkSession spark = TestSpark.session();
+        spark.read().json(input).createOrReplaceTempView("texts");
+        spark.conf().set("spark.llama.model", model.toString());
+        spark.conf().set("spark.llama.kv_cache_type", "f16");
+        List<Row> sql = spark.sql("SELECT id, s.* FROM (SELECT id, llama_score(text) AS s FROM texts)").collectAsList();
+        assertEquals(job16.size(), sql.size());
+        int moved = 0;
+        for (Row s : sql) {
+            Row j = job16.get(s.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_logprobs")), s.getList(s.fieldIndex("token_logprobs")), "id " + s.getAs("id"));
+            Row j32 = job32.get(s.getAs("id"));
+            // Rows with a null or empty text have no logprobs in either run.
+            moved += java.util.Objects.equals(j32.getList(j32.fieldIndex("token_logprobs")), j.getList(j.fieldIndex("token_logprobs"))) ? 0 : 1;
+        }
+        assertTrue(moved > 0, "an f16 cache rounds keys and values: some row's logprobs differ from f32");
+
+        spark.conf().set("spark.llama.kv_cache_type", "f8");
+        Exception bad = assertThrows(Exception.class, () -> spark.sql("SELECT llama_score(text) FROM texts").collect());
+        assertTrue(bad.getMessage().contains("setting kv_cache_type must be f32, f16 or bf16, got 'f8'"), bad.getMessage());
     }
 
     @Test

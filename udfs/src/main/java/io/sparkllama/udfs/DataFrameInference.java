@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * column of per-row settings), {@code output_prefix}, {@code tokenizer}, and the settings
  * ({@code max_tokens}, {@code temperature}, {@code top_k}, {@code top_p}, {@code seed},
  * {@code stride}, {@code threads}, {@code batch_size}, {@code context}, {@code activations},
- * {@code model_transport}) with the jobs' defaults.
+ * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
  */
 public final class DataFrameInference {
     private DataFrameInference() {

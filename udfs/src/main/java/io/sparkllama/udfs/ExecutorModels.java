@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded by {@code model_cache_memory} (mapped plus repacked bytes of the cached engines):
  * before and after loading a model, least-recently-used engines are evicted until the rest fits.
  * A task holds its engine until the task completes (a reference count), so an evicted engine is
- * closed (its files unmapped; its repacked copies then freed with it) once its last task ends.
+ * closed once its last task ends: its files unmapped and its off-heap repacked copies freed then
+ * (their arena closed, not left to the garbage collector).
  * The model being loaded is never evicted, so one model over the budget still runs. Each task's
  * {@link #engine} call first checks the mapped files are as they were mapped ({@link MappedFileCheck}).
  */
@@ -160,8 +161,10 @@ public final class ExecutorModels {
     }
 
     private static void close(Cached c) {
+        long repacked = c.engine.repackedBytes();
         c.engine.close();
-        LOG.info("spark-llama: closed evicted model {} [pid {}]", c.id, ProcessHandle.current().pid());
+        LOG.info("spark-llama: closed evicted model {}: files unmapped, {} bytes of repacked copies freed [pid {}]", c.id, repacked,
+                ProcessHandle.current().pid());
     }
 
     /** {@code model_cache_memory} of the handle, or by default half this machine's physical memory. */

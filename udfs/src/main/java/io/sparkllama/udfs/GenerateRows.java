@@ -34,7 +34,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()), model.value().kvCacheMemory());
+        InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value());
         return new RowBatches(rows, settings.batchSize(), batch -> generateAll(engine, session, batch), session::close);
     }
 

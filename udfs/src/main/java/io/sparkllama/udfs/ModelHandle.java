@@ -1,6 +1,7 @@
 package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.io.Serializable;
 import java.util.List;
@@ -21,15 +22,17 @@ import org.apache.spark.broadcast.Broadcast;
  * @param tokenizerFile the tokenizer file, or null
  * @param chunks     for the broadcast transport: each file's pieces, in the order of {@code files}
  *                   then the tokenizer; empty otherwise
- * @param kvCacheMemory bytes of KV cache each task's session may hold ({@code kv_cache_memory}); 0 for
- *                   the default. Not part of {@link #cacheKey()}: sessions, not the loaded model, use it
+ * @param kvCacheMemory bytes of KV cache an executor's tasks may hold together ({@code kv_cache_memory}, divided
+ *                   among its task slots by {@link TaskKvCache}); 0 for the default. Not part of {@link #cacheKey()}: sessions, not the loaded model, use it
  * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}, see
  *                   {@link ExecutorModels}); 0 for the default. Not part of {@link #cacheKey()}
+ * @param kvCacheType the KV cache's element type ({@code kv_cache_type}); null for f32. Not part of
+ *                   {@link #cacheKey()}: one loaded model serves sessions of any type
  */
 public record ModelHandle(String model, String tokenizer, int maxContext, ActivationPrecision activations,
                           String transport, boolean directory,
                           List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks,
-                          long kvCacheMemory, long modelCacheMemory)
+                          long kvCacheMemory, long modelCacheMemory, KvCacheType kvCacheType)
         implements Serializable {
     public ModelHandle {
         Objects.requireNonNull(model, "model");
@@ -41,13 +44,19 @@ public record ModelHandle(String model, String tokenizer, int maxContext, Activa
     /** A handle with the default KV budget. */
     public ModelHandle(String model, String tokenizer, int maxContext, ActivationPrecision activations, String transport, boolean directory,
                        List<ModelFile> files, ModelFile tokenizerFile, List<List<Broadcast<byte[]>>> chunks) {
-        this(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks, 0, 0);
+        this(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks, 0, 0, null);
     }
 
-    /** This handle with the sessions' KV budget and the executor's model cache budget set (0: their defaults). */
+    /** This handle with the executor's KV budget and model cache budget set (0: their defaults). */
     public ModelHandle withMemoryBudgets(long kvCacheMemory, long modelCacheMemory) {
         return new ModelHandle(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks,
-                kvCacheMemory, modelCacheMemory);
+                kvCacheMemory, modelCacheMemory, kvCacheType);
+    }
+
+    /** This handle with the sessions' KV element type set (null: f32). */
+    public ModelHandle withKvCacheType(KvCacheType type) {
+        return new ModelHandle(model, tokenizer, maxContext, activations, transport, directory, files, tokenizerFile, chunks,
+                kvCacheMemory, modelCacheMemory, type);
     }
 
     /** A handle for a model opened in place, with no digests (tests and the local CLI path). */

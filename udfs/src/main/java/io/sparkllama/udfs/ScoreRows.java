@@ -43,7 +43,7 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = engine.newSession(TaskThreads.resolve(settings.threads()), model.value().kvCacheMemory());
+        InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value());
         RollingScorer scorer = new RollingScorer(session, settings.stride());
         TaskContext task = TaskContext.get();
         PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),

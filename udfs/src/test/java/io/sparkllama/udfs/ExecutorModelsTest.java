@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.generate.GenerationRequest;
+import io.sparkllama.engine.model.OffHeapCopyArena;
 import io.sparkllama.engine.sampling.SamplingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +51,20 @@ class ExecutorModelsTest {
         assertTrue(ExecutorModels.cachedModels().contains(b.id()));
         assertArrayEquals(expected, generate(engineA), "an evicted engine still serves the task that holds it");
 
-        ExecutorModels.release(heldA); // the last task on a ends: its files are unmapped
+        long repackedA = engineA.repackedBytes();
+        assertTrue(repackedA > 0, "stories260K's fp32 matrices are repacked into panels off-heap");
+        long liveBefore = OffHeapCopyArena.liveBytes();
+        ExecutorModels.release(heldA); // the last task on a ends: its files are unmapped, its repacked copies freed
+        assertEquals(liveBefore - repackedA, OffHeapCopyArena.liveBytes(), "a's repacked bytes released at once, not by the GC");
         assertThrows(IllegalStateException.class, () -> generate(engineA));
 
         ExecutorModels.release(heldB);
         Engine engineB = heldB.engine;
         // a again, under the same small budget: loaded anew, b (unused) evicted and closed at once.
+        long liveWithB = OffHeapCopyArena.liveBytes();
         ExecutorModels.Cached again = ExecutorModels.acquire(a.withMemoryBudgets(0, sizeA + sizeA / 2));
+        assertEquals(liveWithB - engineB.repackedBytes() + again.engine.repackedBytes(), OffHeapCopyArena.liveBytes(),
+                "b's copies freed on eviction, a's made anew");
         assertEquals(loads + 2, ExecutorModels.loadCount());
         assertEquals(evictions + 2, ExecutorModels.evictionCount());
         assertNotSame(engineA, again.engine);

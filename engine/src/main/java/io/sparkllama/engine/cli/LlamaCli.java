@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.chat.ChatMessage;
 import io.sparkllama.engine.chat.ChatTemplate;
@@ -31,10 +32,10 @@ public final class LlamaCli {
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
                        [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--activations A]
-                       [--kv-cache-memory B] [--json]
+                       [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
               chat     --model M [--tokenizer T] --messages JSON --template llama2|llama3 [generate options]
               score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A]
-                       [--kv-cache-memory B] [--json]
+                       [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
             A (Q8_0 and Q4_0 weights only): int8 quantizes activations per block of 32 as llama.cpp does
             (default, faster); fp32 multiplies the dequantized weights in fp32.
@@ -72,12 +73,12 @@ public final class LlamaCli {
         switch (args[0]) {
             case "tokenize" -> tokenize(CliArguments.parse("tokenize", args, 1, Set.of("tokenizer", "text", "model"), Set.of("json", "no-bos")), out);
             case "generate" -> generate(CliArguments.parse("generate", args, 1,
-                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory"),
+                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"),
                     Set.of("json")), out);
             case "chat" -> chat(CliArguments.parse("chat", args, 1,
-                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory"),
+                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"),
                     Set.of("json")), out);
-            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations", "kv-cache-memory"), Set.of("json")), out);
+            case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         }
         return 0;
@@ -189,11 +190,17 @@ public final class LlamaCli {
                 throw new UsageException("--kv-cache-memory: " + e.getMessage());
             }
         }
+        KvCacheType kvType;
+        try {
+            kvType = KvCacheType.parse(a.get("kv-cache-type", "f32"), "--kv-cache-type");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         int context = a.intValue("context", 0);
         if (context < 0) {
             throw new UsageException("--context must be >= 0 (0 = the model's own), got " + context);
         }
-        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision, kv);
+        return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision, kv, kvType);
     }
 
     /** The {@code memory} object of {@code --json}: bytes of mapped and repacked weights, KV budget and peak, heap peak. */

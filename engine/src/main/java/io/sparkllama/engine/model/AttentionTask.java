@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.tensor.kernel.HalfKvKernels;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 import java.lang.foreign.MemorySegment;
 
@@ -48,14 +49,25 @@ final class AttentionTask implements WorkerPool.RangeTask {
                 MemorySegment[] blocks = cache.blocks;
                 long layerOff = layer * cache.layerBytes();
                 int qOff = t * qDim + h * hs;
-                // Scores block by block (each score is its own FMA chain); the weighted sum carries across blocks.
-                for (int p0 = 0, b = 0; p0 < count; p0 += KvBlockPool.BLOCK, b++) {
-                    VectorMath.dotTiles(q, qOff, blocks[b], layerOff + (long) kvOff * KvCache.TILE * Float.BYTES, kvDim * KvCache.TILE, hs,
-                            Math.min(KvBlockPool.BLOCK, count - p0), scale, att, attOff + p0);
+                if (cache.type() == KvCacheType.F32) {
+                    // Scores block by block (each score is its own FMA chain); the weighted sum carries across blocks.
+                    for (int p0 = 0, b = 0; p0 < count; p0 += KvBlockPool.BLOCK, b++) {
+                        VectorMath.dotTiles(q, qOff, blocks[b], layerOff + (long) kvOff * KvCache.TILE * Float.BYTES, kvDim * KvCache.TILE, hs,
+                                Math.min(KvBlockPool.BLOCK, count - p0), scale, att, attOff + p0);
+                    }
+                    VectorMath.softmax(att, attOff, count);
+                    VectorMath.weightedRowSum(out, qOff, att, attOff, count, blocks, KvBlockPool.BLOCK,
+                            layerOff + cache.valueOffset() + (long) kvOff * Float.BYTES, kvDim, hs);
+                } else {
+                    boolean bf16 = cache.type() == KvCacheType.BF16;
+                    for (int p0 = 0, b = 0; p0 < count; p0 += KvBlockPool.BLOCK, b++) {
+                        HalfKvKernels.dotTiles(q, qOff, blocks[b], layerOff + (long) kvOff * KvCache.TILE * Short.BYTES, kvDim * KvCache.TILE, hs,
+                                Math.min(KvBlockPool.BLOCK, count - p0), scale, att, attOff + p0, bf16);
+                    }
+                    VectorMath.softmax(att, attOff, count);
+                    HalfKvKernels.weightedRowSum(out, qOff, att, attOff, count, blocks, KvBlockPool.BLOCK,
+                            layerOff + cache.valueOffset() + (long) kvOff * Short.BYTES, kvDim, hs, bf16);
                 }
-                VectorMath.softmax(att, attOff, count);
-                VectorMath.weightedRowSum(out, qOff, att, attOff, count, blocks, KvBlockPool.BLOCK,
-                        layerOff + cache.valueOffset() + (long) kvOff * Float.BYTES, kvDim, hs);
             }
         }
     }

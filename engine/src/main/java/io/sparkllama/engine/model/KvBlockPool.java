@@ -26,11 +26,14 @@ public final class KvBlockPool implements AutoCloseable {
     private final long budget;
     private final int capacity;
     final int kvDim;
+    final KvCacheType type;
     /** Bytes of one layer's keys (tiled) plus values in a block. */
     final long layerBytes;
     /** Offset of the values within a layer's part of a block. */
     final long valueOffset;
     private final long blockBytes;
+    /** What the budget is, for error messages. */
+    private String budgetSource = "kv_cache_memory";
     // Shared: blocks are written by the session's thread and read by the worker threads.
     private final Arena arena = Arena.ofShared();
     private MemorySegment[] free = new MemorySegment[16];
@@ -42,11 +45,20 @@ public final class KvBlockPool implements AutoCloseable {
     private static final AtomicLong JVM_IN_USE = new AtomicLong();
     private static final AtomicLong JVM_PEAK = new AtomicLong();
 
-    /** @param budget bytes of KV cache this pool may hold ({@code kv_cache_memory}) */
+    /** A pool of fp32 blocks within {@code budget} bytes ({@code kv_cache_memory}). */
     public KvBlockPool(ModelConfig config, long budget) {
+        this(config, budget, KvCacheType.F32);
+    }
+
+    /**
+     * @param budget bytes of KV cache this pool may hold ({@code kv_cache_memory})
+     * @param type   the element type of its blocks ({@code kv_cache_type})
+     */
+    public KvBlockPool(ModelConfig config, long budget, KvCacheType type) {
         this.budget = budget;
         this.kvDim = config.kvDim();
-        this.valueOffset = (long) BLOCK * kvDim * Float.BYTES;
+        this.type = type;
+        this.valueOffset = (long) BLOCK * kvDim * type.bytes;
         this.layerBytes = 2 * valueOffset;
         this.blockBytes = layerBytes * config.nLayers();
         this.capacity = (int) Math.min(Integer.MAX_VALUE - 8, budget / blockBytes);
@@ -55,6 +67,16 @@ public final class KvBlockPool implements AutoCloseable {
     /** Bytes one block takes. */
     public long blockBytes() {
         return blockBytes;
+    }
+
+    /** Names the budget in error messages (e.g. a task's share of {@code kv_cache_memory}); default "kv_cache_memory". */
+    public void describeBudget(String source) {
+        this.budgetSource = source;
+    }
+
+    /** The element type of the blocks. */
+    public KvCacheType type() {
+        return type;
     }
 
     /** How many blocks the budget holds. */
@@ -101,9 +123,10 @@ public final class KvBlockPool implements AutoCloseable {
         if (blocksFor(positions) > capacity) {
             long need = blocksFor(positions) * blockBytes;
             throw new KvCacheBudgetException("request needs " + positions + " positions of KV cache (" + what + "): " + size(need)
-                    + " in blocks of " + BLOCK + " positions, over kv_cache_memory = " + size(budget) + " (room for "
-                    + (long) capacity * BLOCK + " positions); raise kv_cache_memory (--kv-cache-memory in the CLI, "
-                    + "--set kv_cache_memory=... in a job) or shorten the request");
+                    + " in blocks of " + BLOCK + " positions, over " + budgetSource + " = " + size(budget) + " (room for "
+                    + (long) capacity * BLOCK + " positions of " + type.label() + " keys and values); raise kv_cache_memory (--kv-cache-memory in the CLI, "
+                    + "--set kv_cache_memory=... in a job), "
+                    + (type == KvCacheType.F32 ? "halve the bytes per position with kv_cache_type=f16 or bf16, " : "") + "or shorten the request");
         }
     }
 

@@ -66,12 +66,25 @@ public final class KvCache {
         MemorySegment b = blocks[pos / KvBlockPool.BLOCK];
         int p = pos % KvBlockPool.BLOCK;
         int kvDim = pool.kvDim;
+        KvCacheType type = pool.type;
         long layerBase = layer * pool.layerBytes;
-        long keyBase = layerBase + ((long) (p / TILE) * kvDim * TILE + p % TILE) * Float.BYTES;
-        for (int d = 0; d < kvDim; d++) {
-            b.set(ValueLayout.JAVA_FLOAT, keyBase + (long) d * TILE * Float.BYTES, k[off + d]);
+        long keyBase = layerBase + ((long) (p / TILE) * kvDim * TILE + p % TILE) * type.bytes;
+        long valueBase = layerBase + pool.valueOffset + (long) p * kvDim * type.bytes;
+        if (type == KvCacheType.F32) {
+            for (int d = 0; d < kvDim; d++) {
+                b.set(ValueLayout.JAVA_FLOAT, keyBase + (long) d * TILE * Float.BYTES, k[off + d]);
+            }
+            MemorySegment.copy(v, off, b, ValueLayout.JAVA_FLOAT, valueBase, kvDim);
+            return;
         }
-        MemorySegment.copy(v, off, b, ValueLayout.JAVA_FLOAT, layerBase + pool.valueOffset + (long) p * kvDim * Float.BYTES, kvDim);
+        for (int d = 0; d < kvDim; d++) {
+            b.set(ValueLayout.JAVA_SHORT, keyBase + (long) d * TILE * Short.BYTES, type.narrow(k[off + d]));
+            b.set(ValueLayout.JAVA_SHORT, valueBase + (long) d * Short.BYTES, type.narrow(v[off + d]));
+        }
+    }
+
+    KvCacheType type() {
+        return pool.type;
     }
 
     long layerBytes() {

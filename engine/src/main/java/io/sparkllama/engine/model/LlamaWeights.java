@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.tensor.ActivationPrecision;
+import java.lang.foreign.Arena;
 import io.sparkllama.engine.tensor.WeightMatrix;
 
 /**
@@ -29,16 +30,21 @@ public record LlamaWeights(
      * ({@link WeightMatrix#forForwardPass}); the embedding table stays as it is, read a row at a time.
      */
     public LlamaWeights forForwardPass(ActivationPrecision precision) {
-        return new LlamaWeights(tokenEmbedding, attentionNorm,
-                forForwardPass(wq, precision), forForwardPass(wk, precision), forForwardPass(wv, precision), forForwardPass(wo, precision),
-                ffnNorm, forForwardPass(w1, precision), forForwardPass(w2, precision), forForwardPass(w3, precision),
-                finalNorm, classifier.forForwardPass(precision));
+        return forForwardPass(precision, Arena.ofAuto());
     }
 
-    private static WeightMatrix[] forForwardPass(WeightMatrix[] layers, ActivationPrecision precision) {
+    /** As {@link #forForwardPass(ActivationPrecision)}, the repacked copies allocated in {@code arena}. */
+    public LlamaWeights forForwardPass(ActivationPrecision precision, Arena arena) {
+        return new LlamaWeights(tokenEmbedding, attentionNorm,
+                forForwardPass(wq, precision, arena), forForwardPass(wk, precision, arena), forForwardPass(wv, precision, arena),
+                forForwardPass(wo, precision, arena), ffnNorm, forForwardPass(w1, precision, arena), forForwardPass(w2, precision, arena),
+                forForwardPass(w3, precision, arena), finalNorm, classifier.forForwardPass(precision, arena));
+    }
+
+    private static WeightMatrix[] forForwardPass(WeightMatrix[] layers, ActivationPrecision precision, Arena arena) {
         WeightMatrix[] out = new WeightMatrix[layers.length];
         for (int l = 0; l < layers.length; l++) {
-            out[l] = layers[l].forForwardPass(precision);
+            out[l] = layers[l].forForwardPass(precision, arena);
         }
         return out;
     }

@@ -12,8 +12,9 @@ import io.sparkllama.engine.tensor.kernel.VectorMath;
  * one comment per step; the products and attention it dispatches are {@link ParallelMatmul} and
  * {@link ParallelAttention}, the buffers it works in {@link ForwardState}.
  */
-public final class Transformer {
+public final class Transformer implements AutoCloseable {
     private final ModelConfig config;
+    private final OffHeapCopyArena copies = new OffHeapCopyArena();
     private final LlamaWeights weights;
     private final RopeTable rope;
     private final int maxPositions;
@@ -21,13 +22,24 @@ public final class Transformer {
     /** @param precision how Q8_0 and Q4_0 weights meet the activations (other types: always fp32) */
     public Transformer(ModelConfig config, LlamaWeights weights, int maxPositions, ActivationPrecision precision) {
         this.config = config;
-        this.weights = weights.forForwardPass(precision);
+        try {
+            this.weights = weights.forForwardPass(precision, copies);
+        } catch (RuntimeException | Error e) {
+            copies.close(); // what was repacked before the failure
+            throw e;
+        }
         this.maxPositions = maxPositions;
         this.rope = new RopeTable(config, maxPositions);
     }
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** Frees the repacked weight copies; nothing may run on this transformer after. */
+    @Override
+    public void close() {
+        copies.close();
     }
 
     public LlamaWeights weights() {
@@ -48,9 +60,14 @@ public final class Transformer {
         return new KvCache(pool);
     }
 
-    /** A block pool for this model's KV cache within {@code budget} bytes. */
+    /** A block pool for this model's fp32 KV cache within {@code budget} bytes. */
     public KvBlockPool newBlockPool(long budget) {
         return new KvBlockPool(config, budget);
+    }
+
+    /** A block pool for this model's KV cache of {@code type} elements within {@code budget} bytes. */
+    public KvBlockPool newBlockPool(long budget, KvCacheType type) {
+        return new KvBlockPool(config, budget, type);
     }
 
     /**

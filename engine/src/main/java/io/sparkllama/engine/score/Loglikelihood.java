@@ -5,6 +5,7 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
@@ -56,9 +57,20 @@ public final class Loglikelihood implements AutoCloseable {
 
     /** As {@link #open(Engine, int)} with a KV budget of {@code kvCacheMemory} bytes (0: the engine's). */
     public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory) {
+        return open(engine, threads, kvCacheMemory, null);
+    }
+
+    /** As {@link #open(Engine, int, long)} with KV blocks of {@code type} elements (null: the engine's). */
+    public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory, KvCacheType type) {
         WorkerPool pool = new WorkerPool(threads);
-        KvBlockPool kv = engine.transformer().newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : engine.kvCacheMemory());
+        KvBlockPool kv = engine.transformer().newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : engine.kvCacheMemory(),
+                type != null ? type : engine.kvCacheType());
         return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK, pool, kv);
+    }
+
+    /** The KV block pool this calculator's requests use. */
+    public KvBlockPool kvPool() {
+        return kv;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sparkllama.engine.tensor;
 
 import io.sparkllama.engine.tensor.packed.Int8PanelMatrix;
 import io.sparkllama.engine.tensor.packed.PackedF32Matrix;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -98,9 +99,14 @@ public abstract class WeightMatrix {
      * under {@link ActivationPrecision#INT8}; other types as they are.
      */
     public final WeightMatrix forForwardPass(ActivationPrecision precision) {
+        return forForwardPass(precision, Arena.ofAuto());
+    }
+
+    /** As {@link #forForwardPass(ActivationPrecision)}, any repacked copy allocated in {@code arena} (freed when it closes). */
+    public final WeightMatrix forForwardPass(ActivationPrecision precision, Arena arena) {
         return switch (repacking()) {
-            case F32_PANELS -> PackedF32Matrix.of(this);
-            case INT8_PANELS -> precision == ActivationPrecision.INT8 ? Int8PanelMatrix.of(this) : this;
+            case F32_PANELS -> PackedF32Matrix.of(this, arena);
+            case INT8_PANELS -> precision == ActivationPrecision.INT8 ? Int8PanelMatrix.of(this, arena) : this;
             case NONE -> this;
         };
     }

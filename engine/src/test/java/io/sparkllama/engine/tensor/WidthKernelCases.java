@@ -1,6 +1,8 @@
 package io.sparkllama.engine.tensor;
 
 import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.tensor.kernel.HalfKvKernels;
+import io.sparkllama.engine.tensor.kernel.KernelSpecies;
 import io.sparkllama.engine.tensor.kernel.VectorExp;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 import io.sparkllama.engine.width.BitDigest;
@@ -69,8 +71,36 @@ public final class WidthKernelCases {
             float[] weighted = new float[n];
             VectorMath.weightedRowSum(weighted, 0, w, 0, Math.min(33, n), new MemorySegment[] {rowBlock}, 33, 0, n, n);
             out.put("weightedRowSum " + n, BitDigest.of(weighted));
+            halfKvCases(out, rnd, n, w);
         }
         return out;
+    }
+
+    /** The 16-bit KV kernels (f16 and bf16) over {@code n} elements: scores over 33 tiled positions and a weighted row sum. */
+    private static void halfKvCases(Map<String, String> out, Random rnd, int n, float[] w) {
+        int lanes = KernelSpecies.LANES;
+        int count = 33;
+        int padded = (count + lanes - 1) / lanes * lanes;
+        for (boolean bf16 : new boolean[] {false, true}) {
+            String type = bf16 ? "bf16" : "f16";
+            MemorySegment keys = Arena.ofAuto().allocate((long) padded * n * Short.BYTES, 64);
+            MemorySegment block = Arena.ofAuto().allocate((long) padded * n * Short.BYTES, 64);
+            for (int p = 0; p < count; p++) { // draws independent of the lane count; padding lanes stay 0
+                for (int d = 0; d < n; d++) {
+                    float x = (float) rnd.nextGaussian();
+                    short h = bf16 ? (short) (Float.floatToRawIntBits(x) >>> 16) : Float.floatToFloat16(x);
+                    // Keys tiled as the machine's KV cache stores them (tile width = lanes), so each position's key is the same everywhere.
+                    keys.set(ValueLayout.JAVA_SHORT, ((long) (p / lanes) * n * lanes + (long) d * lanes + p % lanes) * Short.BYTES, h);
+                    block.set(ValueLayout.JAVA_SHORT, ((long) p * n + d) * Short.BYTES, h);
+                }
+            }
+            float[] scores = new float[padded];
+            HalfKvKernels.dotTiles(w, 0, keys, 0, n * lanes, n, count, 3f, scores, 0, bf16);
+            out.put("halfKv dotTiles " + type + " " + n, BitDigest.of(java.util.Arrays.copyOf(scores, count)));
+            float[] weighted = new float[n];
+            HalfKvKernels.weightedRowSum(weighted, 0, w, 0, Math.min(count, n), new MemorySegment[] {block}, padded, 0, n, n, bf16);
+            out.put("halfKv weightedRowSum " + type + " " + n, BitDigest.of(weighted));
+        }
     }
 
     /** dot of every row with two tokens, matvec, and a 9-token matmul over a row range that starts mid-block. */

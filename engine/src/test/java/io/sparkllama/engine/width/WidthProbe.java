@@ -8,6 +8,7 @@ import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.meta.MetaCheckpointReader;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.sampling.SamplingParams;
 import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.ScoreResult;
@@ -61,6 +62,10 @@ public final class WidthProbe {
         }
         model(out, "synth15M-q8_0", shared.resolve("models/synth15M/gguf/synth15M-q8_0.gguf"), ActivationPrecision.INT8);
         model(out, "synth15M-q4_0", shared.resolve("models/synth15M/gguf/synth15M-q4_0.gguf"), ActivationPrecision.INT8);
+        for (KvCacheType kv : new KvCacheType[] {KvCacheType.F16, KvCacheType.BF16}) {
+            kvModel(out, "h192-q8_0-kv-" + kv.label(), shared.resolve("models/stories260K-h192/gguf/stories260K-h192-q8_0.gguf"), kv);
+            kvModel(out, "synth15M.bin-kv-" + kv.label(), shared.resolve("models/synth15M/synth15M.bin"), kv);
+        }
         Path tok512 = shared.resolve("models/stories260K/tok512.bin");
         model(out, "hf", shared.resolve("models/stories260K/hf"), tok512, ActivationPrecision.INT8);
         model(out, "meta", shared.resolve("models/stories260K/meta"), tok512, ActivationPrecision.INT8);
@@ -81,6 +86,18 @@ public final class WidthProbe {
             return;
         }
         try (Engine engine = Engine.open(path, tokenizer, 0, precision)) {
+            cases(out, name, engine, engine.tokenizer().encode(TEXT, true));
+        }
+    }
+
+    /** A model whose sessions keep their KV cache in {@code kv}. */
+    private static void kvModel(Map<String, String> out, String name, Path path, KvCacheType kv) {
+        if (!Files.exists(path)) {
+            out.put(name, "absent");
+            return;
+        }
+        Path tokenizer = path.toString().endsWith(".bin") ? SharedFiles.root().resolve("models/llama2-tokenizer/tokenizer.bin") : null;
+        try (Engine engine = Engine.open(path, tokenizer, 0, ActivationPrecision.INT8, 0, kv)) {
             cases(out, name, engine, engine.tokenizer().encode(TEXT, true));
         }
     }

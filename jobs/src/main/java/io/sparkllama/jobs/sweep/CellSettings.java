@@ -1,5 +1,6 @@
 package io.sparkllama.jobs.sweep;
 
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,8 +15,16 @@ import java.util.Map;
  * @param shuffle evaluate items in a seeded order instead of file order
  * @param activations how Q8_0/Q4_0 weights meet the activations (part of the key: the two give
  *                    different numbers)
+ * @param kvCacheType the KV cache's element type (part of the key, except f32, so that sweeps from
+ *                    before the setting keep their keys)
  */
-public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shuffle, ActivationPrecision activations) {
+public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shuffle, ActivationPrecision activations,
+                           KvCacheType kvCacheType) {
+    /** Settings with an fp32 KV cache. */
+    public CellSettings(int ctx, int nShot, int limit, long seed, boolean shuffle, ActivationPrecision activations) {
+        this(ctx, nShot, limit, seed, shuffle, activations, KvCacheType.F32);
+    }
+
     /** The settings in a fixed order: part of the cell key and of the outputs. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -25,6 +34,9 @@ public record CellSettings(int ctx, int nShot, int limit, long seed, boolean shu
         m.put("seed", seed);
         m.put("shuffle", shuffle);
         m.put("activations", activations.label());
+        if (kvCacheType != KvCacheType.F32) {
+            m.put("kv_cache_type", kvCacheType.label());
+        }
         return m;
     }
 }

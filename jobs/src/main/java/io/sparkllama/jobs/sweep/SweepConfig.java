@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkllama.jobs.ConfigTooLargeException;
 import io.sparkllama.datasets.tasks.TaskCatalog;
+import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.udfs.TaskThreads;
 import java.io.IOException;
@@ -17,11 +19,13 @@ import java.util.Map;
 /**
  * A sweep file (YAML): models x tasks x the settings grid, where results go, and how much each
  * metric may get worse before a scheduled run fails. Relative paths are resolved against the
- * directory the command runs in. See {@code conf/sweeps/nightly.yaml}.
+ * directory the command runs in. See {@code conf/sweeps/nightly.yaml}. Memory: {@code kv_cache_memory}
+ * and {@code model_cache_memory} for the whole sweep (0: the defaults), {@code models[].kv_cache_memory}
+ * for one model, {@code settings.kv_cache_type} as a grid axis (it changes the numbers).
  */
 public record SweepConfig(Path file, String name, Path output, Path datasets, int threads, int partitions,
                           List<SweepModel> models, List<SweepTask> tasks, List<CellSettings> grid,
-                          Map<String, Double> tolerances) {
+                          Map<String, Double> tolerances, long kvCacheMemory, long modelCacheMemory) {
 
     public static SweepConfig read(Path file) {
         JsonNode root;
@@ -39,13 +43,16 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
         Path datasets = Path.of(text(file, root, "datasets", "../shared/datasets"));
         int threads = integer(file, root, "threads", TaskThreads.TASK_CPUS); // absent: the task's cores
         int partitions = integer(file, root, "partitions", 2);
+        long kvCacheMemory = size(file, root, "kv_cache_memory");
+        long modelCacheMemory = size(file, root, "model_cache_memory");
 
         List<SweepModel> models = new ArrayList<>();
         for (JsonNode m : list(file, root, "models")) {
             String path = required(file, m, "models[].path");
             String wt = m.hasNonNull("weight_type") ? m.get("weight_type").asText() : SweepModel.guessWeightType(path);
             String n = m.hasNonNull("name") ? m.get("name").asText() : Path.of(path).getFileName().toString();
-            models.add(new SweepModel(n, path, m.hasNonNull("tokenizer") ? m.get("tokenizer").asText() : null, wt));
+            models.add(new SweepModel(n, path, m.hasNonNull("tokenizer") ? m.get("tokenizer").asText() : null, wt,
+                    size(file, m, "models[].kv_cache_memory")));
         }
         List<SweepTask> tasks = new ArrayList<>();
         for (JsonNode t : list(file, root, "tasks")) {
@@ -75,8 +82,10 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
                     for (JsonNode seed : values(file, s, "seed", "1234")) {
                         for (JsonNode shuffle : values(file, s, "shuffle", "false")) {
                             for (JsonNode activations : values(file, s, "activations", "int8")) {
-                                grid.add(new CellSettings(ctx.asInt(), shot.asInt(), limit.asInt(), seed.asLong(), shuffle.asBoolean(),
-                                        activations(file, activations.asText())));
+                                for (JsonNode kv : values(file, s, "kv_cache_type", "f32")) {
+                                    grid.add(new CellSettings(ctx.asInt(), shot.asInt(), limit.asInt(), seed.asLong(), shuffle.asBoolean(),
+                                            activations(file, activations.asText()), kvCacheType(file, kv.asText())));
+                                }
                             }
                         }
                     }
@@ -93,7 +102,7 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
                 tol.put(e.getKey(), e.getValue().asDouble());
             });
         }
-        return new SweepConfig(file, name, output, datasets, threads, partitions, models, tasks, grid, tol);
+        return new SweepConfig(file, name, output, datasets, threads, partitions, models, tasks, grid, tol, kvCacheMemory, modelCacheMemory);
     }
 
     private static ActivationPrecision activations(Path file, String value) {
@@ -102,6 +111,27 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             throw new SweepException(file + ": settings.activations must be int8 or fp32, got '" + value + "'");
         }
         return p;
+    }
+
+    private static KvCacheType kvCacheType(Path file, String value) {
+        KvCacheType t = KvCacheType.ofLabel(value);
+        if (t == null) {
+            throw new SweepException(file + ": settings.kv_cache_type must be f32, f16 or bf16, got '" + value + "'");
+        }
+        return t;
+    }
+
+    /** A size ({@code 512m}, {@code 4g}, bytes) under {@code key} (its last part names the field); 0 when absent. */
+    private static long size(Path file, JsonNode n, String key) {
+        JsonNode v = n.get(key.substring(key.lastIndexOf('.') + 1));
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        try {
+            return KvCacheMemory.parse(v.asText());
+        } catch (IllegalArgumentException e) {
+            throw new SweepException(file + ": " + key + " must be a size such as 512m or 4g, got '" + v.asText() + "'");
+        }
     }
 
     private static String text(Path file, JsonNode n, String key, String fallback) {
@@ -151,7 +181,7 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             out.add(v);
         }
         for (JsonNode x : out) {
-            boolean numeric = !key.equals("shuffle") && !key.equals("activations");
+            boolean numeric = !key.equals("shuffle") && !key.equals("activations") && !key.equals("kv_cache_type");
             if (numeric && !(x.canConvertToLong() || x.asText().matches("-?\\d+"))) {
                 throw new SweepException(file + ": settings." + key + " must be integers, got '" + x.asText() + "'");
             }

@@ -36,7 +36,7 @@ public final class SweepRunner {
                 String data = FileDigest.sha256(Path.of(t.path()));
                 for (CellSettings s : config.grid()) {
                     // A text's perplexity depends on ctx alone: one cell per ctx, whatever the other axes.
-                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false, s.activations()) : s;
+                    CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false, s.activations(), s.kvCacheType()) : s;
                     Cell c = new Cell(m, t, eff, sha, data);
                     if (!cells.contains(c)) {
                         cells.add(c);
@@ -45,6 +45,13 @@ public final class SweepRunner {
             }
         }
         return cells;
+    }
+
+    /** A cell's model handle: its context and activations, the model's or else the sweep's KV budget, the sweep's model cache budget. */
+    static ModelHandle handle(SweepConfig config, Cell cell) {
+        long kv = cell.model().kvCacheMemory() > 0 ? cell.model().kvCacheMemory() : config.kvCacheMemory();
+        return ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx(), cell.settings().activations())
+                .withMemoryBudgets(kv, config.modelCacheMemory()).withKvCacheType(cell.settings().kvCacheType());
     }
 
     public static SweepSummary run(SparkSession spark, SweepConfig config, PrintStream out) {
@@ -64,8 +71,7 @@ public final class SweepRunner {
                 records.add(store.readMetrics(cell));
                 continue;
             }
-            ModelHandle h = ModelHandle.local(cell.model().path(), cell.model().tokenizer(), cell.settings().ctx(),
-                    cell.settings().activations());
+            ModelHandle h = handle(config, cell);
             CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)

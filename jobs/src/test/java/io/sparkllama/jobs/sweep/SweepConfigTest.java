@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.udfs.ModelHandle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,50 @@ class SweepConfigTest {
         assertEquals(List.of(new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.INT8),
                 new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.FP32)), both);
         assertEquals("fp32", both.get(1).asMap().get("activations"), "part of the cell key");
+    }
+
+    @Test
+    void memorySettingsPerSweepAndModelAndKvCacheTypePerCell() throws IOException {
+        Path f = tmp.resolve("mem.yaml");
+        Files.writeString(f, """
+                kv_cache_memory: 512m
+                model_cache_memory: 2g
+                models: [{path: a.bin}, {path: b.bin, kv_cache_memory: 64m}]
+                tasks: [arc_easy]
+                settings: {ctx: 64, kv_cache_type: [f32, bf16]}
+                """);
+        SweepConfig c = SweepConfig.read(f);
+        assertEquals(512L << 20, c.kvCacheMemory());
+        assertEquals(2L << 30, c.modelCacheMemory());
+        assertEquals(0, c.models().get(0).kvCacheMemory(), "the sweep's budget");
+        assertEquals(64L << 20, c.models().get(1).kvCacheMemory());
+        assertEquals(List.of(new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.INT8, KvCacheType.F32),
+                new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.INT8, KvCacheType.BF16)), c.grid());
+        // f32 keeps the keys of sweeps written before the setting; bf16 is part of its cells' keys.
+        assertEquals(new CellSettings(64, 0, 0, 1234, false, ActivationPrecision.INT8).asMap(), c.grid().get(0).asMap());
+        assertEquals("bf16", c.grid().get(1).asMap().get("kv_cache_type"));
+        Cell a = new Cell(c.models().get(0), c.tasks().get(0), c.grid().get(1), "sha-a", "sha-d");
+        Cell b = new Cell(c.models().get(1), c.tasks().get(0), c.grid().get(0), "sha-b", "sha-d");
+        assertTrue(!a.key().equals(new Cell(a.model(), a.task(), c.grid().get(0), "sha-a", "sha-d").key()), "kv_cache_type splits cells");
+
+        ModelHandle ha = SweepRunner.handle(c, a);
+        assertEquals(512L << 20, ha.kvCacheMemory());
+        assertEquals(2L << 30, ha.modelCacheMemory());
+        assertEquals(KvCacheType.BF16, ha.kvCacheType());
+        ModelHandle hb = SweepRunner.handle(c, b);
+        assertEquals(64L << 20, hb.kvCacheMemory(), "the model's own budget wins");
+        assertEquals(KvCacheType.F32, hb.kvCacheType());
+        assertEquals(ha.cacheKey().replace("a.bin", "b.bin"), hb.cacheKey(), "memory settings are not part of the executor's model key");
+
+        Files.writeString(f, "kv_cache_memory: lots\nmodels: [{path: m.bin}]\ntasks: [arc_easy]\n");
+        SweepException e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertEquals(f + ": kv_cache_memory must be a size such as 512m or 4g, got 'lots'", e.getMessage());
+        Files.writeString(f, "models: [{path: m.bin, kv_cache_memory: -1}]\ntasks: [arc_easy]\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertEquals(f + ": models[].kv_cache_memory must be a size such as 512m or 4g, got '-1'", e.getMessage());
+        Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {kv_cache_type: q8}\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertEquals(f + ": settings.kv_cache_type must be f32, f16 or bf16, got 'q8'", e.getMessage());
     }
 
     @Test

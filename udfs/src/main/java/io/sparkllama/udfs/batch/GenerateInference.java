@@ -5,9 +5,9 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.sampling.SamplingParams;
 import io.sparkllama.udfs.SparkValues;
+import io.sparkllama.udfs.TaskKvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +28,7 @@ final class GenerateInference implements BatchInference {
         this.engine = engine;
         this.settings = settings;
         this.batchSize = LlamaTask.batchSize(settings);
-        this.session = engine.newSession(threads);
+        this.session = TaskKvCache.open(engine, threads, LlamaTask.kvCacheMemory(settings), LlamaTask.kvCacheType(settings));
     }
 
     @Override
@@ -39,7 +39,7 @@ final class GenerateInference implements BatchInference {
         for (int i = 0; i < inputs.size(); i++) {
             try {
                 GenerationRequest request = request(inputs.get(i));
-                RequestLimits.maxNewTokens(request, engine.transformer()); // a bad row must not fail the batch
+                session.check(request); // a bad row (over the context or the KV budget) must not fail the batch
                 requests.add(request);
                 slots.add(i);
             } catch (InvalidRequestException e) {

@@ -1,6 +1,8 @@
 package io.sparkllama.udfs.batch;
 
 import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.model.KvCacheType;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.types.DataType;
@@ -29,7 +31,8 @@ public enum LlamaTask {
                     field("error", DataTypes.StringType)));
 
     /** Settings that hold for a whole task (session config or the DataFrame API's options), never per row. */
-    public static final Set<String> TASK_SETTINGS = Set.of("threads", "batch_size", "context", "activations", "model_transport");
+    public static final Set<String> TASK_SETTINGS = Set.of("threads", "batch_size", "context", "activations", "model_transport",
+            "kv_cache_memory", "kv_cache_type");
 
     private final String functionName;
     private final List<String> textArguments;
@@ -68,8 +71,23 @@ public enum LlamaTask {
         return switch (this) {
             case GENERATE -> new GenerateInference(engine, settings, threads);
             case SCORE -> new ScoreInference(engine, settings, threads);
-            case LOGLIKELIHOOD -> new LoglikelihoodInference(engine, threads);
+            case LOGLIKELIHOOD -> new LoglikelihoodInference(engine, settings, threads);
         };
+    }
+
+    /** {@code kv_cache_memory}: an executor's KV budget (a size such as 512m or 4g); 0 when unset. */
+    public static long kvCacheMemory(LlamaSettings settings) {
+        String v = settings.string("kv_cache_memory", null);
+        try {
+            return v == null || v.equals("default") ? 0 : KvCacheMemory.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting kv_cache_memory must be a size such as 512m or 4g, got '" + v + "'");
+        }
+    }
+
+    /** {@code kv_cache_type}: f32 (default), f16 or bf16. */
+    public static KvCacheType kvCacheType(LlamaSettings settings) {
+        return KvCacheType.parse(settings.string("kv_cache_type", "f32"), "setting kv_cache_type");
     }
 
     /**
@@ -80,6 +98,8 @@ public enum LlamaTask {
         s.integer("threads", 0, 0);
         batchSize(s);
         s.integer("context", 0, 0);
+        kvCacheMemory(s);
+        kvCacheType(s);
         switch (this) {
             case GENERATE -> {
                 s.integer("max_tokens", 128, 0);

@@ -5,6 +5,7 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.udfs.SparkValues;
+import io.sparkllama.udfs.TaskKvCache;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -14,8 +15,8 @@ import org.apache.spark.sql.RowFactory;
 final class LoglikelihoodInference implements BatchInference {
     private final Loglikelihood ll;
 
-    LoglikelihoodInference(Engine engine, int threads) {
-        this.ll = Loglikelihood.open(engine, threads);
+    LoglikelihoodInference(Engine engine, LlamaSettings settings, int threads) {
+        this.ll = TaskKvCache.loglikelihood(engine, threads, LlamaTask.kvCacheMemory(settings), LlamaTask.kvCacheType(settings));
     }
 
     @Override

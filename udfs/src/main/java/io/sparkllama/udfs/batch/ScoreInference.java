@@ -6,6 +6,7 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.udfs.SparkValues;
+import io.sparkllama.udfs.TaskKvCache;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -21,7 +22,7 @@ final class ScoreInference implements BatchInference {
     ScoreInference(Engine engine, LlamaSettings settings, int threads) {
         this.engine = engine;
         this.settings = settings;
-        this.session = engine.newSession(threads);
+        this.session = TaskKvCache.open(engine, threads, LlamaTask.kvCacheMemory(settings), LlamaTask.kvCacheType(settings));
         this.defaultScorer = new RollingScorer(session, settings.integer("stride", 0, 0));
     }
 

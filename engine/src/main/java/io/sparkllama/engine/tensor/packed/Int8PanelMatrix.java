@@ -72,20 +72,25 @@ public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0Pa
 
     /** Repacks a Q8_0 or Q4_0 matrix in ggml's layout, possibly with reordered rows ({@link Repacking#INT8_PANELS}). */
     public static Int8PanelMatrix of(WeightMatrix source) {
-        MemorySegment packed = pack(source);
+        return of(source, Arena.ofAuto());
+    }
+
+    /** As {@link #of(WeightMatrix)}, the panels allocated in {@code arena} (freed when it closes). */
+    public static Int8PanelMatrix of(WeightMatrix source, Arena arena) {
+        MemorySegment packed = pack(source, arena);
         return source.type() == WeightType.Q8_0
                 ? new Q8_0PanelMatrix(packed, source.rows(), source.cols())
                 : new Q4_0PanelMatrix(packed, source.rows(), source.cols());
     }
 
-    private static MemorySegment pack(WeightMatrix source) {
+    private static MemorySegment pack(WeightMatrix source, Arena arena) {
         int rows = source.rows();
         int blocks = source.cols() / QK;
         long storedBlock = source.type().blockBytes;
         int valueBytes = valueBytes(source.type());
         long blockBytes = panelBlockBytes(source.type());
         int panels = (rows + PANEL - 1) / PANEL;
-        MemorySegment out = Arena.ofAuto().allocate(panels * blocks * blockBytes, 64);
+        MemorySegment out = arena.allocate(panels * blocks * blockBytes, 64);
         for (int r = 0; r < rows; r++) {
             long from = (long) source.storedRow(r) * blocks * storedBlock;
             int lane = r % PANEL;

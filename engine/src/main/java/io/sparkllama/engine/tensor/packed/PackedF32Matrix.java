@@ -41,15 +41,20 @@ public final class PackedF32Matrix extends WeightMatrix {
         this.panelBytes = (long) cols * PANEL * Float.BYTES;
     }
 
-    /** Packs an fp32 matrix (read through its {@code copyRow}). */
+    /** Packs an fp32 matrix (read through its {@code copyRow}) into memory the garbage collector frees. */
     public static PackedF32Matrix of(WeightMatrix source) {
+        return of(source, Arena.ofAuto());
+    }
+
+    /** Packs an fp32 matrix into memory of {@code arena} (freed when it closes). */
+    public static PackedF32Matrix of(WeightMatrix source, Arena arena) {
         if (source.type() != WeightType.F32) {
             throw new IllegalArgumentException("only fp32 weights are packed, not " + source.type());
         }
         int rows = source.rows();
         int cols = source.cols();
         int panels = (rows + PANEL - 1) / PANEL;
-        MemorySegment packed = Arena.ofAuto().allocate((long) panels * cols * PANEL * Float.BYTES, 64);
+        MemorySegment packed = arena.allocate((long) panels * cols * PANEL * Float.BYTES, 64);
         float[] row = new float[cols];
         float[] panel = new float[cols * PANEL];
         for (int p = 0; p < panels; p++) {

@@ -89,6 +89,81 @@ class AttentionKernelsTest {
         assertEquals(-7f, out[2 + n]);
     }
 
+    /** The 16-bit kernels: the scalar definitions over the exactly widened values, bit for bit (halves' subnormals included). */
+    @ParameterizedTest
+    @ValueSource(strings = {"f16", "bf16"})
+    void halfKernelsAreTheFp32ChainsOverWidenedValues(String type) {
+        boolean bf16 = type.equals("bf16");
+        SplittableRandom rnd = new SplittableRandom(bf16 ? 16 : 61);
+        for (int headSize : new int[] {8, 48, 64}) {
+            int kvDim = 2 * headSize;
+            int kvOff = headSize;
+            int count = 5 * L + 3;
+            int tiles = (count + L - 1) / L;
+            short[] keys = new short[tiles * L * kvDim];
+            java.util.Arrays.fill(keys, (short) (bf16 ? 0x7FC0 : 0x7E00)); // stale lanes: NaN
+            float[][] byPosition = new float[count][kvDim];
+            for (int p = 0; p < count; p++) {
+                for (int d = 0; d < kvDim; d++) {
+                    short h = half(rnd, bf16);
+                    byPosition[p][d] = widen(h, bf16);
+                    keys[(p / L) * kvDim * L + d * L + p % L] = h;
+                }
+            }
+            MemorySegment block = Arena.ofAuto().allocate(2L + (long) keys.length * Short.BYTES, 64);
+            MemorySegment.copy(keys, 0, block, ValueLayout.JAVA_SHORT, 2, keys.length);
+            float[] q = random(rnd, headSize);
+            float[] out = new float[count + 1];
+            HalfKvKernels.dotTiles(q, 0, block, 2 + (long) kvOff * L * Short.BYTES, kvDim * L, headSize, count, 8f, out, 0, bf16);
+            for (int p = 0; p < count; p++) {
+                float chain = 0f;
+                for (int d = 0; d < headSize; d++) {
+                    chain = Math.fma(q[d], byPosition[p][kvOff + d], chain);
+                }
+                assertEquals(Float.floatToRawIntBits(chain / 8f), Float.floatToRawIntBits(out[p]), type + " head " + headSize + ", score " + p);
+            }
+            assertEquals(0f, out[count], "written past the last score");
+        }
+        for (int n : new int[] {5, 24, 64, 7 * 16 + 3}) {
+            int count = 37;
+            int blockRows = 16;
+            int stride = n + 11;
+            float[] w = random(rnd, count);
+            float[][] rows = new float[count][stride];
+            MemorySegment[] blocks = new MemorySegment[(count + blockRows - 1) / blockRows];
+            for (int b = 0; b < blocks.length; b++) {
+                blocks[b] = Arena.ofAuto().allocate(6L + (long) blockRows * stride * Short.BYTES, 64);
+            }
+            for (int p = 0; p < count; p++) {
+                for (int i = 0; i < stride; i++) {
+                    short h = half(rnd, bf16);
+                    rows[p][i] = widen(h, bf16);
+                    blocks[p / blockRows].set(ValueLayout.JAVA_SHORT, 6 + ((long) (p % blockRows) * stride + i) * Short.BYTES, h);
+                }
+            }
+            float[] out = new float[n];
+            HalfKvKernels.weightedRowSum(out, 0, w, 0, count, blocks, blockRows, 6, stride, n, bf16);
+            int vectorPart = n - n % 16;
+            for (int i = 0; i < n; i++) {
+                float chain = 0f;
+                for (int p = 0; p < count; p++) {
+                    chain = i < vectorPart ? Math.fma(rows[p][i], w[p], chain) : chain + w[p] * rows[p][i];
+                }
+                assertEquals(Float.floatToRawIntBits(chain), Float.floatToRawIntBits(out[i]), type + " n " + n + ", element " + i);
+            }
+        }
+    }
+
+    /** A random 16-bit value: mostly in [-4, 4), one in eight a half subnormal (or a tiny bfloat16). */
+    private static short half(SplittableRandom rnd, boolean bf16) {
+        float x = rnd.nextInt(8) == 0 ? (float) rnd.nextDouble(-6e-5, 6e-5) : (float) rnd.nextDouble(-4, 4);
+        return bf16 ? (short) (Float.floatToRawIntBits(x) >>> 16) : Float.floatToFloat16(x);
+    }
+
+    private static float widen(short h, boolean bf16) {
+        return bf16 ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+    }
+
     private static float[] random(SplittableRandom rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
