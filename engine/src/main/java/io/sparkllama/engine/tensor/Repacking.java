@@ -1,8 +1,9 @@
 package io.sparkllama.engine.tensor;
 
 /**
- * How the forward pass lays a weight matrix out at load, as each {@link WeightMatrix} type says of
- * itself ({@link WeightMatrix#repacking()}); {@link WeightMatrix#forForwardPass} acts on it.
+ * How the forward pass lays a weight matrix out at load, as each stored type says of itself
+ * ({@link WeightType#repacking()}; repacked copies and concatenations say otherwise through
+ * {@link WeightMatrix#repacking()}); {@link WeightMatrix#forForwardPass} acts on it.
  */
 public enum Repacking {
     /** Multiplied as it is: half precision, k-quants, and copies already repacked. */

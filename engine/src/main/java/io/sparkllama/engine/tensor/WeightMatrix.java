@@ -40,11 +40,11 @@ public abstract class WeightMatrix {
     public abstract WeightType type();
 
     /**
-     * How the forward pass repacks this matrix at load (see {@link #forForwardPass}): as it is,
-     * unless the type says otherwise (fp32, Q8_0 and Q4_0, and views of them).
+     * How the forward pass repacks this matrix at load (see {@link #forForwardPass}): as its stored
+     * type says; repacked copies and concatenations say otherwise.
      */
     public Repacking repacking() {
-        return Repacking.NONE;
+        return type().repacking();
     }
 
     /**

@@ -9,7 +9,10 @@ import io.sparkllama.engine.tensor.stored.Q6_KMatrix;
 import io.sparkllama.engine.tensor.stored.Q8_0Matrix;
 import java.lang.foreign.MemorySegment;
 
-/** Storage types of weight tensors; each has its own {@link WeightMatrix} implementation. */
+/**
+ * Storage types of weight tensors; each has its own {@link WeightMatrix} implementation and says
+ * how the forward pass repacks it at load.
+ */
 public enum WeightType {
     F32(1, 4),
     F16(1, 2),
@@ -27,6 +30,17 @@ public enum WeightType {
     WeightType(int blockSize, int blockBytes) {
         this.blockSize = blockSize;
         this.blockBytes = blockBytes;
+    }
+
+    /** How the forward pass lays matrices of this type out at load ({@link WeightMatrix#forForwardPass}). */
+    public Repacking repacking() {
+        return switch (this) {
+            // Row panels: each lane runs its own FMA chain, so prefill needs no lane sums.
+            case F32 -> Repacking.F32_PANELS;
+            // Int8 panels when activations are int8, as llama.cpp multiplies.
+            case Q8_0, Q4_0 -> Repacking.INT8_PANELS;
+            case F16, BF16, Q4_K, Q6_K -> Repacking.NONE;
+        };
     }
 
     /** A row-major matrix view of {@code data} in this stored type (the caller has checked its size). */

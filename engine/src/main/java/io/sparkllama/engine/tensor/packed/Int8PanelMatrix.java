@@ -70,6 +70,12 @@ public abstract sealed class Int8PanelMatrix extends WeightMatrix permits Q8_0Pa
         return (long) PANEL * stored.blockBytes;
     }
 
+    /** Already the repacked copy. */
+    @Override
+    public final Repacking repacking() {
+        return Repacking.NONE;
+    }
+
     /** Repacks a Q8_0 or Q4_0 matrix in ggml's layout, possibly with reordered rows ({@link Repacking#INT8_PANELS}). */
     public static Int8PanelMatrix of(WeightMatrix source) {
         return of(source, Arena.ofAuto());

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor.packed;
 
+import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.KernelScratch;
@@ -279,5 +280,11 @@ public final class PackedF32Matrix extends WeightMatrix {
         b6.intoArray(out, outOff + 6 * outStride + L);
         a7.intoArray(out, outOff + 7 * outStride);
         b7.intoArray(out, outOff + 7 * outStride + L);
+    }
+
+    /** Already the repacked copy. */
+    @Override
+    public Repacking repacking() {
+        return Repacking.NONE;
     }
 }

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.KernelSpecies;
@@ -32,12 +31,6 @@ public final class F32Matrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.F32;
-    }
-
-    /** Fp32 rows go to panels, so each lane runs its own FMA chain and prefill needs no lane sums. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.F32_PANELS;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.stored;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 import io.sparkllama.engine.tensor.kernel.DequantizedKernels;
@@ -50,12 +49,6 @@ public final class Q4_0Matrix extends WeightMatrix {
     @Override
     public WeightType type() {
         return WeightType.Q4_0;
-    }
-
-    /** Int8 panels when activations are int8, as llama.cpp multiplies. */
-    @Override
-    public Repacking repacking() {
-        return Repacking.INT8_PANELS;
     }
 
     private float scale(long block) {

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.tensor.view;
 
-import io.sparkllama.engine.tensor.Repacking;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;
 /**
@@ -39,12 +38,6 @@ public final class RowPermutedMatrix extends RowViewMatrix {
     @Override
     public int storedRow(int row) {
         return base.storedRow(order[row]);
-    }
-
-    /** Repacked as its base is: both packers read rows through {@link #storedRow} or {@link #copyRow}. */
-    @Override
-    public Repacking repacking() {
-        return base.repacking();
     }
 
     @Override
