@@ -149,6 +149,17 @@ class InputTablesTest {
                 + " table (Spark: col(\"prompt\").cast(\"string\"))", e.getMessage());
     }
 
+    /** A used column of a type Spark cannot read is one line naming the file, the column and its Parquet type, before any task. */
+    @Test
+    void aUsedNanosecondColumnIsRefusedNamingItsParquetType() {
+        Path parquet = FIXTURES.resolve("nanosecond-ids.parquet");
+        ColumnTypeException e = assertThrows(ColumnTypeException.class, () -> JobRunner.run("generate", parquet.toString(),
+                tmp.resolve("out").toString(), model()));
+        assertTrue(e.getMessage().startsWith("input file file:" + parquet.toAbsolutePath() + ": column 'id' has Parquet type optional int64"
+                + " id (TIMESTAMP(NANOS,false)), which Spark cannot read ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); write it as another type"), e.getMessage());
+    }
+
     @Test
     void repeatedIdsFailTheJobOrAreWarnedAbout() throws IOException {
         Path jsonl = Files.write(tmp.resolve("dup.jsonl"), List.of("{\"id\": \"a\", \"text\": \"Once\"}", "{\"id\": \"b\", \"text\": \"upon\"}",
