@@ -50,11 +50,18 @@ class InputTablesTest {
     @Test
     void rfc4180CsvWithCrlfRecordsIsReadExactly() {
         assertReadExactly(FIXTURES.resolve("rfc4180-crlf.csv"));
+        assertEquals(Map.of("quote", "\"", "escape", "\"", "separator", ",", "line_ending", "CRLF"), csvRecord("rfc4180-crlf.csv"));
     }
 
     @Test
     void csvAsSparksWriterWritesItIsReadExactly() {
         assertReadExactly(FIXTURES.resolve("spark-writer.csv"));
+        assertEquals(Map.of("quote", "\"", "escape", "\\", "separator", ",", "line_ending", "LF"), csvRecord("spark-writer.csv"));
+    }
+
+    /** The CSV reading the run record holds for a fixture read by {@link #assertReadExactly}. */
+    private Object csvRecord(String fixture) {
+        return RunMetadata.read(tmp.resolve("out-" + fixture).toString(), new org.apache.hadoop.conf.Configuration()).get("input_csv");
     }
 
     @Test
