@@ -41,7 +41,7 @@ public final class ParquetColumns {
             StructType one;
             try {
                 one = converter.convert(new MessageType(footer.getName(), List.of(field)));
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark's AnalysisException is a checked exception in Java's terms
                 throw new ColumnTypeException("input file " + file + ": column '" + name + "' has Parquet type " + field
                         + ", which Spark cannot read (" + firstLine(e.getMessage()) + "); write it as another type");
             }

@@ -133,6 +133,11 @@ public final class InferenceRun {
                         tokenCache.tokenizedRows().value(), tokenCache.rebuiltFiles().value()));
         Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, spark.sparkContext().master());
         metadata.put("memory", MemoryRecord.describe(engine, handle, spark.sparkContext().master()));
+        if (scanned.csv() != null) {
+            // How the CSV was read, as the scan found it: a rerun can be checked against the same reading.
+            metadata.put("input_csv", Map.of("quote", String.valueOf(scanned.csv().quote()), "escape", String.valueOf(scanned.csv().escape()),
+                    "separator", String.valueOf(scanned.csv().delimiter()), "line_ending", scanned.csv().lineSeparator().equals("\r\n") ? "CRLF" : "LF"));
+        }
         RunMetadata.write(commit.attemptDirectory(), metadata, jsc.hadoopConfiguration());
         out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
                 summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),

@@ -50,11 +50,18 @@ class InputTablesTest {
     @Test
     void rfc4180CsvWithCrlfRecordsIsReadExactly() {
         assertReadExactly(FIXTURES.resolve("rfc4180-crlf.csv"));
+        assertEquals(Map.of("quote", "\"", "escape", "\"", "separator", ",", "line_ending", "CRLF"), csvRecord("rfc4180-crlf.csv"));
     }
 
     @Test
     void csvAsSparksWriterWritesItIsReadExactly() {
         assertReadExactly(FIXTURES.resolve("spark-writer.csv"));
+        assertEquals(Map.of("quote", "\"", "escape", "\\", "separator", ",", "line_ending", "LF"), csvRecord("spark-writer.csv"));
+    }
+
+    /** The CSV reading the run record holds for a fixture read by {@link #assertReadExactly}. */
+    private Object csvRecord(String fixture) {
+        return RunMetadata.read(tmp.resolve("out-" + fixture).toString(), new org.apache.hadoop.conf.Configuration()).get("input_csv");
     }
 
     @Test
@@ -147,6 +154,17 @@ class InputTablesTest {
                 tmp.resolve("out").toString(), model()));
         assertEquals("input " + parquet + ": column 'prompt' has type bigint where a string is needed: cast it when writing the"
                 + " table (Spark: col(\"prompt\").cast(\"string\"))", e.getMessage());
+    }
+
+    /** A used column of a type Spark cannot read is one line naming the file, the column and its Parquet type, before any task. */
+    @Test
+    void aUsedNanosecondColumnIsRefusedNamingItsParquetType() {
+        Path parquet = FIXTURES.resolve("nanosecond-ids.parquet");
+        ColumnTypeException e = assertThrows(ColumnTypeException.class, () -> JobRunner.run("generate", parquet.toString(),
+                tmp.resolve("out").toString(), model()));
+        assertTrue(e.getMessage().startsWith("input file file:" + parquet.toAbsolutePath() + ": column 'id' has Parquet type optional int64"
+                + " id (TIMESTAMP(NANOS,false)), which Spark cannot read ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); write it as another type"), e.getMessage());
     }
 
     @Test

@@ -163,7 +163,7 @@ class OutputSafetyTest {
         assertTrue(out.getMessage().contains("already exists"), out.getMessage());
         io.sparkllama.datasets.InputTableException missing = assertThrows(io.sparkllama.datasets.InputTableException.class,
                 () -> JobRunner.run("score", tmp.resolve("missing.jsonl").toString(), tmp.resolve("o").toString(), NO_MODEL));
-        assertEquals("input " + tmp.resolve("missing.jsonl") + " does not exist; check --input", missing.getMessage());
+        assertEquals("input file:" + tmp.resolve("missing.jsonl") + " does not exist; check --input", missing.getMessage());
     }
 
     private Path copyOfModel() throws IOException {
