@@ -100,6 +100,40 @@ class EvalSweepTest {
         assertEquals(10.78191, store.readMetrics(cells.get(1)).get("metrics").get("perplexity").asDouble(), 1e-4);
     }
 
+    /** kv_cache_type is a grid axis (KvCacheTypeAccuracyTest's perplexities, cell by cell); kv_cache_memory reaches the cells. */
+    @Test
+    void kvCacheTypeIsAGridAxis() throws Exception {
+        Path model = TestSpark.requireShared("models/stories260K-h192/stories260K-h192.bin");
+        Path text = TestSpark.requireShared("golden/ppl_text.txt");
+        Path out = tmp.resolve("kv");
+        Path f = tmp.resolve("kv.yaml");
+        Files.writeString(f, """
+                output: %s
+                kv_cache_memory: 64m
+                model_cache_memory: 1g
+                models:
+                  - name: h192
+                    path: %s
+                tasks:
+                  - name: perplexity
+                    path: %s
+                settings:
+                  ctx: 128
+                  kv_cache_type: [f32, f16, bf16]
+                """.formatted(out, model, text));
+        SweepConfig config = SweepConfig.read(f);
+        List<Cell> cells = SweepRunner.cells(config);
+        assertEquals(3, cells.size());
+        assertEquals(64L << 20, config.kvCacheMemory());
+        assertEquals(3, run(config).computed());
+        CellStore store = new CellStore(out);
+        double[] expected = {10.768450, 10.768203, 10.770701};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], store.readMetrics(cells.get(i)).get("metrics").get("perplexity").asDouble(), 2e-6,
+                    "perplexity with kv_cache_type " + cells.get(i).settings().kvCacheType().label());
+        }
+    }
+
     private static SweepSummary run(SweepConfig c) {
         return SweepRunner.run(TestSpark.session(), c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
