@@ -46,7 +46,7 @@ public final class ChoiceLoglikelihoodRows implements MapPartitionsFunction<Row,
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
         List<Row> out = new ArrayList<>();
-        try (InferenceSession session = engine.newSession(TaskThreads.resolve(threads), model.value().kvCacheMemory())) {
+        try (InferenceSession session = TaskScope.closeAtTaskEnd(engine.newSession(TaskThreads.resolve(threads), model.value().kvCacheMemory()))) {
             while (rows.hasNext()) {
                 Row in = rows.next();
                 int sample = in.getInt(0);

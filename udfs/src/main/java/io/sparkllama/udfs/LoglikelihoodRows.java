@@ -31,7 +31,8 @@ public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        Loglikelihood ll = Loglikelihood.open(engine, TaskThreads.resolve(settings.threads()), model.value().kvCacheMemory());
+        Loglikelihood ll = TaskScope.closeAtTaskEnd(
+                Loglikelihood.open(engine, TaskThreads.resolve(settings.threads()), model.value().kvCacheMemory()));
         return new RowBatches(rows, settings.batchSize(), batch -> computeAll(ll, batch), ll::close);
     }
 

@@ -49,7 +49,7 @@ public final class PerplexityRows implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
         List<Row> out = new ArrayList<>();
-        try (InferenceSession session = engine.newSession(TaskThreads.resolve(threads), model.value().kvCacheMemory())) {
+        try (InferenceSession session = TaskScope.closeAtTaskEnd(engine.newSession(TaskThreads.resolve(threads), model.value().kvCacheMemory()))) {
             while (rows.hasNext()) {
                 Row in = rows.next();
                 String text = in.getString(1);
