@@ -4,8 +4,10 @@ import io.sparkllama.engine.batch.BatchGenerator;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import org.apache.spark.sql.Row;
 
 /**
@@ -13,8 +15,12 @@ import org.apache.spark.sql.Row;
  * finishes (continuous batching across the partition, not micro-batches that wait for their longest
  * row). Output rows come in input order through a bounded reorder buffer: at most {@code window}
  * rows are pulled ahead of the next row to emit; when a long row at the head fills it, new rows wait
- * while the batch runs on. A row that cannot be served gets its error row; a step that fails on
- * bad numbers gives every row it carried the error, and the stream goes on with the next rows.
+ * while the batch runs on. Of the rows pulled and waiting for a slot, the one that may generate the
+ * most tokens joins first (longest first, then input order): long rows start early and short ones
+ * fill the slots around them, instead of a few long rows that joined last running on alone at the
+ * end. A row's results never depend on when it joins. A row that cannot be served gets its error
+ * row; a step that fails on bad numbers gives every row it carried the error, and the stream goes
+ * on with the next rows.
  */
 public final class GenerationStream implements Iterator<Row> {
     /** How a row becomes a request and how a result or an error becomes an output row. */
@@ -35,6 +41,9 @@ public final class GenerationStream implements Iterator<Row> {
     private final Row[] inputs;
     private final Row[] outputs;
     private final BatchGenerator.Completions finished = this::finished;
+    /** Rows pulled and checked, waiting for a slot: longest first, then input order. */
+    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
+            Comparator.comparingInt(Waiting::maxNew).reversed().thenComparingLong(Waiting::tag));
     private long pulled;
     private long emitted;
     private boolean done;
@@ -66,8 +75,12 @@ public final class GenerationStream implements Iterator<Row> {
                 }
                 return false;
             }
-            while (pulled - emitted < inputs.length && generator.hasRoom() && input.hasNext()) {
+            while (pulled - emitted < inputs.length && input.hasNext()) {
                 pull(input.next());
+            }
+            while (generator.hasRoom() && !waiting.isEmpty()) {
+                Waiting w = waiting.poll();
+                generator.submit(w.tag(), w.request());
             }
             if (outputs[slot(emitted)] == null) {
                 step();
@@ -91,7 +104,8 @@ public final class GenerationStream implements Iterator<Row> {
         long tag = pulled++;
         int s = slot(tag);
         try {
-            generator.submit(tag, codec.request(in)); // checks the row first: a bad row never reaches the batch
+            GenerationRequest request = codec.request(in);
+            waiting.add(new Waiting(tag, request, generator.check(request))); // a bad row never reaches the batch
             inputs[s] = in;
         } catch (InvalidRequestException e) {
             outputs[s] = codec.failed(in, e);
@@ -117,6 +131,9 @@ public final class GenerationStream implements Iterator<Row> {
         int s = slot(tag);
         outputs[s] = codec.failed(inputs[s], error);
         inputs[s] = null;
+    }
+
+    private record Waiting(long tag, GenerationRequest request, int maxNew) {
     }
 
     private int slot(long row) {
