@@ -2,6 +2,10 @@ package io.sparkllama.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.generate.GenerationRequest;
+import io.sparkllama.engine.sampling.SamplingParams;
 import io.sparkllama.jobs.GenerateJob;
 import io.sparkllama.jobs.JobArguments;
 import io.sparkllama.jobs.JobSummary;
@@ -23,7 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * which 80% ask for 8 new tokens and 20% for 200 (mixed), and ROWS rows of 46 each (uniform). Runs
  * them interleaved (one warm-up pair, then ROUNDS pairs) in one JVM and reports the mixed table's
  * tok/s over the uniform one's: how well rows that finish early hand their slots to waiting rows.
- * The load average is recorded beside each run (the machine may be shared).
+ * The load average is recorded beside each run (the machine may be shared). Then, load-free, the
+ * schedule alone: one partition's rows (ROWS / 2, batch 32) streamed through one running batch as
+ * the job does, and in micro-batches of 32 rows as before, counting forward steps per table.
  *
  * <p>Usage: {@code GenerateMixBench MODEL TOKENIZER ROWS ROUNDS OUT.json [key=value job settings...]}
  */
@@ -43,14 +49,15 @@ public final class GenerateMixBench {
         Path mixed = table(work.resolve("mixed.jsonl"), prompts, i -> i % 5 == 2 ? 200 : 8);
         Path uniform = table(work.resolve("uniform.jsonl"), prompts, i -> 46);
 
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("spark-llama-bench-mix")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false").getOrCreate();
         List<Map<String, Object>> runs = new ArrayList<>();
         double mixedTokS = 0;
         double uniformTokS = 0;
+        // ROUNDS 0: the load-free schedule figures only.
+        SparkSession spark = rounds == 0 ? null : SparkSession.builder().master("local[2]").appName("spark-llama-bench-mix")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false").getOrCreate();
         try {
-            for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT and the model cache
+            for (int round = 0; round <= rounds && spark != null; round++) { // round 0 warms the JIT and the model cache
                 for (String name : new String[] {"uniform", "mixed"}) {
                     Path input = name.equals("mixed") ? mixed : uniform;
                     double loadBefore = load();
@@ -76,7 +83,21 @@ public final class GenerateMixBench {
                 }
             }
         } finally {
-            spark.stop();
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+        Map<String, Object> schedule = new LinkedHashMap<>();
+        try (Engine engine = Engine.open(model, Path.of(tokenizer), 0); InferenceSession session = engine.newSession(1)) {
+            for (String name : new String[] {"uniform", "mixed"}) {
+                List<GenerationRequest> requests = new ArrayList<>();
+                for (int i = 0; i < rows / 2; i++) {
+                    int maxTokens = name.equals("mixed") ? (i % 5 == 2 ? 200 : 8) : 46;
+                    requests.add(new GenerationRequest(engine.tokenizer().encode(prompts.get(i), true), maxTokens, SamplingParams.GREEDY));
+                }
+                schedule.put(name + "_streamed", StepCount.streamed(session.batchGenerator(32), requests));
+                schedule.put(name + "_micro_batches", StepCount.microBatches(session.batchGenerator(32), requests));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bench", "generate job on local[2]: 80% max_tokens 8 + 20% max_tokens 200 vs all max_tokens 46, interleaved");
@@ -90,6 +111,7 @@ public final class GenerateMixBench {
         out.put("mixed_vs_uniform", mixedTokS / uniformTokS);
         out.put("available_processors", Runtime.getRuntime().availableProcessors());
         out.put("runs", runs);
+        out.put("schedule_one_partition_batch_32", schedule);
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
         System.out.println(json);
         Files.createDirectories(result.toAbsolutePath().getParent());

@@ -54,6 +54,7 @@ public final class BatchGenerator {
     /** Requests with nothing to generate, reported at the next step. */
     private final ArrayDeque<SequenceState> ready = new ArrayDeque<>();
     private long preemptions;
+    private long steps;
 
     /**
      * @param kv           the KV block pool the sequences share
@@ -82,6 +83,11 @@ public final class BatchGenerator {
 
     public int maxBatch() {
         return maxBatch;
+    }
+
+    /** Forward steps run so far: the tokens sampled over this is how full the batch was kept. */
+    public long steps() {
+        return steps;
     }
 
     /** Sequences preempted so far because the KV pool was spent (each later recomputed its cache). */
@@ -180,6 +186,7 @@ public final class BatchGenerator {
         }
         makeRoomForDecode();
         int nLogits = step();
+        steps++;
         int vocab = model.config().vocabSize();
         state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
         now = System.nanoTime();
