@@ -36,11 +36,13 @@ import org.junit.jupiter.api.Test;
  * (LIMIT) leave no worker thread and no KV block behind, though they never reach the input's end.
  */
 class TaskScopeTest {
-    private static final int ROWS = 40;
-    private static final long FAIL_AT = 20;
+    private static final int ROWS = 64;
+    /** Past the generate stream's first pull (its reorder window: 16 x batch_size 3 = 48 rows), so that rows are generating. */
+    private static final long FAIL_AT = 60;
     /** What the input saw when it failed (local mode: the task runs in this JVM). */
     private static volatile int workersAtFailure;
-    private static volatile long kvBytesAtFailure;
+    /** The most KV bytes in use while the input was read, up to the failure. */
+    private static volatile long kvBytesWhileReading;
 
     static int workerThreads() {
         int n = 0;
@@ -54,11 +56,12 @@ class TaskScopeTest {
 
     private static Dataset<Row> rows() {
         StructType schema = new StructType().add("id", "long").add("prompt", "string").add("text", "string")
-                .add("context", "string").add("continuation", "string");
+                .add("context", "string").add("continuation", "string").add("max_tokens", "int");
         List<Row> full = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             String text = "Once upon a time, there was a little girl named " + i + ".";
-            full.add(RowFactory.create((long) i, text, text, text, " She liked to play."));
+            // Staggered lengths: rows finish at different steps, so the input is read while others generate.
+            full.add(RowFactory.create((long) i, text, text, text, " She liked to play.", 4 + (i % 5) * 11));
         }
         return TestSpark.session().createDataFrame(full, schema).coalesce(1);
     }
@@ -66,9 +69,9 @@ class TaskScopeTest {
     /** The input of a single task, throwing at row {@link #FAIL_AT} after noting what the engine held then. */
     private static Dataset<Row> failingRows() {
         return rows().filter((FilterFunction<Row>) r -> {
+            kvBytesWhileReading = Math.max(kvBytesWhileReading, KvBlockPool.jvmInUseBytes());
             if (r.getLong(0) == FAIL_AT) {
                 workersAtFailure = workerThreads();
-                kvBytesAtFailure = KvBlockPool.jvmInUseBytes();
                 throw new IllegalStateException("injected failure at row " + FAIL_AT);
             }
             return true;
@@ -87,7 +90,7 @@ class TaskScopeTest {
         Broadcast<ModelHandle> model = jsc.broadcast(ModelHandle.local(TestSpark.requireShared("models/stories260K/stories260K.bin").toString(),
                 TestSpark.requireShared("models/stories260K/tok512.bin").toString(), 0));
         return List.of(
-                new Surface("generate", new GenerateRows(model, new GenerateSettings(48, 0f, 0, 1f, 42L, 2, 8), progress(jsc)),
+                new Surface("generate", new GenerateRows(model, new GenerateSettings(48, 0f, 0, 1f, 42L, 2, 3), progress(jsc)),
                         GenerateOutput.schema(DataTypes.LongType), true),
                 new Surface("score", new ScoreRows(model, new ScoreSettings(2, 0, 8), progress(jsc)), ScoreOutput.schema(DataTypes.LongType), false),
                 new Surface("loglikelihood", new LoglikelihoodRows(model, new LoglikelihoodSettings(2, 8), progress(jsc)),
@@ -100,12 +103,13 @@ class TaskScopeTest {
             int workers = workerThreads();
             long kv = KvBlockPool.jvmInUseBytes();
             workersAtFailure = -1;
+            kvBytesWhileReading = kv;
             Exception e = assertThrows(Exception.class,
                     () -> failingRows().mapPartitions(s.function(), Encoders.row(s.schema())).collectAsList(), s.name());
             assertTrue(String.valueOf(rootMessage(e)).contains("injected failure at row " + FAIL_AT), s.name() + ": " + rootMessage(e));
             assertEquals(workers + 1, workersAtFailure, s.name() + ": the task's session (2 threads: 1 worker) was running at the failure");
             if (s.holdsKvBetweenRows()) {
-                assertTrue(kvBytesAtFailure > kv, s.name() + ": rows were generating, holding KV blocks, at the failure");
+                assertTrue(kvBytesWhileReading > kv, s.name() + ": rows were generating, holding KV blocks, while the input was read");
             }
             assertEquals(workers, workerThreads(), s.name() + ": the failed task's worker threads are gone");
             assertEquals(kv, KvBlockPool.jvmInUseBytes(), s.name() + ": the failed task's KV blocks are back");
