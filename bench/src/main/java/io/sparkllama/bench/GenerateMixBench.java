@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,17 +98,13 @@ public final class GenerateMixBench {
                 schedule.put(name + "_micro_batches", StepCount.microBatches(session.batchGenerator(32), requests));
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bench", "generate job on local[2]: 80% max_tokens 8 + 20% max_tokens 200 vs all max_tokens 46, interleaved");
-        out.put("created", Instant.now().toString());
-        out.put("model", model.toString());
-        out.put("rows", rows);
+        Map<String, Object> out = BenchRecord.start(
+                "generate job on local[2]: 80% max_tokens 8 + 20% max_tokens 200 vs all max_tokens 46, interleaved", model, rows);
         out.put("rounds", rounds);
         out.put("settings", settings);
         out.put("mixed_tok_per_s", mixedTokS);
         out.put("uniform_tok_per_s", uniformTokS);
         out.put("mixed_vs_uniform", mixedTokS / uniformTokS);
-        out.put("available_processors", Runtime.getRuntime().availableProcessors());
         out.put("runs", runs);
         out.put("schedule_one_partition_batch_32", schedule);
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
