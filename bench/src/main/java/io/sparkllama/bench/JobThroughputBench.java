@@ -15,9 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,11 +75,7 @@ public final class JobThroughputBench {
         } finally {
             spark.stop();
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bench", "generate job on local[2] vs bare engine, 2 x 1 thread");
-        out.put("created", Instant.now().toString());
-        out.put("model", model.toString());
-        out.put("rows", rows);
+        Map<String, Object> out = BenchRecord.start("generate job on local[2] vs bare engine, 2 x 1 thread", model, rows);
         out.put("max_tokens", maxTokens);
         out.put("engine_generated_tokens", engineTokens);
         out.put("engine_tok_per_s", engineTokS);
@@ -89,7 +83,6 @@ public final class JobThroughputBench {
         out.put("job_seconds", job.seconds());
         out.put("job_tok_per_s", job.outputTokensPerSecond());
         out.put("job_vs_engine", job.outputTokensPerSecond() / engineTokS);
-        out.put("available_processors", Runtime.getRuntime().availableProcessors());
         out.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
         System.out.println(json);

@@ -3,7 +3,6 @@ package io.sparkllama.engine;
 import io.sparkllama.engine.batch.BatchGenerator;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCacheType;
@@ -20,10 +19,10 @@ public final class InferenceSession implements AutoCloseable {
     private final WorkerPool pool;
     private final KvBlockPool kv;
     private final int chunk;
-    private Generator generator;
     private Scorer scorer;
     private BatchGenerator batch;
     private Loglikelihood loglikelihood;
+    private boolean closed;
 
     InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory, KvCacheType kvCacheType) {
         this.engine = engine;
@@ -50,11 +49,9 @@ public final class InferenceSession implements AutoCloseable {
         return engine;
     }
 
+    /** One completion: a batch of one through the same loop as {@link #generateAll}, so the two agree by construction. */
     public GenerationResult generate(GenerationRequest request) {
-        if (generator == null) {
-            generator = new Generator(engine.transformer(), engine.tokenizer(), pool, kv, chunk);
-        }
-        return generator.generate(request);
+        return generateAll(List.of(request), 1).get(0);
     }
 
     /**
@@ -63,15 +60,19 @@ public final class InferenceSession implements AutoCloseable {
      * Sequences share the session's KV block pool (see {@link BatchGenerator} for a full pool).
      */
     public List<GenerationResult> generateAll(List<GenerationRequest> requests, int maxBatch) {
+        return batchGenerator(maxBatch).generateAll(requests);
+    }
+
+    /**
+     * The session's generation loop for at most {@code maxBatch} sequences at once, for callers that
+     * stream requests into it ({@link BatchGenerator#submit}, {@link BatchGenerator#step}); it
+     * replaces the one of another size.
+     */
+    public BatchGenerator batchGenerator(int maxBatch) {
         if (batch == null || batch.maxBatch() != maxBatch) {
             batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
         }
-        try {
-            return batch.generateAll(requests);
-        } catch (RuntimeException e) {
-            batch = null; // its sequences are mid-flight: the next call starts clean
-            throw e;
-        }
+        return batch;
     }
 
     public ScoreResult score(int[] tokens) {
@@ -91,6 +92,10 @@ public final class InferenceSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return; // closed at the input's end and again when the Spark task ends
+        }
+        closed = true;
         pool.close();
         kv.close();
     }

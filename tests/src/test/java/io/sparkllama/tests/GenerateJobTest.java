@@ -110,6 +110,51 @@ class GenerateJobTest {
         assertEquals(5, byId.get(7L).getList(byId.get(7L).fieldIndex("completion_token_ids")).size());
     }
 
+    /**
+     * Rows stream through the running batch (a row joins as another finishes): whatever the batch
+     * size, partitioning and arrival order, every row gets bitwise the same tokens and logprobs.
+     */
+    @Test
+    void sameBitsWhateverTheBatchSizePartitionsAndArrivalOrder() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String[] openings = {"Once upon a time", "Tom had a dog", "The little fish", "Lily said", "Mia found a shiny stone"};
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // 80% short, 20% long completions (as the throughput benchmark), sampled with per-row seeds.
+            lines.add("{\"id\": " + i + ", \"prompt\": \"" + openings[i % openings.length] + " " + i + "\", \"max_tokens\": "
+                    + (i % 5 == 2 ? 80 : 4) + ", \"seed\": " + (1000 + i) + "}");
+        }
+        Path forward = tmp.resolve("forward.jsonl");
+        Files.writeString(forward, String.join("\n", lines) + "\n");
+        Path reversed = tmp.resolve("reversed.jsonl");
+        Files.writeString(reversed, String.join("\n", lines.reversed()) + "\n");
+        List<Row> expected = null;
+        String[][] runs = {{forward.toString(), "batch_size=1", "partitions=1"}, {reversed.toString(), "batch_size=3", "partitions=3"},
+            {forward.toString(), "batch_size=32", "partitions=2"}};
+        for (String[] r : runs) {
+            String out = tmp.resolve("out-" + r[1] + "-" + r[2]).toString();
+            assertEquals(30, run(r[0], out, model.toString(), "temperature=0.8", r[1], r[2]).rows());
+            List<Row> rows = TestSpark.session().read().parquet(out).orderBy("id")
+                    .select("id", "completion", "completion_token_ids", "token_logprobs", "finish_reason").collectAsList();
+            assertEquals(30, rows.size());
+            if (expected == null) {
+                expected = rows;
+                assertTrue(rows.stream().anyMatch(row -> row.getList(2).size() > 20), "long rows ran past the short ones");
+                continue;
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(expected.get(i).getList(2), rows.get(i).getList(2), String.join(" ", r) + ": ids of row " + i);
+                List<Float> want = expected.get(i).getList(3);
+                List<Float> got = rows.get(i).getList(3);
+                for (int t = 0; t < want.size(); t++) {
+                    assertEquals(Float.floatToRawIntBits(want.get(t)), Float.floatToRawIntBits(got.get(t)), String.join(" ", r) + ": row " + i + " logprob " + t);
+                }
+                assertEquals(expected.get(i).getString(1), rows.get(i).getString(1));
+                assertEquals(expected.get(i).getString(4), rows.get(i).getString(4));
+            }
+        }
+    }
+
     @Test
     void parquetInputWorksToo() throws IOException {
         Path model = TestSpark.requireShared("models/stories260K");

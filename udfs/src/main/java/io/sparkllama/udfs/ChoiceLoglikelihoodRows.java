@@ -46,7 +46,7 @@ public final class ChoiceLoglikelihoodRows implements MapPartitionsFunction<Row,
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
         List<Row> out = new ArrayList<>();
-        try (InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(threads), model.value())) {
+        try (InferenceSession session = TaskScope.closeAtTaskEnd(TaskKvCache.open(engine, TaskThreads.resolve(threads), model.value()))) {
             while (rows.hasNext()) {
                 Row in = rows.next();
                 int sample = in.getInt(0);

@@ -6,21 +6,24 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The generate job's {@code mapPartitions} function: rows are pulled in micro-batches, the batch's
- * valid requests go to the engine together, and there is one output row per input row, in order.
- * A row that cannot be served (null or empty prompt, prompt over the context, bad settings) gets
- * an {@code error} value and the partition goes on; anything else fails the task, so Spark retries it.
+ * The generate job's {@code mapPartitions} function: the partition's rows stream through one
+ * running batch of at most {@code batch_size} sequences ({@link GenerationStream}: a row joins as
+ * another finishes), and there is one output row per input row, in input order. A row that cannot
+ * be served (null or empty prompt, prompt over the context, bad settings) gets an {@code error}
+ * value and the partition goes on; anything else fails the task, so Spark retries it. The engine
+ * session is closed when the input ends, and in any case when the task ends ({@link TaskScope}).
  */
 public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
+    /** Rows held for input order, per batch slot: a long row at the head delays emitting, not generating. */
+    public static final int REORDER_ROWS_PER_SLOT = 16;
+
     private final Broadcast<ModelHandle> model;
     private final GenerateSettings settings;
     private final JobProgress progress;
@@ -34,45 +37,37 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value());
-        return new RowBatches(rows, settings.batchSize(), batch -> generateAll(engine, session, batch), session::close);
+        InferenceSession session = TaskScope.closeAtTaskEnd(
+                TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
+        int batch = Math.max(1, settings.batchSize());
+        return new GenerationStream(rows, session.batchGenerator(batch), REORDER_ROWS_PER_SLOT * batch, new Codec(engine), session::close);
     }
 
-    private List<Row> generateAll(Engine engine, InferenceSession session, List<Row> batch) {
-        Row[] out = new Row[batch.size()];
-        List<GenerationRequest> requests = new ArrayList<>();
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Row in = batch.get(i);
-            try {
-                GenerationRequest request = request(engine, in);
-                session.check(request); // a bad row (over the context or the KV budget) must not fail the batch
-                requests.add(request);
-                slots.add(i);
-            } catch (InvalidRequestException e) {
-                out[i] = errorRow(in, e);
-            }
+    /** Rows to requests and results to the generate job's output rows, counting progress. */
+    private final class Codec implements GenerationStream.RowCodec {
+        private final Engine engine;
+
+        Codec(Engine engine) {
+            this.engine = engine;
         }
-        // Continuous batching: results are bit-identical to generating each request alone.
-        List<GenerationResult> results;
-        try {
-            results = requests.isEmpty() ? List.of() : session.generateAll(requests, settings.batchSize());
-        } catch (InvalidRequestException e) {
-            // A step of the batch failed (non-finite logits: the weights hold NaN): every row it carried gets the error.
-            for (int slot : slots) {
-                out[slot] = errorRow(batch.get(slot), e);
-            }
-            return List.of(out);
+
+        @Override
+        public GenerationRequest request(Row in) {
+            return GenerateRows.this.request(engine, in);
         }
-        for (int k = 0; k < requests.size(); k++) {
-            Row in = batch.get(slots.get(k));
-            GenerationRequest request = requests.get(k);
-            GenerationResult r = results.get(k);
-            progress.add(1, request.promptTokens().length, r.tokens().length, 0);
-            out[slots.get(k)] = RowFactory.create(id(in), in.getAs("prompt"), r.text(), request.promptTokens().length,
+
+        @Override
+        public Row completed(Row in, GenerationResult r) {
+            int promptTokens = r.promptTokens().length;
+            progress.add(1, promptTokens, r.tokens().length, 0);
+            return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens,
                     SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
         }
-        return List.of(out);
+
+        @Override
+        public Row failed(Row in, InvalidRequestException e) {
+            return errorRow(in, e);
+        }
     }
 
     private GenerationRequest request(Engine engine, Row in) {

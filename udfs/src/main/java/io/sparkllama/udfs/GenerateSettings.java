@@ -7,7 +7,7 @@ import java.io.Serializable;
  * {@code seed} columns override them.
  *
  * @param threads   engine threads per Spark task; 0 for the task's cores ({@link TaskThreads})
- * @param batchSize rows pulled from the partition and handed to the engine together
+ * @param batchSize most rows generating at once in a task; rows join as others finish ({@link GenerationStream})
  */
 public record GenerateSettings(int maxTokens, float temperature, int topK, float topP, long seed, int threads, int batchSize)
         implements Serializable {

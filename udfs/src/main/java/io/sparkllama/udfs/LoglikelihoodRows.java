@@ -31,7 +31,8 @@ public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        Loglikelihood ll = TaskKvCache.loglikelihood(engine, TaskThreads.resolve(settings.threads()), model.value());
+        Loglikelihood ll = TaskScope.closeAtTaskEnd(
+                TaskKvCache.loglikelihood(engine, TaskThreads.resolve(settings.threads()), model.value()));
         return new RowBatches(rows, settings.batchSize(), batch -> computeAll(ll, batch), ll::close);
     }
 

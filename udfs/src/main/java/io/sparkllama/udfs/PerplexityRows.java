@@ -49,7 +49,7 @@ public final class PerplexityRows implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
         List<Row> out = new ArrayList<>();
-        try (InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(threads), model.value())) {
+        try (InferenceSession session = TaskScope.closeAtTaskEnd(TaskKvCache.open(engine, TaskThreads.resolve(threads), model.value()))) {
             while (rows.hasNext()) {
                 Row in = rows.next();
                 String text = in.getString(1);

@@ -43,14 +43,14 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value());
+        InferenceSession session = TaskScope.closeAtTaskEnd(
+                TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
         RollingScorer scorer = new RollingScorer(session, settings.stride());
         TaskContext task = TaskContext.get();
         PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),
                 engine.config().vocabSize());
         if (cached != null) {
-            // A failed or abandoned task drops its half-written file and unmaps its hit.
-            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> cached.close());
+            TaskScope.closeAtTaskEnd(cached); // a failed or abandoned task drops its half-written file and unmaps its hit
         }
         return new RowBatches(rows, settings.batchSize(), batch -> scoreAll(engine, scorer, cached, batch), () -> {
             session.close();

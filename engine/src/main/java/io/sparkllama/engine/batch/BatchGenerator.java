@@ -14,19 +14,23 @@ import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
- * Continuous batching: each forward step advances every running sequence by one token (their
- * tokens share the same weight loads) and spends the rest of the step's token budget on the
- * prompts of sequences that joined, in chunks. A finished sequence leaves at once and gives its
- * KV blocks back; the next queued request joins once the blocks of its whole prompt are free.
- * When a decoding sequence needs a block and the pool is spent, the newest running sequence is
- * preempted: its blocks go back, it waits at the head of the queue, and on rejoining it recomputes
- * its keys and values from its prompt and the tokens it had sampled (the same bits, since a
- * token's numbers never depend on the batch), then goes on sampling where it stopped. Each
- * request's tokens, logprobs and text are bitwise those of
- * {@link io.sparkllama.engine.generate.Generator} for the same request and seed, whatever else
- * shares its steps. One per thread.
+ * The generation loop: continuous batching. Each forward step advances every running sequence by
+ * one token (their tokens share the same weight loads) and spends the rest of the step's token
+ * budget on the prompts of sequences that joined, in chunks. A finished sequence leaves at once
+ * and gives its KV blocks back; the next queued request joins once the blocks of its whole prompt
+ * are free. When a decoding sequence needs a block and the pool is spent, the newest running
+ * sequence is preempted: its blocks go back, it waits at the head of the queue, and on rejoining it
+ * recomputes its keys and values from its prompt and the tokens it had sampled (the same bits,
+ * since a token's numbers never depend on the batch), then goes on sampling where it stopped.
+ *
+ * <p>Requests come either all at once ({@link #generateAll}; a single request is a batch of one)
+ * or as a stream ({@link #submit} while {@link #hasRoom}, {@link #step} until {@link #isIdle}),
+ * so that a caller can let new requests join as others finish. Each request's tokens, logprobs and
+ * text are bitwise the same whatever else shares its steps, the batch size or the arrival order.
+ * One per thread.
  */
 public final class BatchGenerator {
     private final Transformer model;
@@ -43,7 +47,14 @@ public final class BatchGenerator {
     private final int[] chosen;
     private final float[] chosenLogprobs;
     private final WorkerPool.WorkerRangeTask sampleRows = this::sampleRows;
+    /** Sequences in the batch, in join order. */
+    private final List<SequenceState> running;
+    /** Sequences waiting for a slot and KV blocks: preempted ones first, then new ones in submission order. */
+    private final ArrayDeque<SequenceState> waiting = new ArrayDeque<>();
+    /** Requests with nothing to generate, reported at the next step. */
+    private final ArrayDeque<SequenceState> ready = new ArrayDeque<>();
     private long preemptions;
+    private long steps;
 
     /**
      * @param kv           the KV block pool the sequences share
@@ -67,15 +78,27 @@ public final class BatchGenerator {
         this.logitOwners = new SequenceState[maxBatch + prefillChunk];
         this.chosen = new int[maxBatch + prefillChunk];
         this.chosenLogprobs = new float[maxBatch + prefillChunk];
+        this.running = new ArrayList<>(maxBatch);
     }
 
     public int maxBatch() {
         return maxBatch;
     }
 
+    /** Forward steps run so far: the tokens sampled over this is how full the batch was kept. */
+    public long steps() {
+        return steps;
+    }
+
     /** Sequences preempted so far because the KV pool was spent (each later recomputed its cache). */
     public long preemptions() {
         return preemptions;
+    }
+
+    /** Receives each finished request with the tag it was submitted under. */
+    @FunctionalInterface
+    public interface Completions {
+        void finished(long tag, GenerationResult result);
     }
 
     /**
@@ -88,65 +111,127 @@ public final class BatchGenerator {
         int total = requests.size();
         int[] maxNew = new int[total];
         for (int i = 0; i < total; i++) {
-            maxNew[i] = RequestLimits.maxNewTokens(requests.get(i), model, kv); // fail before any work
+            maxNew[i] = check(requests.get(i)); // fail before any work
         }
         GenerationResult[] results = new GenerationResult[total];
-        List<SequenceState> running = new ArrayList<>(maxBatch);
-        ArrayDeque<SequenceState> waiting = new ArrayDeque<>(); // preempted sequences first, in join order
+        Completions collect = (tag, r) -> results[(int) tag] = r;
         int next = 0;
         try {
-            while (next < total || !running.isEmpty() || !waiting.isEmpty()) {
-                next = admit(requests, maxNew, next, results, running, waiting);
-                if (running.isEmpty()) {
-                    continue;
+            while (next < total || !isIdle()) {
+                while (next < total && hasRoom()) {
+                    enqueue(next, requests.get(next), maxNew[next]);
+                    next++;
                 }
-                makeRoomForDecode(running, waiting);
-                int nLogits = step(running);
-                int vocab = model.config().vocabSize();
-                state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
-                long now = System.nanoTime();
-                for (int j = 0; j < nLogits; j++) {
-                    SequenceState s = logitOwners[j];
-                    logitOwners[j] = null;
-                    if (accept(s, chosen[j], chosenLogprobs[j], now)) {
-                        s.cache.release();
-                        results[s.index] = s.result(now);
-                        running.remove(s);
-                    }
-                }
+                step(collect);
             }
         } finally {
-            for (SequenceState s : running) {
-                s.cache.release();
-            }
-            for (SequenceState s : waiting) {
-                s.cache.release();
-            }
+            abandonAll(tag -> { });
         }
         return List.of(results);
     }
 
     /**
-     * Moves waiting sequences, then new requests, into the batch while there is a slot and the
-     * blocks for what each must prefill plus its first decode position (so that a sequence just
-     * admitted is not the first to be preempted again).
+     * The most new tokens {@code request} may get here.
+     *
+     * @throws io.sparkllama.engine.error.InvalidRequestException for a request over the context, or
+     *         one that cannot fit the KV budget even alone
      */
-    private int admit(List<GenerationRequest> requests, int[] maxNew, int next, GenerationResult[] results,
-                      List<SequenceState> running, ArrayDeque<SequenceState> waiting) {
-        while (running.size() < maxBatch) {
-            if (waiting.isEmpty()) {
-                if (next == requests.size()) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (maxNew[next] == 0) {
-                    results[next] = new SequenceState(next, requests.get(next), 0, null, now).result(now);
-                } else {
-                    waiting.add(new SequenceState(next, requests.get(next), maxNew[next], model.newCache(kv), now));
-                }
-                next++;
-                continue;
+    public int check(GenerationRequest request) {
+        return RequestLimits.maxNewTokens(request, model, kv);
+    }
+
+    /** True while fewer than {@code maxBatch} requests are running or queued: a caller streaming requests may submit one more. */
+    public boolean hasRoom() {
+        return running.size() + waiting.size() + ready.size() < maxBatch;
+    }
+
+    /** True when no request is running, queued or waiting to be reported. */
+    public boolean isIdle() {
+        return running.isEmpty() && waiting.isEmpty() && ready.isEmpty();
+    }
+
+    /**
+     * Queues {@code request} under the caller's {@code tag}; it joins the running batch at the next
+     * step with a free slot and the KV blocks for its prompt, and is reported to that step's
+     * {@link Completions} when done.
+     *
+     * @throws io.sparkllama.engine.error.InvalidRequestException as {@link #check}, before queuing
+     */
+    public void submit(long tag, GenerationRequest request) {
+        enqueue(tag, request, check(request));
+    }
+
+    private void enqueue(long tag, GenerationRequest request, int maxNew) {
+        long now = System.nanoTime();
+        if (maxNew == 0) {
+            ready.add(new SequenceState(tag, request, 0, null, now)); // nothing to compute: reported at the next step
+        } else {
+            waiting.addLast(new SequenceState(tag, request, maxNew, model.newCache(kv), now));
+        }
+    }
+
+    /**
+     * Runs one forward step over the running batch (after admitting queued requests that fit) and
+     * reports every request that finished in it. A no-op when idle.
+     */
+    public void step(Completions done) {
+        long now = System.nanoTime();
+        while (!ready.isEmpty()) {
+            SequenceState s = ready.pollFirst();
+            done.finished(s.tag, s.result(now));
+        }
+        admit();
+        if (running.isEmpty()) {
+            return;
+        }
+        makeRoomForDecode();
+        int nLogits = step();
+        steps++;
+        int vocab = model.config().vocabSize();
+        state.pool().parallelFor(nLogits, 1, 16L * nLogits * vocab, sampleRows);
+        now = System.nanoTime();
+        for (int j = 0; j < nLogits; j++) {
+            SequenceState s = logitOwners[j];
+            logitOwners[j] = null;
+            if (accept(s, chosen[j], chosenLogprobs[j], now)) {
+                s.cache.release();
+                running.remove(s);
+                done.finished(s.tag, s.result(now));
             }
+        }
+    }
+
+    /**
+     * Drops every running and queued request, gives their KV blocks back and tells {@code tags}
+     * which they were: after a failed step, so that the generator serves new requests cleanly.
+     */
+    public void abandonAll(LongConsumer tags) {
+        for (int j = 0; j < logitOwners.length; j++) {
+            logitOwners[j] = null;
+        }
+        for (SequenceState s : running) {
+            s.cache.release();
+            tags.accept(s.tag);
+        }
+        for (SequenceState s : waiting) {
+            s.cache.release();
+            tags.accept(s.tag);
+        }
+        for (SequenceState s : ready) {
+            tags.accept(s.tag);
+        }
+        running.clear();
+        waiting.clear();
+        ready.clear();
+    }
+
+    /**
+     * Moves waiting sequences (preempted ones first, then new ones in submission order) into the
+     * batch while there is a slot and the blocks for what each must prefill plus its first decode
+     * position (so that a sequence just admitted is not the first to be preempted again).
+     */
+    private void admit() {
+        while (running.size() < maxBatch && !waiting.isEmpty()) {
             SequenceState s = waiting.peekFirst();
             if (!s.cache.reserve(Math.min(s.feed.length + 1, s.kvPositions()))) {
                 s.cache.release();
@@ -157,11 +242,10 @@ public final class BatchGenerator {
             }
             running.add(waiting.pollFirst());
         }
-        return next;
     }
 
     /** Gives each decoding sequence, oldest first, the block for its next position, preempting the newest when the pool is spent. */
-    private void makeRoomForDecode(List<SequenceState> running, ArrayDeque<SequenceState> waiting) {
+    private void makeRoomForDecode() {
         for (int i = 0; i < running.size(); i++) {
             SequenceState s = running.get(i);
             if (s.prefilling()) {
@@ -181,7 +265,7 @@ public final class BatchGenerator {
     }
 
     /** Builds and runs one step: decode tokens first, then prompt chunks in join order. Returns the logits rows. */
-    private int step(List<SequenceState> running) {
+    private int step() {
         ForwardState st = state;
         int n = 0;
         int nLogits = 0;
@@ -227,10 +311,11 @@ public final class BatchGenerator {
         for (int j = start; j < end; j++) {
             SequenceState s = logitOwners[j];
             int off = j * vocab;
-            double lse = FiniteLogits.logSumExp(logits, off, vocab, s.pos);
+            int at = s.count == 0 ? s.prompt.length - 1 : s.pos; // the position these logits were computed at (for errors)
+            double lse = FiniteLogits.logSumExp(logits, off, vocab, at);
             int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng);
             chosen[j] = next;
-            chosenLogprobs[j] = (float) FiniteLogits.logprob(logits[off + next], lse, s.pos);
+            chosenLogprobs[j] = (float) FiniteLogits.logprob(logits[off + next], lse, at);
         }
     }
 

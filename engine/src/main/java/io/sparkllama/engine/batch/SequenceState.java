@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /** One request's progress inside the batch: tokens fed so far, tokens sampled, its cache and generator. */
 final class SequenceState {
-    final int index;
+    /** The caller's name for the request (its index, or a row number). */
+    final long tag;
     final GenerationRequest request;
     final int[] prompt;
     final int maxNew;
@@ -33,8 +34,8 @@ final class SequenceState {
     final long joinedNanos;
     long firstTokenNanos;
 
-    SequenceState(int index, GenerationRequest request, int maxNew, KvCache cache, long now) {
-        this.index = index;
+    SequenceState(long tag, GenerationRequest request, int maxNew, KvCache cache, long now) {
+        this.tag = tag;
         this.request = request;
         this.prompt = request.promptTokens();
         this.feed = prompt;

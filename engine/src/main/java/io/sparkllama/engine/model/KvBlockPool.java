@@ -104,6 +104,11 @@ public final class KvBlockPool implements AutoCloseable {
         return JVM_PEAK.get();
     }
 
+    /** Bytes of KV blocks in use now in this JVM, all sessions together (0 once every session has ended or closed). */
+    public static long jvmInUseBytes() {
+        return JVM_IN_USE.get();
+    }
+
     /** Blocks free now (made or still to make). */
     public int freeBlocks() {
         return capacity - inUse;
@@ -163,9 +168,12 @@ public final class KvBlockPool implements AutoCloseable {
         free[freeCount++] = block;
     }
 
-    /** Frees every block; the pool and its caches must not be used after. */
+    /** Frees every block; the pool and its caches must not be used after. Safe to call twice. */
     @Override
     public void close() {
+        if (!arena.scope().isAlive()) {
+            return;
+        }
         JVM_IN_USE.addAndGet(-(long) inUse * blockBytes);
         inUse = 0;
         arena.close();

@@ -157,11 +157,25 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** Stops the workers and waits for them to exit, so that a closed pool holds no thread (an idle worker exits at once). */
     @Override
     public void close() {
         closed = true;
         for (Thread w : workers) {
             LockSupport.unpark(w);
+        }
+        boolean interrupted = false;
+        for (Thread w : workers) {
+            while (w.isAlive()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // a cancelled Spark task closes its session from an interrupted thread
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -2,13 +2,13 @@ package io.sparkllama.engine.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.SamplingParams;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Continuous batching gives each request bitwise what the single-sequence Generator gives it. */
+/** Continuous batching gives each request bitwise what it gets alone (a batch of one), whatever the batch and arrival order. */
 class BatchGeneratorTest {
 
     /** fp32 weights, and Q8_0 / Q4_0 under int8 activations (the default), whose kernels differ for one and many tokens. */
@@ -62,6 +62,65 @@ class BatchGeneratorTest {
         }
     }
 
+    /**
+     * Requests streamed in while others run (a shuffled arrival order, a few steps between
+     * arrivals, as a Spark partition feeds them) finish bitwise as alone, at every batch size;
+     * abandoning the batch midway gives every KV block back and leaves the generator usable.
+     */
+    @Test
+    void streamedRequestsMatchAloneWhateverTheArrivalOrder() {
+        try (Engine engine = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"),
+                SharedFiles.require("models/stories260K/tok512.bin"), 0)) {
+            List<GenerationRequest> reqs = requests(engine, 15, 300);
+            List<GenerationResult> expected = single(engine, reqs);
+            try (WorkerPool pool = new WorkerPool(2); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
+                for (int maxBatch : new int[] {1, 3, 8}) {
+                    for (long order = 1; order <= 2; order++) {
+                        BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, 16);
+                        List<Integer> arrival = new ArrayList<>();
+                        for (int i = 0; i < reqs.size(); i++) {
+                            arrival.add(i);
+                        }
+                        java.util.Collections.shuffle(arrival, new java.util.Random(order));
+                        GenerationResult[] got = new GenerationResult[reqs.size()];
+                        List<Long> finishOrder = new ArrayList<>();
+                        BatchGenerator.Completions collect = (tag, r) -> {
+                            finishOrder.add(tag);
+                            got[(int) tag] = r;
+                        };
+                        int next = 0;
+                        int steps = 0;
+                        while (next < arrival.size() || !b.isIdle()) {
+                            // One arrival every third step at most: requests join a batch already decoding.
+                            if (next < arrival.size() && b.hasRoom() && steps++ % 3 == 0) {
+                                int i = arrival.get(next++);
+                                b.submit(i, reqs.get(i));
+                            }
+                            b.step(collect);
+                        }
+                        assertEquals(reqs.size(), finishOrder.size(), "each request is reported once");
+                        assertSame(expected, List.of(got), "streamed, batch=" + maxBatch + " order=" + order);
+                        assertEquals(kv.capacityBlocks(), kv.freeBlocks(), "every block back");
+                    }
+                }
+                BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 4, 16);
+                for (int i = 0; i < 4; i++) {
+                    b.submit(i, reqs.get(i));
+                }
+                List<Long> seen = new ArrayList<>();
+                b.step((tag, r) -> seen.add(tag));
+                b.step((tag, r) -> seen.add(tag));
+                assertTrue(kv.freeBlocks() < kv.capacityBlocks(), "running sequences hold blocks");
+                b.abandonAll(seen::add);
+                assertEquals(kv.capacityBlocks(), kv.freeBlocks(), "abandoned sequences give their blocks back");
+                assertTrue(b.isIdle());
+                seen.sort(null);
+                assertEquals(List.of(0L, 1L, 2L, 3L), seen, "each request is either finished or named as abandoned, once");
+                assertSame(expected, b.generateAll(reqs), "usable after abandoning");
+            }
+        }
+    }
+
     /** Mixed prompt lengths (one over several chunks, one at the context edge), limits and samplers. */
     private static List<GenerationRequest> requests(Engine engine, int count, int maxPrompt) {
         SplittableRandom rnd = new SplittableRandom(7);
@@ -94,10 +153,10 @@ class BatchGeneratorTest {
 
     private static List<GenerationResult> single(Engine engine, List<GenerationRequest> reqs) {
         try (WorkerPool pool = new WorkerPool(1); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
-            Generator g = new Generator(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK);
+            BatchGenerator g = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 1, Engine.DEFAULT_CHUNK);
             List<GenerationResult> out = new ArrayList<>();
             for (GenerationRequest r : reqs) {
-                out.add(g.generate(r));
+                out.add(g.generateAll(List.of(r)).get(0)); // alone: a batch of one
             }
             return out;
         }

@@ -12,7 +12,6 @@ import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.KvCacheBudgetException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.Generator;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.SamplingParams;
@@ -147,10 +146,10 @@ class PagedKvCacheTest {
 
     private static List<GenerationResult> alone(Engine engine, List<GenerationRequest> reqs) {
         try (WorkerPool pool = new WorkerPool(1); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
-            Generator g = new Generator(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK);
+            BatchGenerator g = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 1, Engine.DEFAULT_CHUNK);
             List<GenerationResult> out = new ArrayList<>();
             for (GenerationRequest r : reqs) {
-                out.add(g.generate(r));
+                out.add(g.generateAll(List.of(r)).get(0)); // alone: a batch of one
             }
             return out;
         }

@@ -3,10 +3,9 @@ package io.sparkllama.udfs.batch;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.TaskScope;
 import io.sparkllama.udfs.TaskThreads;
-import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.TaskCompletionListener;
 
 /** Opens a task's inference on the executor's shared model ({@link ExecutorModels}) and closes it when the task ends. */
 public final class TaskInference {
@@ -15,12 +14,7 @@ public final class TaskInference {
 
     public static BatchInference open(LlamaTask task, Broadcast<ModelHandle> model, LlamaSettings settings) {
         Engine engine = ExecutorModels.engine(model.value());
-        BatchInference inference = task.open(engine, settings, TaskThreads.resolve(settings.integer("threads", TaskThreads.TASK_CPUS, 0)));
-        TaskContext context = TaskContext.get();
-        if (context != null) {
-            // Also when the task stops early (LIMIT, failure): the iterator is then never exhausted.
-            context.addTaskCompletionListener((TaskCompletionListener) ctx -> inference.close());
-        }
-        return inference;
+        // Closed also when the task stops early (LIMIT, failure): the iterator is then never exhausted.
+        return TaskScope.closeAtTaskEnd(task.open(engine, settings, TaskThreads.resolve(settings.integer("threads", TaskThreads.TASK_CPUS, 0))));
     }
 }
