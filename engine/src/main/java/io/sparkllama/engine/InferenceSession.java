@@ -128,10 +128,15 @@ public final class InferenceSession implements AutoCloseable {
 
     /** lm-eval loglikelihood of {@code continuation} after {@code context} (text; see {@link Loglikelihood}). */
     public LoglikelihoodResult loglikelihood(String context, String continuation) {
+        return loglikelihoods().compute(context, continuation);
+    }
+
+    /** The session's loglikelihood calculator: token splits and {@link Loglikelihood#prepare} for packed scoring. */
+    public Loglikelihood loglikelihoods() {
         if (loglikelihood == null) {
             loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, chunk);
         }
-        return loglikelihood.compute(context, continuation);
+        return loglikelihood;
     }
 
     @Override

@@ -91,7 +91,8 @@ public final class InferenceRun {
         Broadcast<ModelHandle> model = jsc.broadcast(handle);
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(spec.job() + " rows"),
                 jsc.sc().longAccumulator(spec.job() + " input tokens"), jsc.sc().longAccumulator(spec.job() + " output tokens"),
-                jsc.sc().longAccumulator(spec.job() + " error rows"));
+                jsc.sc().longAccumulator(spec.job() + " error rows"), jsc.sc().longAccumulator(spec.job() + " positions requested"),
+                jsc.sc().longAccumulator(spec.job() + " positions computed"));
         // Keyed on the input's content (the scan's digests), before partitioning reshuffles it.
         TokenCache tokenCache = spec.tokenCache() == null ? null : TokenCacheSetup.create(spec.tokenCache(), spec, handle, scanned, jsc);
         input = partition(input, common, spec.textColumn(), spark);
@@ -127,10 +128,24 @@ public final class InferenceRun {
                         tokenCache.tokenizedRows().value(), tokenCache.rebuiltFiles().value()));
         Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, spark.sparkContext().master());
         metadata.put("memory", MemoryRecord.describe(engine, handle, spark.sparkContext().master()));
+        long requested = progress.positionsRequested().value();
+        long computed = progress.positionsComputed().value();
+        if (requested > 0) {
+            // Scoring jobs: how much of the model's work the prefix cache saved.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> counts = (Map<String, Object>) metadata.get("counts");
+            counts.put("positions_requested", requested);
+            counts.put("positions_computed", computed);
+            counts.put("prefix_hit_rate", 1 - (double) computed / requested);
+        }
         RunMetadata.write(commit.attemptDirectory(), metadata, jsc.hadoopConfiguration());
         out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
                 summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),
                 (summary.inputTokens() + summary.outputTokens()) / Math.max(seconds, 1e-9));
+        if (requested > 0) {
+            out.printf(Locale.ROOT, "[spark-llama] prefix cache: %d of %d positions run (hit rate %.1f%%)%n", computed, requested,
+                    100 * (1 - (double) computed / requested));
+        }
         if (summary.tokenCache() != null) {
             TokenCacheCounts c = summary.tokenCache();
             out.printf(Locale.ROOT, "[spark-llama] token cache %s: %d rows from the cache (hits), %d rows tokenized (misses), %d corrupt files rebuilt%n",
