@@ -22,10 +22,12 @@ import java.util.Set;
  *                        engine's default (half the executor's max heap, at least 256 MiB)
  * @param modelCacheMemory bytes of models an executor keeps loaded ({@code model_cache_memory}); 0 for the default
  *                        (half the machine's physical memory)
+ * @param groupByPrefix   range-partition by the text itself and sort each partition by it, so rows sharing a prefix
+ *                        meet in one executor's prefix cache ({@code group_by_prefix}: score and loglikelihood only)
  */
 public record CommonSettings(String inputFormat, OutputMode mode, int partitions, int threads, int context, int batchSize,
                              boolean balanceByLength, String modelTransport, ActivationPrecision activations,
-                             BadRows badRows, long kvCacheMemory, long modelCacheMemory) {
+                             BadRows badRows, long kvCacheMemory, long modelCacheMemory, boolean groupByPrefix) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
             "balance_by_length", "model_transport", "activations", "bad_rows", "kv_cache_memory", "model_cache_memory");
@@ -40,7 +42,7 @@ public record CommonSettings(String inputFormat, OutputMode mode, int partitions
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
                 s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, badRows,
-                kvCacheMemory, modelCacheMemory);
+                kvCacheMemory, modelCacheMemory, s.bool("group_by_prefix", false));
     }
 
     /** A size setting (512m, 4g, or bytes); 0 when unset or {@code default}. */

@@ -170,6 +170,11 @@ public final class InferenceRun {
     // length (micro-batches then have even work) and partitions have similar row counts.
     private static Dataset<Row> partition(Dataset<Row> input, CommonSettings common, String textColumn, SparkSession spark) {
         int n = common.partitions() > 0 ? common.partitions() : Math.max(1, spark.sparkContext().defaultParallelism());
+        if (common.groupByPrefix()) {
+            // group_by_prefix: rows sharing a prefix (a system prompt, few-shot examples) go to one
+            // partition and sit next to each other there, so its prefix cache computes it once.
+            return input.repartitionByRange(n, col(textColumn)).sortWithinPartitions(col(textColumn));
+        }
         if (common.balanceByLength()) {
             String len = "_spark_llama_length";
             return input.withColumn(len, length(col(textColumn)))

@@ -36,6 +36,7 @@ public final class LoglikelihoodJob {
             recorded.put("threads", common.threads());
             recorded.put("batch_size", settings.batchSize());
             PackingKeys.record(recorded, settings.packing());
+            recorded.put("group_by_prefix", common.groupByPrefix());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             LoglikelihoodSettings ls = settings;

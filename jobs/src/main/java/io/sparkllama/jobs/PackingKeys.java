@@ -5,9 +5,12 @@ import io.sparkllama.udfs.PackingSettings;
 import java.util.Map;
 import java.util.Set;
 
-/** The scoring jobs' packing settings: {@code step_tokens}, {@code prefix_cache}, and their default micro-batch. */
+/**
+ * The scoring jobs' packing settings: {@code step_tokens}, {@code prefix_cache}, their default
+ * micro-batch, and {@code group_by_prefix} (read into {@link CommonSettings}, as partitioning is).
+ */
 final class PackingKeys {
-    static final Set<String> KEYS = Set.of("step_tokens", "prefix_cache");
+    static final Set<String> KEYS = Set.of("step_tokens", "prefix_cache", "group_by_prefix");
     /** Rows per micro-batch when {@code batch_size} is not given: enough short rows to fill many packed steps. */
     static final int DEFAULT_BATCH_ROWS = 256;
 

@@ -41,6 +41,7 @@ public final class ScoreJob {
             recorded.put("threads", common.threads());
             recorded.put("batch_size", scoring.batchSize());
             PackingKeys.record(recorded, scoring.packing());
+            recorded.put("group_by_prefix", common.groupByPrefix());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);

@@ -12,7 +12,7 @@ enum SettingKind {
             Map.entry("context", INTEGER), Map.entry("partitions", INTEGER), Map.entry("input_format", STRING),
             Map.entry("mode", STRING), Map.entry("batch_size", INTEGER), Map.entry("balance_by_length", BOOLEAN),
             Map.entry("model_transport", STRING), Map.entry("stride", INTEGER),
-            Map.entry("step_tokens", INTEGER), Map.entry("prefix_cache", BOOLEAN));
+            Map.entry("step_tokens", INTEGER), Map.entry("prefix_cache", BOOLEAN), Map.entry("group_by_prefix", BOOLEAN));
 
     /** The kind of {@code key}; option names (input, model, ...) and spark.* keys are strings. */
     static SettingKind of(String key) {

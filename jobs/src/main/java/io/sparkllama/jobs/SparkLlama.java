@@ -25,7 +25,8 @@ public final class SparkLlama {
                           activations (int8 | fp32), and any spark.* key
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)
-              score, loglikelihood: step_tokens (256 tokens per packed forward step), prefix_cache (true: rows reuse computed prefixes)
+              score, loglikelihood: step_tokens (256 tokens per packed forward step), prefix_cache (true: rows reuse computed prefixes),
+                             group_by_prefix (false; true: partition and sort by the text so shared prefixes meet)
               --config job.yaml takes the same keys (and input/output/model/tokenizer/master); the command line wins
             spark-llama perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--activations int8|fp32] [--json]
                 llamacpp: llama.cpp's llama-perplexity chunks; rolling: lm-eval loglikelihood_rolling windows

@@ -19,6 +19,12 @@ import java.util.List;
  * alone. One per session; used on the session's thread only.
  */
 public final class PrefixCache implements KvBlockPool.Reclaimer {
+    /**
+     * A request waits for a running sequence's prefix only when that saves at least this many
+     * positions: rows that merely begin alike (BOS and a common first word) must not queue behind
+     * each other one step at a time, which would leave the steps empty.
+     */
+    static final int WAIT_MIN_POSITIONS = 16;
     private final KvBlockPool pool;
     private final PrefixNode root = new PrefixNode(null, -KvBlockPool.BLOCK);
     private final List<PrefixNode> nodes = new ArrayList<>();
@@ -43,7 +49,8 @@ public final class PrefixCache implements KvBlockPool.Reclaimer {
      * {@code firstLogit} whose next token's logprob the tree does not hold.
      *
      * @return the path (see {@link PrefixPath#reused()}), {@link PrefixPath#WAIT} when a live
-     *     sequence is still computing a prefix this one shares (ask again after the next step),
+     *     sequence is still computing at least {@link #WAIT_MIN_POSITIONS} positions of a prefix
+     *     this one shares (ask again after the next step),
      *     or null when the KV budget cannot give the blocks now (nothing taken)
      */
     public PrefixPath acquire(int[] tokens, int fed, int firstLogit, KvCache cache) {
@@ -66,7 +73,7 @@ public final class PrefixCache implements KvBlockPool.Reclaimer {
             if (best == null) {
                 break;
             }
-            if (bestCommon > best.computed && best.writing) {
+            if (best.writing && bestCommon - best.computed >= WAIT_MIN_POSITIONS) {
                 return PrefixPath.WAIT;
             }
             matched[b] = best;

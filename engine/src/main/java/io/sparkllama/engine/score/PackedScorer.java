@@ -43,6 +43,7 @@ public final class PackedScorer {
     private int logits;
     private long positionsRequested;
     private long positionsComputed;
+    private long steps;
 
     /** @param prefixes the session's prefix cache, or null to compute every sequence whole */
     public PackedScorer(Transformer model, WorkerPool pool, KvBlockPool kv, int stepTokens, PrefixCache prefixes) {
@@ -64,6 +65,11 @@ public final class PackedScorer {
 
     public boolean sharesPrefixes() {
         return prefixes != null;
+    }
+
+    /** Forward steps run, all calls together. */
+    public long steps() {
+        return steps;
     }
 
     /** Positions the requests asked to run, all calls together. */
@@ -140,6 +146,7 @@ public final class PackedScorer {
         }
         if (n > 0) {
             run();
+            steps++;
         }
         for (int i = 0; i < active.size(); ) {
             Sequence s = active.get(i);

@@ -155,6 +155,37 @@ class PackedScorerTest {
     }
 
     @Test
+    void rowsThatOnlyBeginAlikeShareStepsAndChoicesWaitForTheirContext() {
+        Random r = new Random(11);
+        try (Engine engine = open(0, 64); InferenceSession packed = engine.newSession(1)) {
+            // 24 rows of 30 tokens that share BOS and one word: 720 positions fill 3 steps of 256, not one step per row.
+            List<ScoringRequest> alike = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                alike.add(ScoringRequest.all(random(r, 28, new int[] {1, 70})));
+            }
+            PackedScorer scorer = packed.packedScorer(256, true);
+            scorer.scoreAll(alike);
+            assertEquals(3, scorer.steps());
+            // 4 choices after a 60-token context: the first computes it, the others wait one step and reuse it.
+            int[] context = random(r, 59, new int[] {1});
+            List<ScoringRequest> choices = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int[] choice = Arrays.copyOf(context, context.length + 3);
+                choice[context.length] = 100 + c; // distinct first tokens: nothing past the context is shared
+                choice[context.length + 1] = 200;
+                choice[context.length + 2] = 300;
+                choices.add(new ScoringRequest(choice, context.length));
+            }
+            long computed = scorer.positionsComputed();
+            scorer.scoreAll(choices);
+            assertEquals(5, scorer.steps());
+            // 61 of 62 positions for the first (BOS's keys and values are cached from the rows above; no logit is
+            // needed there); 3 for each other (the context's last position again for its logits, then 2 of its own).
+            assertEquals(61 + 3 * 3, scorer.positionsComputed() - computed);
+        }
+    }
+
+    @Test
     void rollingWindowsPackedGiveTheRollingScorerBits() {
         Random r = new Random(5);
         try (Engine engine = open(64, 64); InferenceSession alone = engine.newSession(1); InferenceSession packed = engine.newSession(2)) {
