@@ -24,7 +24,10 @@ import java.util.List;
  * {@link Loglikelihood} gives for the request alone. One per session thread.
  */
 public final class PackedScorer {
-    /** Step tokens by default: measured on synth15M (2 cores), 256 and 512 score alike, 64 is ~20% slower. */
+    /**
+     * Step tokens by default, within the 256-512 the kernels want; on synth15M (2 busy cores,
+     * bench/results/step-tokens-synth15M.json) 64 to 512 were within the machine's noise.
+     */
     public static final int DEFAULT_STEP_TOKENS = 256;
     /** Logit rows taken at once: the logits buffer stays this size whatever the step. */
     private static final int LOGIT_ROWS = 64;
