@@ -6,11 +6,16 @@ import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.model.PrefixCache;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
+import io.sparkllama.engine.score.PackedScorer;
+import io.sparkllama.engine.score.ScoringRequest;
+import io.sparkllama.engine.score.SequenceScore;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One thread's working set for an {@link Engine}: worker threads, a KV block pool within the engine's budget, scratch memory. */
@@ -23,6 +28,8 @@ public final class InferenceSession implements AutoCloseable {
     private BatchGenerator batch;
     private Loglikelihood loglikelihood;
     private boolean closed;
+    private PrefixCache prefixes;
+    private PackedScorer packed;
 
     InferenceSession(Engine engine, int threads, int chunk, long kvCacheMemory, KvCacheType kvCacheType) {
         this.engine = engine;
@@ -82,12 +89,56 @@ public final class InferenceSession implements AutoCloseable {
         return scorer.score(tokens);
     }
 
+    /**
+     * The session's packed scorer: steps of {@code stepTokens} tokens from many sequences, sharing
+     * computed prefixes through the session's prefix cache when {@code sharePrefixes} (the cache
+     * lives as long as the session, so later calls reuse what earlier ones computed).
+     */
+    public PackedScorer packedScorer(int stepTokens, boolean sharePrefixes) {
+        if (packed == null || packed.stepTokens() != stepTokens || packed.sharesPrefixes() != sharePrefixes) {
+            if (sharePrefixes && prefixes == null) {
+                prefixes = new PrefixCache(kv);
+            }
+            packed = new PackedScorer(engine.transformer(), pool, kv, stepTokens, sharePrefixes ? prefixes : null);
+        }
+        return packed;
+    }
+
+    /**
+     * Scores every sequence in packed steps ({@link PackedScorer#DEFAULT_STEP_TOKENS}), each
+     * result bitwise what {@link #score} gives it; the first invalid sequence's error is thrown.
+     * A result's time is the call's, shared out by positions run.
+     */
+    public List<ScoreResult> scoreAll(List<int[]> sequences) {
+        List<ScoringRequest> requests = new ArrayList<>(sequences.size());
+        long positions = 0;
+        for (int[] s : sequences) {
+            requests.add(ScoringRequest.all(s));
+            positions += s.length - 1;
+        }
+        long t0 = System.nanoTime();
+        List<SequenceScore> scores = packedScorer(PackedScorer.DEFAULT_STEP_TOKENS, false).scoreAll(requests);
+        long nanos = System.nanoTime() - t0;
+        List<ScoreResult> out = new ArrayList<>(scores.size());
+        for (int i = 0; i < scores.size(); i++) {
+            SequenceScore s = scores.get(i).orThrow();
+            int[] tokens = sequences.get(i);
+            out.add(new ScoreResult(tokens, s.logprobs(), s.sumLogprob(), positions == 0 ? 0 : nanos * (tokens.length - 1) / positions));
+        }
+        return out;
+    }
+
     /** lm-eval loglikelihood of {@code continuation} after {@code context} (text; see {@link Loglikelihood}). */
     public LoglikelihoodResult loglikelihood(String context, String continuation) {
+        return loglikelihoods().compute(context, continuation);
+    }
+
+    /** The session's loglikelihood calculator: token splits and {@link Loglikelihood#prepare} for packed scoring. */
+    public Loglikelihood loglikelihoods() {
         if (loglikelihood == null) {
             loglikelihood = new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, chunk);
         }
-        return loglikelihood.compute(context, continuation);
+        return loglikelihood;
     }
 
     @Override

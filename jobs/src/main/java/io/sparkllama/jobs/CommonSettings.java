@@ -27,11 +27,13 @@ import java.util.Set;
  * @param csv             how CSV inputs are quoted and separated ({@code csv.quote}, {@code csv.escape}, {@code csv.sep})
  * @param duplicateIds    what an id held by more than one input row does: {@code fail} the job or {@code warn}
  * @param kvCacheType     the KV cache's element type ({@code kv_cache_type}: f32, the default, or f16 / bf16 at half the bytes)
+ * @param groupByPrefix   range-partition by the text itself and sort each partition by it, so rows sharing a prefix
+ *                        meet in one executor's prefix cache ({@code group_by_prefix}: score and loglikelihood only)
  */
 public record CommonSettings(String inputFormat, OutputMode mode, int partitions, int threads, int context, int batchSize,
                              boolean balanceByLength, String modelTransport, ActivationPrecision activations,
                              BadRows badRows, long kvCacheMemory, long modelCacheMemory, CsvOptions csv, String duplicateIds,
-                             KvCacheType kvCacheType) {
+                             KvCacheType kvCacheType, boolean groupByPrefix) {
     /** The keys {@link #from} reads, for each job's list of known settings. */
     public static final Set<String> KEYS = Set.of("threads", "context", "partitions", "input_format", "mode", "batch_size",
             "balance_by_length", "model_transport", "activations", "bad_rows", "kv_cache_memory", "model_cache_memory",
@@ -48,7 +50,8 @@ public record CommonSettings(String inputFormat, OutputMode mode, int partitions
         return new CommonSettings(s.choice("input_format", "auto", "auto", "parquet", "jsonl", "json", "csv", "text"), mode,
                 s.integer("partitions", 0, 0), s.integer("threads", TaskThreads.TASK_CPUS, 0), s.integer("context", 0, 0),
                 s.integer("batch_size", 32, 1), s.bool("balance_by_length", false), transport, activations, badRows,
-                kvCacheMemory, modelCacheMemory, csv(s), s.choice("duplicate_ids", "fail", "fail", "warn"), kvCacheType);
+                kvCacheMemory, modelCacheMemory, csv(s), s.choice("duplicate_ids", "fail", "fail", "warn"), kvCacheType,
+                s.bool("group_by_prefix", false));
     }
 
     private static CsvOptions csv(Settings s) {

@@ -97,7 +97,8 @@ public final class InferenceRun {
         Broadcast<ModelHandle> model = jsc.broadcast(handle);
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(spec.job() + " rows"),
                 jsc.sc().longAccumulator(spec.job() + " input tokens"), jsc.sc().longAccumulator(spec.job() + " output tokens"),
-                jsc.sc().longAccumulator(spec.job() + " error rows"));
+                jsc.sc().longAccumulator(spec.job() + " error rows"), jsc.sc().longAccumulator(spec.job() + " positions requested"),
+                jsc.sc().longAccumulator(spec.job() + " positions computed"));
         // Keyed on the input's content (the scan's digests), before partitioning reshuffles it.
         TokenCache tokenCache = spec.tokenCache() == null ? null : TokenCacheSetup.create(spec.tokenCache(), spec, handle, scanned, jsc);
         input = partition(input, common, spec.textColumn(), spark);
@@ -138,10 +139,24 @@ public final class InferenceRun {
             metadata.put("input_csv", Map.of("quote", String.valueOf(scanned.csv().quote()), "escape", String.valueOf(scanned.csv().escape()),
                     "separator", String.valueOf(scanned.csv().delimiter()), "line_ending", scanned.csv().lineSeparator().equals("\r\n") ? "CRLF" : "LF"));
         }
+        long requested = progress.positionsRequested().value();
+        long computed = progress.positionsComputed().value();
+        if (requested > 0) {
+            // Scoring jobs: how much of the model's work the prefix cache saved.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> recordedCounts = (Map<String, Object>) metadata.get("counts");
+            recordedCounts.put("positions_requested", requested);
+            recordedCounts.put("positions_computed", computed);
+            recordedCounts.put("prefix_hit_rate", 1 - (double) computed / requested);
+        }
         RunMetadata.write(commit.attemptDirectory(), metadata, jsc.hadoopConfiguration());
         out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
                 summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),
                 (summary.inputTokens() + summary.outputTokens()) / Math.max(seconds, 1e-9));
+        if (requested > 0) {
+            out.printf(Locale.ROOT, "[spark-llama] prefix cache: %d of %d positions run (hit rate %.1f%%)%n", computed, requested,
+                    100 * (1 - (double) computed / requested));
+        }
         if (summary.tokenCache() != null) {
             TokenCacheCounts c = summary.tokenCache();
             out.printf(Locale.ROOT, "[spark-llama] token cache %s: %d rows from the cache (hits), %d rows tokenized (misses), %d corrupt files rebuilt%n",
@@ -166,6 +181,11 @@ public final class InferenceRun {
     // length (micro-batches then have even work) and partitions have similar row counts.
     private static Dataset<Row> partition(Dataset<Row> input, CommonSettings common, String textColumn, SparkSession spark) {
         int n = common.partitions() > 0 ? common.partitions() : Math.max(1, spark.sparkContext().defaultParallelism());
+        if (common.groupByPrefix()) {
+            // group_by_prefix: rows sharing a prefix (a system prompt, few-shot examples) go to one
+            // partition and sit next to each other there, so its prefix cache computes it once.
+            return input.repartitionByRange(n, col(textColumn)).sortWithinPartitions(col(textColumn));
+        }
         if (common.balanceByLength()) {
             String len = "_spark_llama_length";
             return input.withColumn(len, length(col(textColumn)))

@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code continuation}) with lm-evaluation-harness semantics, written as Parquet.
  */
 public final class LoglikelihoodJob {
-    static final java.util.Set<String> SETTINGS = CommonSettings.KEYS;
+    static final java.util.Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, PackingKeys.KEYS);
 
     private LoglikelihoodJob() {
     }
@@ -28,13 +28,15 @@ public final class LoglikelihoodJob {
             Settings s = new Settings("loglikelihood", args.settings(), SETTINGS);
             CommonSettings common = CommonSettings.from(s);
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new LoglikelihoodSettings(common.threads(), common.batchSize()));
+                    new LoglikelihoodSettings(common.threads(), PackingKeys.batchSize(s), PackingKeys.from(s)));
         }
 
         JobSpec spec() {
             Map<String, Object> recorded = new LinkedHashMap<>();
             recorded.put("threads", common.threads());
-            recorded.put("batch_size", common.batchSize());
+            recorded.put("batch_size", settings.batchSize());
+            PackingKeys.record(recorded, settings.packing());
+            recorded.put("group_by_prefix", common.groupByPrefix());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             LoglikelihoodSettings ls = settings;

@@ -14,7 +14,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
 public final class ScoreJob {
-    static final Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache"));
+    static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache")),
+            PackingKeys.KEYS);
 
     private ScoreJob() {
     }
@@ -31,14 +32,16 @@ public final class ScoreJob {
                 TokenCacheSetup.localDirectory(tokenCache); // a remote URI fails here, before Spark starts
             }
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), common.batchSize()), tokenCache);
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), PackingKeys.batchSize(s), PackingKeys.from(s)), tokenCache);
         }
 
         JobSpec spec() {
             Map<String, Object> recorded = new LinkedHashMap<>();
             recorded.put("stride", scoring.stride() == 0 ? "half the context" : scoring.stride());
             recorded.put("threads", common.threads());
-            recorded.put("batch_size", common.batchSize());
+            recorded.put("batch_size", scoring.batchSize());
+            PackingKeys.record(recorded, scoring.packing());
+            recorded.put("group_by_prefix", common.groupByPrefix());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);

@@ -11,7 +11,8 @@ enum SettingKind {
             Map.entry("top_p", NUMBER), Map.entry("seed", INTEGER), Map.entry("threads", INTEGER),
             Map.entry("context", INTEGER), Map.entry("partitions", INTEGER), Map.entry("input_format", STRING),
             Map.entry("mode", STRING), Map.entry("batch_size", INTEGER), Map.entry("balance_by_length", BOOLEAN),
-            Map.entry("model_transport", STRING), Map.entry("stride", INTEGER));
+            Map.entry("model_transport", STRING), Map.entry("stride", INTEGER),
+            Map.entry("step_tokens", INTEGER), Map.entry("prefix_cache", BOOLEAN), Map.entry("group_by_prefix", BOOLEAN));
 
     /** The kind of {@code key}; option names (input, model, ...) and spark.* keys are strings. */
     static SettingKind of(String key) {

@@ -19,13 +19,15 @@ public final class SparkLlama {
               generate       IN columns id, prompt (optional max_tokens, temperature, seed) -> completions with logprobs
               score          IN columns id, text -> per-token logprobs, sum, mean NLL, perplexity (rolling windows past the context)
               loglikelihood  IN columns id, context, continuation -> sum logprob of the continuation, is_greedy (lm-eval semantics)
-              settings (all jobs): threads (0 = spark.task.cpus), context (model's), partitions, batch_size (32), balance_by_length (false),
+              settings (all jobs): threads (0 = spark.task.cpus), context (model's), partitions, batch_size (32; score and loglikelihood 256), balance_by_length (false),
                           input_format (auto), mode (errorifexists | overwrite | overwrite_any), bad_rows (fail | error | skip),
                           model_transport (path | spark-files | broadcast), duplicate_ids (fail | warn),
                           csv.escape (auto | " | \\), csv.quote ("), csv.sep (,) (docs/input-tables.md),
                           activations (int8 | fp32), and any spark.* key
               generate:      max_tokens (128), temperature (0 = greedy), top_k (0 = off), top_p (1 = off), seed (42)
               score:         stride (rolling-window stride; 0 = half the context)
+              score, loglikelihood: step_tokens (256 tokens per packed forward step), prefix_cache (true: rows reuse computed prefixes),
+                             group_by_prefix (false; true: partition and sort by the text so shared prefixes meet)
               --config job.yaml takes the same keys (and input/output/model/tokenizer/master); the command line wins
             spark-llama perplexity --input TEXT_FILE --model M [--tokenizer T] [--ctx 512] [--mode llamacpp|rolling] [--threads 1] [--activations int8|fp32] [--json]
                 llamacpp: llama.cpp's llama-perplexity chunks; rolling: lm-eval loglikelihood_rolling windows

@@ -174,8 +174,10 @@ class EvalSweepTest {
             int bestNorm = 0;
             for (int c = 1; c < lp.size(); c++) {
                 best = lp.get(c) > lp.get(best) ? c : best;
-                int bc = doc.get("choices").get("text").get(c).asText().getBytes(StandardCharsets.UTF_8).length;
-                int bb = doc.get("choices").get("text").get(bestNorm).asText().getBytes(StandardCharsets.UTF_8).length;
+                String tc = doc.get("choices").get("text").get(c).asText();
+                String tb = doc.get("choices").get("text").get(bestNorm).asText();
+                int bc = tc.codePointCount(0, tc.length());
+                int bb = tb.codePointCount(0, tb.length());
                 bestNorm = lp.get(c) / bc > lp.get(bestNorm) / bb ? c : bestNorm;
             }
             acc += best == gold ? 1 : 0;

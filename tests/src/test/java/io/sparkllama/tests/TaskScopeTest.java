@@ -8,6 +8,7 @@ import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.udfs.GenerateOutput;
 import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.PackingSettings;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.LoglikelihoodOutput;
 import io.sparkllama.udfs.LoglikelihoodRows;
@@ -93,7 +94,7 @@ class TaskScopeTest {
                 new Surface("generate", new GenerateRows(model, new GenerateSettings(48, 0f, 0, 1f, 42L, 2, 3), progress(jsc)),
                         GenerateOutput.schema(DataTypes.LongType), true),
                 new Surface("score", new ScoreRows(model, new ScoreSettings(2, 0, 8), progress(jsc)), ScoreOutput.schema(DataTypes.LongType), false),
-                new Surface("loglikelihood", new LoglikelihoodRows(model, new LoglikelihoodSettings(2, 8), progress(jsc)),
+                new Surface("loglikelihood", new LoglikelihoodRows(model, new LoglikelihoodSettings(2, 8, PackingSettings.DEFAULT), progress(jsc)),
                         LoglikelihoodOutput.schema(DataTypes.LongType), false));
     }
 

@@ -3,8 +3,11 @@ package io.sparkllama.udfs;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.engine.score.ScoringRequest;
+import io.sparkllama.engine.score.SequenceScore;
 import io.sparkllama.udfs.tokencache.PartitionTokens;
 import io.sparkllama.udfs.tokencache.TokenCache;
 import java.util.ArrayList;
@@ -19,8 +22,10 @@ import org.apache.spark.sql.RowFactory;
 /**
  * The score job's {@code mapPartitions} function: per-token logprobs of each row's {@code text}
  * (BOS first, rolling windows past the context), one output row per input row, in order. A null
- * or empty text gives an {@code error} row. With a {@link TokenCache}, the partition's ids come
- * from its cache file when there is a valid one, and are written to it when there is not.
+ * or empty text gives an {@code error} row. A micro-batch's rows are scored together in packed
+ * steps ({@link PackingSettings}), each bitwise as if alone. With a {@link TokenCache}, the
+ * partition's ids come from its cache file when there is a valid one, and are written to it when
+ * there is not.
  */
 public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<ModelHandle> model;
@@ -43,16 +48,16 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Engine engine = ExecutorModels.engine(model.value());
-        InferenceSession session = TaskScope.closeAtTaskEnd(
-                TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
-        RollingScorer scorer = new RollingScorer(session, settings.stride());
+        InferenceSession session = TaskScope.closeAtTaskEnd(TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
+        RollingScorer rolling = new RollingScorer(session, settings.stride());
+        PackedScorer scorer = session.packedScorer(settings.packing().stepTokens(), settings.packing().prefixCache());
         TaskContext task = TaskContext.get();
         PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),
                 engine.config().vocabSize());
         if (cached != null) {
             TaskScope.closeAtTaskEnd(cached); // a failed or abandoned task drops its half-written file and unmaps its hit
         }
-        return new RowBatches(rows, settings.batchSize(), batch -> scoreAll(engine, scorer, cached, batch), () -> {
+        return new RowBatches(rows, settings.batchSize(), batch -> scoreAll(engine, rolling, scorer, cached, batch), () -> {
             session.close();
             if (cached != null) {
                 cached.finish();
@@ -60,33 +65,51 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         });
     }
 
-    private List<Row> scoreAll(Engine engine, RollingScorer scorer, PartitionTokens cached, List<Row> batch) {
+    private List<Row> scoreAll(Engine engine, RollingScorer rolling, PackedScorer scorer, PartitionTokens cached, List<Row> batch) {
+        int[][] tokens = new int[batch.size()][];
+        String[] errors = new String[batch.size()];
+        int[] firstRequest = new int[batch.size() + 1];
+        List<ScoringRequest> requests = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            firstRequest[i] = requests.size();
+            try {
+                tokens[i] = tokenize(engine, cached, batch.get(i));
+                requests.addAll(rolling.requests(tokens[i]));
+            } catch (InvalidRequestException e) {
+                errors[i] = e.getMessage();
+            }
+        }
+        firstRequest[batch.size()] = requests.size();
+        List<SequenceScore> scores = progress.score(scorer, requests);
         List<Row> out = new ArrayList<>(batch.size());
-        for (Row in : batch) {
-            out.add(score(engine, scorer, cached, in));
+        for (int i = 0; i < batch.size(); i++) {
+            Object id = batch.get(i).get(batch.get(i).fieldIndex("id"));
+            try {
+                if (errors[i] != null) {
+                    throw new InvalidRequestException(errors[i]);
+                }
+                ScoreResult r = rolling.combine(tokens[i], scores.subList(firstRequest[i], firstRequest[i + 1]), 0);
+                progress.add(1, tokens[i].length, r.scored(), 0);
+                out.add(RowFactory.create(id, SparkValues.boxed(tokens[i]), SparkValues.boxed(r.logprobs()), r.sumLogprob(), r.scored(),
+                        r.meanNll(), r.perplexity(), null));
+            } catch (InvalidRequestException e) {
+                progress.add(1, 0, 0, 1);
+                out.add(RowFactory.create(id, null, null, null, null, null, null, e.getMessage()));
+            }
         }
         return out;
     }
 
-    private Row score(Engine engine, RollingScorer scorer, PartitionTokens cached, Row in) {
+    private static int[] tokenize(Engine engine, PartitionTokens cached, Row in) {
         Object id = in.get(in.fieldIndex("id"));
         String text = in.getAs("text");
-        try {
-            if (text == null || text.isEmpty()) {
-                if (cached != null) {
-                    cached.skip(String.valueOf(id));
-                }
-                throw new InvalidRequestException(text == null ? "text is null" : "text is empty");
+        if (text == null || text.isEmpty()) {
+            if (cached != null) {
+                cached.skip(String.valueOf(id));
             }
-            int[] tokens = cached == null ? engine.tokenizer().encode(text, true)
-                    : cached.next(String.valueOf(id), text, t -> engine.tokenizer().encode(t, true));
-            ScoreResult r = scorer.score(tokens);
-            progress.add(1, tokens.length, r.scored(), 0);
-            return RowFactory.create(id, SparkValues.boxed(tokens), SparkValues.boxed(r.logprobs()), r.sumLogprob(), r.scored(),
-                    r.meanNll(), r.perplexity(), null);
-        } catch (InvalidRequestException e) {
-            progress.add(1, 0, 0, 1);
-            return RowFactory.create(id, null, null, null, null, null, null, e.getMessage());
+            throw new InvalidRequestException(text == null ? "text is null" : "text is empty");
         }
+        return cached == null ? engine.tokenizer().encode(text, true)
+                : cached.next(String.valueOf(id), text, t -> engine.tokenizer().encode(t, true));
     }
 }

@@ -8,6 +8,11 @@ import java.io.Serializable;
  * @param threads   engine threads per Spark task; 0 for the task's cores ({@link TaskThreads})
  * @param stride    rolling-window stride for texts over the context; 0 for half the context
  * @param batchSize rows pulled from the partition and handed to the engine together
+ * @param packing   step tokens and prefix sharing
  */
-public record ScoreSettings(int threads, int stride, int batchSize) implements Serializable {
+public record ScoreSettings(int threads, int stride, int batchSize, PackingSettings packing) implements Serializable {
+    /** Packed at the defaults. */
+    public ScoreSettings(int threads, int stride, int batchSize) {
+        this(threads, stride, batchSize, PackingSettings.DEFAULT);
+    }
 }

@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * One item's result: which choice won by summed logprob (acc) and by logprob per UTF-8 byte of the
- * answer text (acc_norm; lm-eval divides by {@code len(choice)}, the same for ASCII text).
- * Ties go to the lowest index, as numpy's argmax does.
+ * One item's result: which choice won by summed logprob (acc), by logprob per character of the
+ * answer text (acc_norm: lm-eval divides by {@code len(choice)}, Python's count of code points),
+ * and by logprob per UTF-8 byte (lm-eval's acc_bytes). Ties go to the lowest index, as numpy's
+ * argmax does.
  */
 public record DocOutcome(TaskDoc doc, List<ChoiceScore> scores) {
     public int predicted() {
@@ -19,12 +20,23 @@ public record DocOutcome(TaskDoc doc, List<ChoiceScore> scores) {
         return best;
     }
 
+    /** The winner by logprob per character (code point) of the answer. */
     public int predictedNorm() {
+        return predictedPer(false);
+    }
+
+    /** The winner by logprob per UTF-8 byte of the answer. */
+    public int predictedBytes() {
+        return predictedPer(true);
+    }
+
+    private int predictedPer(boolean bytes) {
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < scores.size(); i++) {
-            int bytes = doc.choices().get(i).choiceText().getBytes(StandardCharsets.UTF_8).length;
-            double v = scores.get(i).logprob() / Math.max(1, bytes);
+            String text = doc.choices().get(i).choiceText();
+            int length = bytes ? text.getBytes(StandardCharsets.UTF_8).length : text.codePointCount(0, text.length());
+            double v = scores.get(i).logprob() / Math.max(1, length);
             if (v > bestValue) {
                 bestValue = v;
                 best = i;
@@ -39,5 +51,9 @@ public record DocOutcome(TaskDoc doc, List<ChoiceScore> scores) {
 
     public double accNorm() {
         return predictedNorm() == doc.gold() ? 1 : 0;
+    }
+
+    public double accBytes() {
+        return predictedBytes() == doc.gold() ? 1 : 0;
     }
 }

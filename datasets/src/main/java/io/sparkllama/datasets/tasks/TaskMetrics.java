@@ -16,13 +16,16 @@ public final class TaskMetrics {
         switch (kind) {
             case MULTIPLE_CHOICE, MULTIPLE_CHOICE_ACC -> {
                 double[] norm = new double[n];
+                double[] bytes = new double[n];
                 for (int i = 0; i < n; i++) {
                     acc[i] = outcomes.get(i).acc();
                     norm[i] = outcomes.get(i).accNorm();
+                    bytes[i] = outcomes.get(i).accBytes();
                 }
                 put(m, "acc", MeanWithStderr.of(acc));
                 if (kind == MetricKind.MULTIPLE_CHOICE) {
                     put(m, "acc_norm", MeanWithStderr.of(norm));
+                    put(m, "acc_bytes", MeanWithStderr.of(bytes));
                 }
             }
             case GREEDY_TARGET -> {

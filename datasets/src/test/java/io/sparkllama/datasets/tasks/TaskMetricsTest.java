@@ -47,10 +47,33 @@ class TaskMetricsTest {
     }
 
     @Test
-    void acc_normDividesByUtf8Bytes() {
-        // "é" is 2 bytes: -3/2 = -1.5 beats "ab" -4/2 = -2 only because of bytes, not characters (-3/1 < -4/2).
+    void acc_normDividesByCharactersAndAcc_bytesByUtf8Bytes() {
+        // "é" is 1 character and 2 bytes: per character -3/1 loses to "ab"'s -4/2; per byte -3/2 = -1.5 beats -2.
         DocOutcome o = outcome(doc(0, "é", "ab"), -3, -4);
+        assertEquals(1, o.predictedNorm());
+        assertEquals(0, o.predictedBytes());
+        // A character outside the BMP is one code point (Python's len) though two Java chars: "😀" -1.5 vs "ab" -4 per char -2.
+        assertEquals(0, outcome(doc(0, "\uD83D\uDE00", "ab"), -1.5, -4).predictedNorm());
+        Map<String, Double> m = TaskMetrics.compute(MetricKind.MULTIPLE_CHOICE, List.of(o));
+        assertEquals(0.0, m.get("acc_norm"));
+        assertEquals(1.0, m.get("acc_bytes"));
+    }
+
+    @Test
+    void piqaItem99WithItsEnDashFlipsBetweenAcc_normAndAcc_bytes() {
+        TaskDoc item = TaskCatalog.loglikelihood("piqa", TaskReadersTest.shared("piqa/valid.jsonl")).read().get(99);
+        String sol1 = item.choices().get(0).choiceText();
+        String sol2 = item.choices().get(1).choiceText();
+        assertTrue(sol2.contains("\u2013"), sol2);
+        int chars = sol2.codePointCount(0, sol2.length());
+        assertEquals(chars + 2, sol2.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, "the en dash is 3 bytes");
+        // sol1 at -1 per character; sol2 at -(chars + 1): below -1 per character, above -1 per byte.
+        DocOutcome o = outcome(item, -sol1.length(), -(chars + 1));
+        assertEquals(1, item.gold());
         assertEquals(0, o.predictedNorm());
+        assertEquals(0.0, o.accNorm());
+        assertEquals(1, o.predictedBytes());
+        assertEquals(1.0, o.accBytes());
     }
 
     @Test

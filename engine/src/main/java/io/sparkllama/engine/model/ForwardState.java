@@ -34,8 +34,16 @@ public final class ForwardState {
     final ParallelMatmul matmul;
     final ParallelAttention attention;
 
+    /** Rows of {@link #logits}: the most tokens one {@link Transformer#logits} call takes. */
+    final int maxLogits;
+
     public ForwardState(ModelConfig c, int maxTokens, int maxPositions, WorkerPool pool) {
+        this(c, maxTokens, maxTokens, maxPositions, pool);
+    }
+
+    public ForwardState(ModelConfig c, int maxTokens, int maxLogits, int maxPositions, WorkerPool pool) {
         this.maxTokens = maxTokens;
+        this.maxLogits = maxLogits;
         this.pool = pool;
         this.matmul = new ParallelMatmul(pool);
         this.attention = new ParallelAttention(pool);
@@ -49,7 +57,7 @@ public final class ForwardState {
         this.hb2 = new float[maxTokens * c.hiddenDim()];
         this.nHeads = c.nHeads();
         this.att = new float[c.nHeads() * Math.min(maxPositions, KvBlockPool.BLOCK * 8)];
-        this.logits = new float[maxTokens * c.vocabSize()];
+        this.logits = new float[maxLogits * c.vocabSize()];
         this.tokens = new int[maxTokens];
         this.positions = new int[maxTokens];
         this.caches = new KvCache[maxTokens];
@@ -67,6 +75,10 @@ public final class ForwardState {
 
     public int maxTokens() {
         return maxTokens;
+    }
+
+    public int maxLogits() {
+        return maxLogits;
     }
 
     public WorkerPool pool() {

@@ -44,6 +44,14 @@ public final class KvBlockPool implements AutoCloseable {
     /** Bytes of blocks in use across every pool of this JVM, and the most ever: an executor's KV figure. */
     private static final AtomicLong JVM_IN_USE = new AtomicLong();
     private static final AtomicLong JVM_PEAK = new AtomicLong();
+    /** Gives back an unused cached block when the budget is spent (the session's {@link PrefixCache}); null for none. */
+    private Reclaimer reclaimer;
+
+    /** Something holding blocks it can give back on demand. */
+    interface Reclaimer {
+        /** Releases one block to the pool; false when it holds none it can spare. */
+        boolean reclaimOne();
+    }
 
     /** A pool of fp32 blocks within {@code budget} bytes ({@code kv_cache_memory}). */
     public KvBlockPool(ModelConfig config, long budget) {
@@ -140,8 +148,23 @@ public final class KvBlockPool implements AutoCloseable {
         return bytes + " bytes (" + String.format(java.util.Locale.ROOT, "%.2f MiB", bytes / 1048576.0) + ")";
     }
 
-    /** A free block, or null when the budget is spent. Its contents are stale: positions are written before they are read. */
+    void reclaimer(Reclaimer r) {
+        this.reclaimer = r;
+    }
+
+    /**
+     * A free block, or null when the budget is spent and the {@link Reclaimer} (if any) has nothing
+     * to spare. Its contents are stale: positions are written before they are read.
+     */
     MemorySegment take() {
+        MemorySegment b = takeFree();
+        while (b == null && reclaimer != null && reclaimer.reclaimOne()) {
+            b = takeFree();
+        }
+        return b;
+    }
+
+    private MemorySegment takeFree() {
         MemorySegment b;
         if (freeCount > 0) {
             b = free[--freeCount];

@@ -52,6 +52,20 @@ public final class KvCache {
         }
     }
 
+    /** Appends a block the caller manages (a {@link PrefixCache} node's): {@link #forget} drops it without giving it back. */
+    void append(MemorySegment block) {
+        if (blockCount == blocks.length) {
+            blocks = Arrays.copyOf(blocks, 2 * blocks.length);
+        }
+        blocks[blockCount++] = block;
+    }
+
+    /** Empties the block table without giving the blocks back (their owner, a {@link PrefixCache}, does). */
+    void forget() {
+        Arrays.fill(blocks, 0, blockCount, null);
+        blockCount = 0;
+    }
+
     /** Gives every block back to the pool; the cache is empty and reusable after. */
     public void release() {
         for (int i = 0; i < blockCount; i++) {

@@ -52,7 +52,12 @@ public final class Transformer implements AutoCloseable {
     }
 
     public ForwardState newState(int maxTokens, io.sparkllama.engine.parallel.WorkerPool pool) {
-        return new ForwardState(config, maxTokens, maxPositions, pool);
+        return new ForwardState(config, maxTokens, maxTokens, maxPositions, pool);
+    }
+
+    /** Scratch for steps of {@code maxTokens} tokens whose logits are taken {@code maxLogits} rows at a time ({@link #logits}). */
+    public ForwardState newState(int maxTokens, int maxLogits, io.sparkllama.engine.parallel.WorkerPool pool) {
+        return new ForwardState(config, maxTokens, Math.min(maxTokens, maxLogits), maxPositions, pool);
     }
 
     /** An empty cache taking its blocks from {@code pool} as it grows. */
@@ -98,6 +103,15 @@ public final class Transformer implements AutoCloseable {
      * depend on what else is in the batch.
      */
     public void forward(int n, int nLogits, ForwardState st) {
+        forwardLayers(n, st);
+        logits(0, nLogits, st);
+    }
+
+    /**
+     * The layers of {@link #forward(int, int, ForwardState)} without the classifier: leaves each
+     * token's final hidden state in the step's scratch for {@link #logits}.
+     */
+    public void forwardLayers(int n, ForwardState st) {
         ModelConfig c = config;
         LlamaWeights w = weights;
         int dim = c.dim();
@@ -155,10 +169,20 @@ public final class Transformer implements AutoCloseable {
             matmul.multiply(w.w2()[l], st.hb, n, st.xb2, dim);
             VectorMath.add(x, st.xb2, n * dim);
         }
+    }
+
+    /**
+     * Logits of tokens {@code st.logitTokens[first .. first+count)} of the last {@link #forwardLayers}
+     * step into {@code st.logits[j * vocab ..]} for j in [0, count), count at most {@link ForwardState#maxLogits()}:
+     * a step's logits can be taken a slice at a time, so a long step needs no logits buffer of its length.
+     */
+    public void logits(int first, int count, ForwardState st) {
+        int dim = config.dim();
+        LlamaWeights w = weights;
         // Final RMSNorm of the tokens that need logits, then the classifier: logits = xb · Wcls.
-        for (int j = 0; j < nLogits; j++) {
-            VectorMath.rmsNorm(xb, j * dim, x, st.logitTokens[j] * dim, w.finalNorm(), dim, eps);
+        for (int j = 0; j < count; j++) {
+            VectorMath.rmsNorm(st.xb, j * dim, st.x, st.logitTokens[first + j] * dim, w.finalNorm(), dim, config.rmsEps());
         }
-        matmul.multiply(w.classifier(), xb, nLogits, st.logits, c.vocabSize());
+        st.matmul.multiply(w.classifier(), st.xb, count, st.logits, config.vocabSize());
     }
 }

@@ -2,6 +2,9 @@ package io.sparkllama.engine.score;
 
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -25,24 +28,25 @@ public final class LlamaCppPerplexity {
 
     /** Scores with {@code session}; {@code tokens} are the ids of the whole text (BOS first or not: the first of each chunk is replaced). */
     public static Result compute(int[] tokens, int nCtx, int bos, InferenceSession session) {
-        return summary(run(tokens, nCtx, bos, session::score));
+        return summary(run(session, tokens, nCtx, bos));
     }
 
     /** Scores with {@code scorer} (a fresh context per call, as {@link Scorer#score} gives). */
     public static Result compute(int[] tokens, int nCtx, int bos, Scorer scorer) {
-        return summary(run(tokens, nCtx, bos, scorer::score));
+        return summary(run(tokens, nCtx, bos, windows -> windows.stream().map(scorer::score).toList()));
     }
 
     /** The full record (standard error, timings) for the perplexity command and sweeps. */
     public static PerplexityResult run(InferenceSession session, int[] tokens, int nCtx, int bos) {
-        return run(tokens, nCtx, bos, session::score);
+        return run(tokens, nCtx, bos, windows -> session.scoreAll(windows));
     }
 
     private static Result summary(PerplexityResult r) {
         return new Result(r.perplexity(), r.meanNll(), r.windows(), (int) r.nScored(), r.windowNll());
     }
 
-    private static PerplexityResult run(int[] tokens, int nCtx, int bos, Function<int[], ScoreResult> score) {
+    /** {@code score} scores a list of windows, results in order. */
+    private static PerplexityResult run(int[] tokens, int nCtx, int bos, Function<List<int[]>, List<ScoreResult>> score) {
         if (nCtx < 4 || nCtx % 2 != 0) {
             throw new InvalidRequestException("perplexity context " + nCtx + " must be even and at least 4");
         }
@@ -57,11 +61,15 @@ public final class LlamaCppPerplexity {
         double sumSq = 0;
         long scored = 0;
         long nanos = 0;
-        int[] window = new int[nCtx];
+        List<int[]> windows = new ArrayList<>(chunks);
         for (int c = 0; c < chunks; c++) {
-            System.arraycopy(tokens, c * nCtx, window, 0, nCtx);
+            int[] window = Arrays.copyOfRange(tokens, c * nCtx, (c + 1) * nCtx);
             window[0] = bos;
-            ScoreResult r = score.apply(window);
+            windows.add(window);
+        }
+        List<ScoreResult> results = score.apply(windows);
+        for (int c = 0; c < chunks; c++) {
+            ScoreResult r = results.get(c);
             nanos += r.nanos();
             double s = 0;
             // logprobs[j] is the log-probability of window[j + 1] given window[0..j].

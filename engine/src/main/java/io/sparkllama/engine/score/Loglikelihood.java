@@ -109,6 +109,19 @@ public final class Loglikelihood implements AutoCloseable {
 
     /** Scores {@code continuation} after {@code context} (context non-empty, BOS first by convention). */
     public LoglikelihoodResult compute(int[] context, int[] continuation) {
+        Prepared p = prepare(context, continuation);
+        try {
+            return run(context, continuation, p.input(), p.keep(), p.drop());
+        } finally {
+            cache.release();
+        }
+    }
+
+    /**
+     * Checks a pair and cuts it to the model's context, for scoring here ({@link #compute}) or
+     * packed with others ({@link Prepared#request()}, then {@link Prepared#result}).
+     */
+    public Prepared prepare(int[] context, int[] continuation) {
         if (context.length == 0 || continuation.length == 0) {
             throw new InvalidRequestException(context.length == 0 ? "context has no tokens (give at least BOS)" : "continuation has no tokens");
         }
@@ -125,12 +138,24 @@ public final class Loglikelihood implements AutoCloseable {
         int keep = context.length - drop;
         System.arraycopy(context, drop, input, 0, keep);
         System.arraycopy(continuation, 0, input, keep, continuation.length - 1);
-
         kv.requireFits(input.length, "context " + keep + " + continuation " + continuation.length + " tokens");
-        try {
-            return run(context, continuation, input, keep, drop);
-        } finally {
-            cache.release();
+        return new Prepared(context, continuation, input, keep, drop);
+    }
+
+    /** A checked pair: the fed {@code input} (the kept context, then all but the last continuation token). */
+    public record Prepared(int[] context, int[] continuation, int[] input, int keep, int drop) {
+        /** The pair as a packed request: the kept context and the whole continuation, scored from the continuation on. */
+        public ScoringRequest request() {
+            int[] tokens = Arrays.copyOf(input, input.length + 1);
+            tokens[input.length] = continuation[continuation.length - 1];
+            return new ScoringRequest(tokens, keep);
+        }
+
+        /** The result from the packed request's scores (their error thrown). */
+        public LoglikelihoodResult result(SequenceScore s) {
+            s.orThrow();
+            return new LoglikelihoodResult(Arrays.copyOfRange(context, drop, context.length), continuation.clone(), s.logprobs(),
+                    s.sumLogprob(), s.greedy(), drop);
         }
     }
 

@@ -2,7 +2,9 @@ package io.sparkllama.engine.score;
 
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Perplexity by lm-evaluation-harness' {@code loglikelihood_rolling}: the text is covered by disjoint windows of
@@ -28,37 +30,43 @@ public final class RollingPerplexity {
         }
         int n = tokens.length;
         int windows = (n + maxLength - 1) / maxLength;
+        List<int[]> inputs = new ArrayList<>(windows);
+        int[] predLens = new int[windows];
+        int predicted = 0;
+        for (int w = 0; w < windows; w++) {
+            int predLen = Math.min(n - predicted, maxLength);
+            int end = predicted + predLen;
+            if (w == 0) {
+                // [BOS] + tokens[0 .. end): predicts tokens[0 .. end).
+                int[] input = new int[end + 1];
+                input[0] = bos;
+                System.arraycopy(tokens, 0, input, 1, end);
+                inputs.add(input);
+            } else {
+                // maxLength tokens of input ending just before tokens[end - 1], plus the last target.
+                inputs.add(Arrays.copyOfRange(tokens, end - maxLength - 1, end));
+            }
+            predLens[w] = predLen;
+            predicted = end;
+        }
+        List<ScoreResult> results = session.scoreAll(inputs);
         double[] windowNll = new double[windows];
         double sum = 0;
         double sumSq = 0;
         long run = 0;
         long nanos = 0;
-        int predicted = 0;
         for (int w = 0; w < windows; w++) {
-            int predLen = Math.min(n - predicted, maxLength);
-            int end = predicted + predLen;
-            int[] input;
-            if (w == 0) {
-                // [BOS] + tokens[0 .. end): predicts tokens[0 .. end).
-                input = new int[end + 1];
-                input[0] = bos;
-                System.arraycopy(tokens, 0, input, 1, end);
-            } else {
-                // maxLength tokens of input ending just before tokens[end - 1], plus the last target.
-                input = Arrays.copyOfRange(tokens, end - maxLength - 1, end);
-            }
-            ScoreResult r = session.score(input);
+            ScoreResult r = results.get(w);
             nanos += r.nanos();
-            run += input.length - 1;
+            run += inputs.get(w).length - 1;
             double s = 0;
             float[] lp = r.logprobs();
-            for (int j = lp.length - predLen; j < lp.length; j++) {
+            for (int j = lp.length - predLens[w]; j < lp.length; j++) {
                 s -= lp[j];
                 sumSq += (double) lp[j] * lp[j];
             }
             windowNll[w] = s;
             sum += s;
-            predicted = end;
         }
         return new PerplexityResult("rolling", n, windowNll, n, sum, sumSq, run, nanos);
     }

@@ -2,7 +2,9 @@ package io.sparkllama.engine.score;
 
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Scores sequences of any length with rolling windows of the context size, each token scored
@@ -86,6 +88,47 @@ public final class RollingScorer {
             scoredUpTo = end;
         }
         return new ScoreResult(tokens, logprobs, sum, System.nanoTime() - t0);
+    }
+
+    /**
+     * The requests that score {@code tokens} as {@link #score} does, for a {@link PackedScorer}:
+     * one for a sequence that fits, else one per window from its first new target.
+     */
+    public List<ScoringRequest> requests(int[] tokens) {
+        if (tokens.length <= context) {
+            return List.of(ScoringRequest.all(tokens));
+        }
+        Windows w = windows(tokens.length);
+        List<ScoringRequest> out = new ArrayList<>(w.starts().length);
+        int scoredUpTo = 1;
+        for (int k = 0; k < w.starts().length; k++) {
+            int start = w.starts()[k];
+            out.add(new ScoringRequest(Arrays.copyOfRange(tokens, start, w.ends()[k]), scoredUpTo - start));
+            scoredUpTo = w.ends()[k];
+        }
+        return out;
+    }
+
+    /**
+     * {@link #score}'s result from the scores of {@link #requests}{@code (tokens)}, in order (the
+     * first error thrown). Sums as {@link #score} does: fp64 of fp64 logprobs for one window, of the
+     * stored fp32 ones across windows.
+     */
+    public ScoreResult combine(int[] tokens, List<SequenceScore> scores, long nanos) {
+        if (scores.size() == 1) {
+            SequenceScore s = scores.get(0).orThrow();
+            return new ScoreResult(tokens, s.logprobs(), s.sumLogprob(), nanos);
+        }
+        float[] logprobs = new float[tokens.length - 1];
+        double sum = 0;
+        int at = 0;
+        for (SequenceScore s : scores) {
+            for (float lp : s.orThrow().logprobs()) {
+                logprobs[at++] = lp;
+                sum += lp;
+            }
+        }
+        return new ScoreResult(tokens, logprobs, sum, nanos);
     }
 
     /** Window bounds over a token sequence. */

@@ -71,6 +71,11 @@ public final class CellStore {
         o.put("wall_s", r.wallSeconds());
         o.put("tok_per_s", r.tokensPerSecond());
         o.put("tokens", r.tokens());
+        if (r.positionsRequested() > 0) {
+            o.put("positions_requested", r.positionsRequested());
+            o.put("positions_computed", r.positionsComputed());
+            o.put("prefix_hit_rate", r.prefixHitRate());
+        }
         o.put("samples", cell.key() + "/" + SAMPLES);
         return o;
     }

@@ -6,7 +6,7 @@ import java.util.Set;
 public enum MetricDirection {
     HIGHER_IS_BETTER, LOWER_IS_BETTER, NOT_COMPARED;
 
-    private static final Set<String> HIGHER = Set.of("acc", "acc_norm", "exact_match");
+    private static final Set<String> HIGHER = Set.of("acc", "acc_norm", "acc_bytes", "exact_match");
     private static final Set<String> LOWER = Set.of("perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte");
 
     public static MetricDirection of(String metric) {

@@ -70,7 +70,7 @@ public final class ReportWriter {
         for (String m : metrics) {
             sb.append("<th>").append(escape(m)).append("</th>");
         }
-        sb.append("<th>n</th><th>wall s</th><th>samples</th></tr></thead><tbody>\n");
+        sb.append("<th>n</th><th>wall s</th><th>prefix hits</th><th>samples</th></tr></thead><tbody>\n");
         for (ObjectNode c : cells) {
             JsonNode m = c.get("metrics");
             JsonNode st = c.get("settings");
@@ -94,7 +94,10 @@ public final class ReportWriter {
             }
             JsonNode n = m.has("n_samples") ? m.get("n_samples") : m.get("n_scored");
             sb.append("<td>").append(n == null ? "" : String.valueOf(n.asLong())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.1f", c.get("wall_s").asDouble()))
+                    .append(String.format(Locale.ROOT, "%.1f", c.get("wall_s").asDouble())).append("</td><td>")
+                    .append(c.has("prefix_hit_rate") ? escape(String.format(Locale.ROOT, "%.1f%% (%d of %d positions run)",
+                            100 * c.get("prefix_hit_rate").asDouble(), c.get("positions_computed").asLong(),
+                            c.get("positions_requested").asLong())) : "")
                     .append("</td><td><a href=\"").append(escape(c.get("samples").asText())).append("\">")
                     .append(escape(c.get("cell").asText())).append("</a></td></tr>\n");
         }

@@ -82,7 +82,9 @@ public final class SweepRunner {
             records.add(record);
             computed++;
             tokens += r.tokens();
-            out.printf(Locale.ROOT, "[spark-llama] %s: %s in %.1f s (%s)%n", what, record.get("metrics"), r.wallSeconds(), cell.key());
+            out.printf(Locale.ROOT, "[spark-llama] %s: %s in %.1f s%s (%s)%n", what, record.get("metrics"), r.wallSeconds(),
+                    r.positionsRequested() == 0 ? "" : String.format(Locale.ROOT, ", prefix cache hit rate %.1f%% (%d of %d positions run)",
+                            100 * r.prefixHitRate(), r.positionsComputed(), r.positionsRequested()), cell.key());
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         RunHistory history = new RunHistory(config.output());
