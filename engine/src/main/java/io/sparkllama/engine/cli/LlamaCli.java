@@ -203,11 +203,12 @@ public final class LlamaCli {
         return Engine.open(Path.of(a.require("model")), tok == null ? null : Path.of(tok), context, precision, kv, kvType);
     }
 
-    /** The {@code memory} object of {@code --json}: bytes of mapped and repacked weights, KV budget and peak, heap peak. */
+    /** The {@code memory} object of {@code --json}: bytes of mapped and repacked weights, KV element type, budget and peak, heap peak. */
     private static ObjectNode memory(MemoryUsage m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("mapped_weight_bytes", m.mappedWeightBytes());
         o.put("repacked_weight_bytes", m.repackedWeightBytes());
+        o.put("kv_cache_type", m.kvCacheType().label());
         o.put("kv_cache_capacity_bytes", m.kvCapacityBytes());
         o.put("kv_cache_peak_bytes", m.kvPeakBytes());
         o.put("heap_peak_bytes", m.heapPeakBytes());

@@ -33,6 +33,8 @@ class KvCacheTypeOptionTest {
         JsonNode f16 = score("--kv-cache-type", "F16");
         assertEquals(plain.get("token_logprobs"), f32.get("token_logprobs"));
         assertNotEquals(plain.get("token_logprobs"), f16.get("token_logprobs"));
+        assertEquals("f32", plain.get("memory").get("kv_cache_type").asText());
+        assertEquals("f16", f16.get("memory").get("kv_cache_type").asText());
         // The same budget, in whole blocks (an odd count of f16 blocks may hold half an f32 block more).
         assertEquals(plain.get("memory").get("kv_cache_capacity_bytes").asDouble(), f16.get("memory").get("kv_cache_capacity_bytes").asDouble(),
                 plain.get("memory").get("kv_cache_peak_bytes").asDouble(), "the same budget");
