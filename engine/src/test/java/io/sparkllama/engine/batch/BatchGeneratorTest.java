@@ -1,6 +1,5 @@
 package io.sparkllama.engine.batch;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,16 +31,16 @@ class BatchGeneratorTest {
     void tinyModelsMatchGeneratorWhateverTheBatch(String model, String tokenizer) {
         try (Engine engine = Engine.open(SharedFiles.require(model), tokenizer == null ? null : SharedFiles.require(tokenizer), 0)) {
             List<GenerationRequest> reqs = requests(engine, 11, 512);
-            List<GenerationResult> expected = single(engine, reqs);
+            List<GenerationResult> expected = SameGenerations.alone(engine, reqs);
             for (int threads : new int[] {1, 2}) {
                 try (WorkerPool pool = new WorkerPool(threads); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
                     for (int maxBatch : new int[] {1, 5, 16}) {
                         for (int chunk : new int[] {3, 64}) {
                             BatchGenerator b = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
-                            assertSame(expected, b.generateAll(reqs), "threads=" + threads + " batch=" + maxBatch + " chunk=" + chunk);
+                            SameGenerations.assertSame(expected, b.generateAll(reqs), "threads=" + threads + " batch=" + maxBatch + " chunk=" + chunk);
                             if (chunk == 3) {
                                 // Reused caches hold the previous call's keys: a second call must not see them.
-                                assertSame(expected, b.generateAll(reqs.reversed()).reversed(), "reused, threads=" + threads + " batch=" + maxBatch);
+                                SameGenerations.assertSame(expected, b.generateAll(reqs.reversed()).reversed(), "reused, threads=" + threads + " batch=" + maxBatch);
                             }
                         }
                     }
@@ -56,9 +55,9 @@ class BatchGeneratorTest {
                 SharedFiles.require("models/llama2-tokenizer/tokenizer.bin"), 0);
                 InferenceSession session = engine.newSession(2)) {
             List<GenerationRequest> reqs = requests(engine, 6, 200);
-            List<GenerationResult> expected = single(engine, reqs);
-            assertSame(expected, session.generateAll(reqs, 4), "synth15M batch 4");
-            assertSame(expected, session.generateAll(reqs, 16), "synth15M batch 16");
+            List<GenerationResult> expected = SameGenerations.alone(engine, reqs);
+            SameGenerations.assertSame(expected, session.generateAll(reqs, 4), "synth15M batch 4");
+            SameGenerations.assertSame(expected, session.generateAll(reqs, 16), "synth15M batch 16");
         }
     }
 
@@ -72,7 +71,7 @@ class BatchGeneratorTest {
         try (Engine engine = Engine.open(SharedFiles.require("models/stories260K/stories260K.bin"),
                 SharedFiles.require("models/stories260K/tok512.bin"), 0)) {
             List<GenerationRequest> reqs = requests(engine, 15, 300);
-            List<GenerationResult> expected = single(engine, reqs);
+            List<GenerationResult> expected = SameGenerations.alone(engine, reqs);
             try (WorkerPool pool = new WorkerPool(2); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
                 for (int maxBatch : new int[] {1, 3, 8}) {
                     for (long order = 1; order <= 2; order++) {
@@ -99,7 +98,7 @@ class BatchGeneratorTest {
                             b.step(collect);
                         }
                         assertEquals(reqs.size(), finishOrder.size(), "each request is reported once");
-                        assertSame(expected, List.of(got), "streamed, batch=" + maxBatch + " order=" + order);
+                        SameGenerations.assertSame(expected, List.of(got), "streamed, batch=" + maxBatch + " order=" + order);
                         assertEquals(kv.capacityBlocks(), kv.freeBlocks(), "every block back");
                     }
                 }
@@ -116,7 +115,7 @@ class BatchGeneratorTest {
                 assertTrue(b.isIdle());
                 seen.sort(null);
                 assertEquals(List.of(0L, 1L, 2L, 3L), seen, "each request is either finished or named as abandoned, once");
-                assertSame(expected, b.generateAll(reqs), "usable after abandoning");
+                SameGenerations.assertSame(expected, b.generateAll(reqs), "usable after abandoning");
             }
         }
     }
@@ -149,32 +148,5 @@ class BatchGeneratorTest {
             reqs.add(new GenerationRequest(prompt, maxTokens, p));
         }
         return reqs;
-    }
-
-    private static List<GenerationResult> single(Engine engine, List<GenerationRequest> reqs) {
-        try (WorkerPool pool = new WorkerPool(1); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
-            BatchGenerator g = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 1, Engine.DEFAULT_CHUNK);
-            List<GenerationResult> out = new ArrayList<>();
-            for (GenerationRequest r : reqs) {
-                out.add(g.generateAll(List.of(r)).get(0)); // alone: a batch of one
-            }
-            return out;
-        }
-    }
-
-    private static void assertSame(List<GenerationResult> expected, List<GenerationResult> got, String what) {
-        assertEquals(expected.size(), got.size(), what);
-        for (int i = 0; i < expected.size(); i++) {
-            GenerationResult e = expected.get(i);
-            GenerationResult g = got.get(i);
-            String at = what + " request " + i;
-            assertArrayEquals(e.tokens(), g.tokens(), at + " tokens");
-            assertEquals(e.logprobs().length, g.logprobs().length, at);
-            for (int t = 0; t < e.logprobs().length; t++) {
-                assertEquals(Float.floatToRawIntBits(e.logprobs()[t]), Float.floatToRawIntBits(g.logprobs()[t]), at + " logprob " + t);
-            }
-            assertEquals(e.text(), g.text(), at + " text");
-            assertEquals(e.finishReason(), g.finishReason(), at + " finish");
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.batch;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +38,9 @@ class PagedKvCacheTest {
             assertEquals(512, small.contextLength());
             assertEquals(1 << 20, big.contextLength());
             List<GenerationRequest> reqs = requests(small, 9, 300);
-            assertSame(a.generateAll(reqs, 4), b.generateAll(reqs, 4), "batch");
+            SameGenerations.assertSame(a.generateAll(reqs, 4), b.generateAll(reqs, 4), "batch");
             for (GenerationRequest r : reqs.subList(0, 3)) {
-                assertSame(List.of(a.generate(r)), List.of(b.generate(r)), "single");
+                SameGenerations.assertSame(List.of(a.generate(r)), List.of(b.generate(r)), "single");
             }
             int[] text = small.tokenizer().encode("Once upon a time, there was a little girl named Lily. She liked to play outside.", true);
             ScoreResult sa = a.score(text);
@@ -63,7 +62,7 @@ class PagedKvCacheTest {
         Path model = SharedFiles.require(GGUF);
         try (Engine engine = Engine.open(model, null, 0)) {
             List<GenerationRequest> reqs = requests(engine, 12, 200);
-            List<GenerationResult> expected = alone(engine, reqs);
+            List<GenerationResult> expected = SameGenerations.alone(engine, reqs);
             int need = 0;
             for (GenerationRequest r : reqs) {
                 need = Math.max(need, KvBlockPool.blocksFor(Math.min(engine.contextLength(), r.promptTokens().length + r.maxTokens())));
@@ -72,11 +71,11 @@ class PagedKvCacheTest {
                 try (WorkerPool pool = new WorkerPool(threads);
                      KvBlockPool kv = engine.transformer().newBlockPool((need + 1) * blockBytes(engine))) {
                     BatchGenerator batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 8, 16);
-                    assertSame(expected, batch.generateAll(reqs), "threads " + threads);
+                    SameGenerations.assertSame(expected, batch.generateAll(reqs), "threads " + threads);
                     assertTrue(batch.preemptions() > 0, "the pool of " + kv.capacityBlocks() + " blocks forced preemptions");
                     assertEquals(kv.capacityBytes(), kv.allocatedBytes(), "every block of the budget used");
                     assertEquals(kv.capacityBlocks(), kv.freeBlocks(), "every block given back");
-                    assertSame(expected, batch.generateAll(reqs), "second run on reused blocks");
+                    SameGenerations.assertSame(expected, batch.generateAll(reqs), "second run on reused blocks");
                     assertEquals(kv.capacityBytes(), kv.allocatedBytes(), "no block allocated past the budget");
                 }
             }
@@ -142,31 +141,5 @@ class PagedKvCacheTest {
             reqs.add(new GenerationRequest(prompt, 20 + rnd.nextInt(40), p));
         }
         return reqs;
-    }
-
-    private static List<GenerationResult> alone(Engine engine, List<GenerationRequest> reqs) {
-        try (WorkerPool pool = new WorkerPool(1); KvBlockPool kv = engine.transformer().newBlockPool(engine.kvCacheMemory())) {
-            BatchGenerator g = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, 1, Engine.DEFAULT_CHUNK);
-            List<GenerationResult> out = new ArrayList<>();
-            for (GenerationRequest r : reqs) {
-                out.add(g.generateAll(List.of(r)).get(0)); // alone: a batch of one
-            }
-            return out;
-        }
-    }
-
-    private static void assertSame(List<GenerationResult> expected, List<GenerationResult> got, String what) {
-        assertEquals(expected.size(), got.size(), what);
-        for (int i = 0; i < expected.size(); i++) {
-            GenerationResult e = expected.get(i);
-            GenerationResult g = got.get(i);
-            String at = what + " request " + i;
-            assertArrayEquals(e.tokens(), g.tokens(), at + " tokens");
-            for (int t = 0; t < e.logprobs().length; t++) {
-                assertEquals(Float.floatToRawIntBits(e.logprobs()[t]), Float.floatToRawIntBits(g.logprobs()[t]), at + " logprob " + t);
-            }
-            assertEquals(e.text(), g.text(), at + " text");
-            assertEquals(e.finishReason(), g.finishReason(), at + " finish");
-        }
     }
 }
