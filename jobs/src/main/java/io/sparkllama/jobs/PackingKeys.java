@@ -18,7 +18,7 @@ final class PackingKeys {
     }
 
     static PackingSettings from(Settings s) {
-        return new PackingSettings(s.integer("step_tokens", PackedScorer.DEFAULT_STEP_TOKENS, 1), s.bool("prefix_cache", true));
+        return new PackingSettings(s.integer("step_tokens", PackedScorer.DEFAULT_STEP_TOKENS, 1, PackedScorer.MAX_STEP_TOKENS), s.bool("prefix_cache", true));
     }
 
     /** {@code batch_size} as given, else {@link #DEFAULT_BATCH_ROWS}. */

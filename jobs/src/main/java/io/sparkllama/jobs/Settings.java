@@ -42,6 +42,11 @@ public final class Settings {
     }
 
     public int integer(String key, int fallback, int min) {
+        return integer(key, fallback, min, Integer.MAX_VALUE);
+    }
+
+    /** An integer setting within [min, max]; {@code fallback} when unset. */
+    public int integer(String key, int fallback, int min, int max) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
@@ -50,6 +55,9 @@ public final class Settings {
             int i = Integer.parseInt(v);
             if (i < min) {
                 throw new JobConfigException(job + ": setting " + key + " must be >= " + min + ", got " + i);
+            }
+            if (i > max) {
+                throw new JobConfigException(job + ": setting " + key + " must be <= " + max + ", got " + i);
             }
             return i;
         } catch (NumberFormatException e) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,17 @@ class UserFacingLimitsTest {
         assertEquals(2, SparkLlama.exitStatus(new OutputPathException("output x is the input itself")));
         assertEquals(1, SparkLlama.exitStatus(new io.sparkllama.jobs.output.OutputLockedException("held")));
         assertEquals(1, SparkLlama.exitStatus(new io.sparkllama.engine.error.InvalidRequestException("a failure while running")));
+    }
+
+    @Test
+    void stepTokensAreBoundedBecauseTheStepScratchIsOutsideTheKvBudget() {
+        Set<String> known = PackingKeys.KEYS;
+        assertEquals(2048, PackingKeys.from(new Settings("score", Map.of("step_tokens", "2048"), known)).stepTokens());
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> PackingKeys.from(new Settings("score", Map.of("step_tokens", "2049"), known)));
+        assertEquals("score: setting step_tokens must be <= 2048, got 2049", e.getMessage());
+        assertEquals("score: setting step_tokens must be >= 1, got 0", assertThrows(JobConfigException.class,
+                () -> PackingKeys.from(new Settings("score", Map.of("step_tokens", "0"), known))).getMessage());
     }
 
     @Test

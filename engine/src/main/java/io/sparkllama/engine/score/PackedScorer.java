@@ -29,6 +29,11 @@ public final class PackedScorer {
      * bench/results/step-tokens-synth15M.json) 64 to 512 were within the machine's noise.
      */
     public static final int DEFAULT_STEP_TOKENS = 256;
+    /**
+     * The most step tokens: a step's scratch (activations of every token in it) is sized by the
+     * step, outside the KV budget, so it is capped (about 370 MiB at Llama 3.1 8B's shape).
+     */
+    public static final int MAX_STEP_TOKENS = 2048;
     /** Logit rows taken at once: the logits buffer stays this size whatever the step. */
     private static final int LOGIT_ROWS = 64;
     /** Pending requests looked at per step for admission (past ones waiting for a shared prefix). */
@@ -50,8 +55,8 @@ public final class PackedScorer {
 
     /** @param prefixes the session's prefix cache, or null to compute every sequence whole */
     public PackedScorer(Transformer model, WorkerPool pool, KvBlockPool kv, int stepTokens, PrefixCache prefixes) {
-        if (stepTokens < 1) {
-            throw new InvalidRequestException("step tokens must be at least 1, got " + stepTokens);
+        if (stepTokens < 1 || stepTokens > MAX_STEP_TOKENS) {
+            throw new InvalidRequestException("step tokens must be 1 to " + MAX_STEP_TOKENS + ", got " + stepTokens);
         }
         this.model = model;
         this.kv = kv;
