@@ -41,11 +41,6 @@ public final class TaskKvCache {
         return ll;
     }
 
-    /** {@link #loglikelihood(Engine, int, long, KvCacheType)} with the budget and type of {@code handle}. */
-    public static Loglikelihood loglikelihood(Engine engine, int threads, ModelHandle handle) {
-        return loglikelihood(engine, threads, handle.kvCacheMemory(), handle.kvCacheType());
-    }
-
     /** Names the share in the pool's budget errors, e.g. "this task's share of kv_cache_memory (409600 bytes over 2 task slots)". */
     private static void describe(KvBlockPool pool, long executorBudget) {
         int slots = ExecutorTaskSlots.count();
