@@ -27,8 +27,11 @@ final class SyntheticGgufFile {
     private static final int CHUNK_BYTES = 16 << 20;
     private static final float RMS_EPS = 1e-5f;
 
-    /** One tensor to write; {@code zeroRows} are written as zeros (the output rows of control tokens). */
-    private record Tensor(String name, int rows, int cols, GgufWeightType type, int[] zeroRows, long offset) {
+    /**
+     * One tensor to write; {@code zeroRows} are written as zeros (the output rows of control tokens);
+     * a vector with {@code values} is written as those, any other vector as ones.
+     */
+    private record Tensor(String name, int rows, int cols, GgufWeightType type, int[] zeroRows, float[] values, long offset) {
         boolean isVector() {
             return rows == 1;
         }
@@ -96,7 +99,12 @@ final class SyntheticGgufFile {
     private static List<Tensor> tensors(SyntheticShape s, GgufWeightType type, int[] controlIds) {
         List<Tensor> out = new ArrayList<>();
         int[] none = new int[0];
-        add(out, "token_embd.weight", s.vocab(), s.dim(), type, none);
+        // Control tokens (BOS, EOS, end of turn) get logit 0, which random logits always beat:
+        // greedy decoding then never stops early, and both programs generate every token asked for.
+        add(out, "token_embd.weight", s.vocab(), s.dim(), type, s.tied() ? controlIds : none);
+        if (s.ropeScalingFactor() > 0) {
+            add(out, "rope_freqs.weight", s.ropeFrequencyDivisors());
+        }
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
             add(out, p + "attn_norm.weight", 1, s.dim(), GgufWeightType.F32, none);
@@ -110,19 +118,26 @@ final class SyntheticGgufFile {
             add(out, p + "ffn_down.weight", s.dim(), s.hidden(), type, none);
         }
         add(out, "output_norm.weight", 1, s.dim(), GgufWeightType.F32, none);
-        // Control tokens (BOS, EOS, end of turn) get logit 0, which random logits always beat:
-        // greedy decoding then never stops early, and both programs generate every token asked for.
-        add(out, "output.weight", s.vocab(), s.dim(), type, controlIds);
+        if (!s.tied()) {
+            add(out, "output.weight", s.vocab(), s.dim(), type, controlIds);
+        }
         return out;
     }
 
     private static void add(List<Tensor> out, String name, int rows, int cols, GgufWeightType type, int[] zeroRows) {
-        long offset = 0;
-        if (!out.isEmpty()) {
-            Tensor prev = out.getLast();
-            offset = align(prev.offset() + prev.bytes());
+        out.add(new Tensor(name, rows, cols, type, zeroRows, null, nextOffset(out)));
+    }
+
+    private static void add(List<Tensor> out, String name, float[] values) {
+        out.add(new Tensor(name, 1, values.length, GgufWeightType.F32, new int[0], values, nextOffset(out)));
+    }
+
+    private static long nextOffset(List<Tensor> out) {
+        if (out.isEmpty()) {
+            return 0;
         }
-        out.add(new Tensor(name, rows, cols, type, zeroRows, offset));
+        Tensor prev = out.getLast();
+        return align(prev.offset() + prev.bytes());
     }
 
     private static byte[] header(SyntheticShape s, GgufWeightType type, VocabKvs vocab, List<Tensor> tensors) {
@@ -151,7 +166,7 @@ final class SyntheticGgufFile {
 
     private static void writeTensor(FileChannel ch, Tensor t, RandomTensorBytes random, ByteBuffer buf) throws IOException {
         if (t.isVector()) {
-            writeOnes(ch, t.cols(), buf); // RMSNorm weights of 1: the norm itself, no scaling
+            writeVector(ch, t.values(), t.cols(), buf); // RMSNorm weights of 1: the norm itself, no scaling
             return;
         }
         long rowBytesLong = t.type().rowBytes(t.cols());
@@ -179,10 +194,10 @@ final class SyntheticGgufFile {
         }
     }
 
-    private static void writeOnes(FileChannel ch, int n, ByteBuffer buf) throws IOException {
+    private static void writeVector(FileChannel ch, float[] values, int n, ByteBuffer buf) throws IOException {
         buf.clear();
         for (int i = 0; i < n; i++) {
-            buf.putFloat(1f);
+            buf.putFloat(values == null ? 1f : values[i]);
         }
         writeFully(ch, buf.flip());
     }
