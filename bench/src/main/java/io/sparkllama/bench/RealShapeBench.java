@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.sparkllama.engine;
 
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.sparkllama.engine;
 
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

@@ -3,11 +3,11 @@ package io.sparkllama.jobs;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.udfs.ExecutorTaskSlots;
-import io.sparkllama.udfs.TaskKvCache;
 import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.TaskKvCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
-import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;

@@ -3,9 +3,9 @@ package io.sparkllama.udfs;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.score.Loglikelihood;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 
 /**
  * The KV cache of one Spark task: {@code kv_cache_memory} is an executor's budget, divided evenly

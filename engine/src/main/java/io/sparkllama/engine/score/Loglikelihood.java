@@ -5,11 +5,11 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
-import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.Arrays;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.KvBlockPool;

@@ -10,7 +10,7 @@ import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.error.NonFiniteLogitsException;
 import io.sparkllama.engine.generate.GenerationRequest;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
