@@ -2,8 +2,11 @@ package io.sparkllama.engine;
 
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
+import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.settings.KvCacheMemory;
 import io.sparkllama.engine.settings.KvCacheType;
@@ -143,6 +146,18 @@ public final class Engine implements AutoCloseable {
     public InferenceSession newSession(int threads, long kvCacheMemory, KvCacheType type) {
         return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory,
                 type != null ? type : kvCacheType);
+    }
+
+    /** A loglikelihood calculator with its own {@code threads} worker threads and a KV pool of this engine's budget (closed by its {@code close}). */
+    public Loglikelihood newLoglikelihood(int threads) {
+        return newLoglikelihood(threads, 0, null);
+    }
+
+    /** As {@link #newLoglikelihood(int)} with a KV budget of {@code kvCacheMemory} bytes (0: this engine's) and blocks of {@code type} (null: this engine's). */
+    public Loglikelihood newLoglikelihood(int threads, long kvCacheMemory, KvCacheType type) {
+        WorkerPool pool = new WorkerPool(threads);
+        KvBlockPool kv = transformer.newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory, type != null ? type : kvCacheType);
+        return Loglikelihood.owning(transformer, tokenizer(), pool, kv, DEFAULT_CHUNK);
     }
 
     /** Unmaps the model files and frees the repacked copies: the engine and its sessions must not be used after. */

@@ -36,7 +36,7 @@ public final class TaskKvCache {
 
     /** A loglikelihood calculator for this task, with its share of {@code executorBudget} and blocks of {@code type} (null: f32). */
     public static Loglikelihood loglikelihood(Engine engine, int threads, long executorBudget, KvCacheType type) {
-        Loglikelihood ll = Loglikelihood.open(engine, threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
+        Loglikelihood ll = engine.newLoglikelihood(threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
         describe(ll.kvPool(), executorBudget);
         return ll;
     }
