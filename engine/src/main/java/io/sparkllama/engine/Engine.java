@@ -148,6 +148,20 @@ public final class Engine implements AutoCloseable {
                 type != null ? type : kvCacheType);
     }
 
+    /** Bytes a KV budget of {@code kvCacheMemory} (0: this engine's) holds in whole blocks of {@code type} elements. */
+    public long kvCapacityBytes(long kvCacheMemory, KvCacheType type) {
+        try (KvBlockPool pool = transformer.newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory, type)) {
+            return pool.capacityBytes();
+        }
+    }
+
+    /** Bytes of one KV block ({@code KvBlockPool.BLOCK} positions of every layer) of {@code type} elements. */
+    public long kvBlockBytes(KvCacheType type) {
+        try (KvBlockPool pool = transformer.newBlockPool(this.kvCacheMemory, type)) {
+            return pool.blockBytes();
+        }
+    }
+
     /** A loglikelihood calculator with its own {@code threads} worker threads and a KV pool of this engine's budget (closed by its {@code close}). */
     public Loglikelihood newLoglikelihood(int threads) {
         return newLoglikelihood(threads, 0, null);

@@ -1,6 +1,7 @@
 package io.sparkllama.engine;
 
 import io.sparkllama.engine.batch.BatchGenerator;
+import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
@@ -43,6 +44,11 @@ public final class InferenceSession implements AutoCloseable {
         return kv;
     }
 
+    /** Names where this session's KV budget comes from in its budget errors, e.g. "this task's share of kv_cache_memory (...)". */
+    public void describeKvBudget(String source) {
+        kv.describeBudget(source);
+    }
+
     /**
      * The most new tokens {@code request} can get; throws {@link io.sparkllama.engine.error.InvalidRequestException}
      * (a {@link io.sparkllama.engine.error.KvCacheBudgetException} when it cannot fit the KV budget alone) for a request
@@ -72,10 +78,10 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * The session's generation loop for at most {@code maxBatch} sequences at once, for callers that
-     * stream requests into it ({@link BatchGenerator#submit}, {@link BatchGenerator#step}); it
+     * stream requests into it ({@link GenerationLoop#submit}, {@link GenerationLoop#step}); it
      * replaces the one of another size.
      */
-    public BatchGenerator batchGenerator(int maxBatch) {
+    public GenerationLoop batchGenerator(int maxBatch) {
         if (batch == null || batch.maxBatch() != maxBatch) {
             batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
         }

@@ -53,6 +53,11 @@ public final class Loglikelihood implements AutoCloseable {
         return new Loglikelihood(model, tokenizer, pool, kv, chunk, pool, kv);
     }
 
+    /** Names where this calculator's KV budget comes from in its budget errors. */
+    public void describeKvBudget(String source) {
+        kv.describeBudget(source);
+    }
+
     /** The KV block pool this calculator's requests use. */
     public KvBlockPool kvPool() {
         return kv;
