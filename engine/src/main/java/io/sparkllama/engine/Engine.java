@@ -88,6 +88,7 @@ public final class Engine implements AutoCloseable {
         return open(model, maxContext, DEFAULT_PRECISION);
     }
 
+    /** The model's hyperparameters (dimensions, layers, vocabulary size, context). */
     public ModelConfig config() {
         return model.config();
     }
@@ -96,6 +97,7 @@ public final class Engine implements AutoCloseable {
         return model.tokenizer();
     }
 
+    /** The model itself, for the engine's own packages and the kernel benchmarks: not part of the API (docs/engine-api.md). */
     public Transformer transformer() {
         return transformer;
     }

@@ -39,7 +39,7 @@ public final class InferenceSession implements AutoCloseable {
         this.chunk = chunk;
     }
 
-    /** The KV block pool this session's requests share (capacity, peak). */
+    /** The KV block pool this session's requests share (capacity, peak), for the engine's own packages: callers use {@link MemoryUsage}. */
     public KvBlockPool kvPool() {
         return kv;
     }
