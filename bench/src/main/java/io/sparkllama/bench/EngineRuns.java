@@ -2,10 +2,10 @@ package io.sparkllama.bench;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.LlamaCppPerplexity;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.sampling.SamplingParams;
-import io.sparkllama.engine.score.LlamaCppPerplexity;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.PerplexityResult;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.generate.GenerationRequest;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.jobs.GenerateJob;
 import io.sparkllama.jobs.JobArguments;
 import io.sparkllama.jobs.JobSummary;

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
-import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,11 +100,9 @@ public final class RealShapeBench {
             Map<String, Object> mem = new LinkedHashMap<>();
             mem.put("mapped_weight_bytes", engine.mappedBytes());
             mem.put("repacked_weight_bytes", engine.repackedBytes());
-            try (KvBlockPool pool = engine.transformer().newBlockPool(engine.kvCacheMemory(), kvType)) {
-                mem.put("kv_cache_capacity_bytes", pool.capacityBytes());
-                mem.put("kv_cache_block_bytes", pool.blockBytes());
-            }
-            mem.put("kv_cache_peak_bytes", KvBlockPool.jvmPeakBytes());
+            mem.put("kv_cache_capacity_bytes", engine.kvCapacityBytes(engine.kvCacheMemory(), kvType));
+            mem.put("kv_cache_block_bytes", engine.kvBlockBytes(kvType));
+            mem.put("kv_cache_peak_bytes", MemoryUsage.jvmKvPeakBytes());
             mem.put("heap_peak_bytes", MemoryUsage.jvmHeapPeakBytes());
             mem.put("heap_max_bytes", Runtime.getRuntime().maxMemory());
             mem.put("peak_rss_bytes", peakRssBytes());

@@ -1,6 +1,6 @@
 package io.sparkllama.bench;
 
-import io.sparkllama.engine.batch.BatchGenerator;
+import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ final class StepCount {
     private StepCount() {
     }
 
-    static Map<String, Object> streamed(BatchGenerator g, List<GenerationRequest> requests) {
+    static Map<String, Object> streamed(GenerationLoop g, List<GenerationRequest> requests) {
         long steps0 = g.steps();
         long[] tokens = {0};
         PriorityQueue<Integer> waiting = new PriorityQueue<>((a, b) -> a.equals(b) ? 0
@@ -36,7 +36,7 @@ final class StepCount {
         return figures(g.steps() - steps0, tokens[0]);
     }
 
-    static Map<String, Object> microBatches(BatchGenerator g, List<GenerationRequest> requests) {
+    static Map<String, Object> microBatches(GenerationLoop g, List<GenerationRequest> requests) {
         long steps0 = g.steps();
         long tokens = 0;
         for (int from = 0; from < requests.size(); from += g.maxBatch()) {

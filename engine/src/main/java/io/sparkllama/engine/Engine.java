@@ -2,11 +2,14 @@ package io.sparkllama.engine;
 
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.score.Loglikelihood;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
@@ -85,6 +88,7 @@ public final class Engine implements AutoCloseable {
         return open(model, maxContext, DEFAULT_PRECISION);
     }
 
+    /** The model's hyperparameters (dimensions, layers, vocabulary size, context). */
     public ModelConfig config() {
         return model.config();
     }
@@ -93,6 +97,7 @@ public final class Engine implements AutoCloseable {
         return model.tokenizer();
     }
 
+    /** The model itself, for the engine's own packages and the kernel benchmarks: not part of the API (docs/engine-api.md). */
     public Transformer transformer() {
         return transformer;
     }
@@ -143,6 +148,32 @@ public final class Engine implements AutoCloseable {
     public InferenceSession newSession(int threads, long kvCacheMemory, KvCacheType type) {
         return new InferenceSession(this, threads, DEFAULT_CHUNK, kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory,
                 type != null ? type : kvCacheType);
+    }
+
+    /** Bytes a KV budget of {@code kvCacheMemory} (0: this engine's) holds in whole blocks of {@code type} elements. */
+    public long kvCapacityBytes(long kvCacheMemory, KvCacheType type) {
+        try (KvBlockPool pool = transformer.newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory, type)) {
+            return pool.capacityBytes();
+        }
+    }
+
+    /** Bytes of one KV block ({@code KvBlockPool.BLOCK} positions of every layer) of {@code type} elements. */
+    public long kvBlockBytes(KvCacheType type) {
+        try (KvBlockPool pool = transformer.newBlockPool(this.kvCacheMemory, type)) {
+            return pool.blockBytes();
+        }
+    }
+
+    /** A loglikelihood calculator with its own {@code threads} worker threads and a KV pool of this engine's budget (closed by its {@code close}). */
+    public Loglikelihood newLoglikelihood(int threads) {
+        return newLoglikelihood(threads, 0, null);
+    }
+
+    /** As {@link #newLoglikelihood(int)} with a KV budget of {@code kvCacheMemory} bytes (0: this engine's) and blocks of {@code type} (null: this engine's). */
+    public Loglikelihood newLoglikelihood(int threads, long kvCacheMemory, KvCacheType type) {
+        WorkerPool pool = new WorkerPool(threads);
+        KvBlockPool kv = transformer.newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : this.kvCacheMemory, type != null ? type : kvCacheType);
+        return Loglikelihood.owning(transformer, tokenizer(), pool, kv, DEFAULT_CHUNK);
     }
 
     /** Unmaps the model files and frees the repacked copies: the engine and its sessions must not be used after. */

@@ -1,20 +1,21 @@
 package io.sparkllama.engine;
 
 import io.sparkllama.engine.batch.BatchGenerator;
+import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.PrefixCache;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.engine.score.PackedScorer;
-import io.sparkllama.engine.score.ScoringRequest;
-import io.sparkllama.engine.score.SequenceScore;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.Scorer;
+import io.sparkllama.engine.score.ScoringRequest;
+import io.sparkllama.engine.score.SequenceScore;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,9 +39,14 @@ public final class InferenceSession implements AutoCloseable {
         this.chunk = chunk;
     }
 
-    /** The KV block pool this session's requests share (capacity, peak). */
+    /** The KV block pool this session's requests share (capacity, peak), for the engine's own packages: callers use {@link MemoryUsage}. */
     public KvBlockPool kvPool() {
         return kv;
+    }
+
+    /** Names where this session's KV budget comes from in its budget errors, e.g. "this task's share of kv_cache_memory (...)". */
+    public void describeKvBudget(String source) {
+        kv.describeBudget(source);
     }
 
     /**
@@ -72,10 +78,10 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * The session's generation loop for at most {@code maxBatch} sequences at once, for callers that
-     * stream requests into it ({@link BatchGenerator#submit}, {@link BatchGenerator#step}); it
+     * stream requests into it ({@link GenerationLoop#submit}, {@link GenerationLoop#step}); it
      * replaces the one of another size.
      */
-    public BatchGenerator batchGenerator(int maxBatch) {
+    public GenerationLoop batchGenerator(int maxBatch) {
         if (batch == null || batch.maxBatch() != maxBatch) {
             batch = new BatchGenerator(engine.transformer(), engine.tokenizer(), pool, kv, maxBatch, chunk);
         }

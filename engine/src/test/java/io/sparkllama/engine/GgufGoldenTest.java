@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.generate.FinishReason;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.ScoreResult;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

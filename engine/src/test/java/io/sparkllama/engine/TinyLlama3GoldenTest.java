@@ -9,8 +9,8 @@ import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.meta.MetaCheckpointReader;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.model.ModelConfig;
-import io.sparkllama.engine.sampling.SamplingParams;
 import io.sparkllama.engine.score.ScoreResult;
 import org.junit.jupiter.api.Test;
 

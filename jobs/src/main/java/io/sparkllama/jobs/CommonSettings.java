@@ -2,9 +2,9 @@ package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.BadRows;
 import io.sparkllama.datasets.CsvOptions;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.jobs.output.OutputMode;
 import io.sparkllama.udfs.TaskThreads;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.udfs.GenerateOutput;
 import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;

@@ -2,12 +2,11 @@ package io.sparkllama.jobs;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
-import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.udfs.ExecutorTaskSlots;
-import io.sparkllama.udfs.TaskKvCache;
 import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.TaskKvCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,12 +24,10 @@ final class MemoryRecord {
         m.put("kv_cache_memory_per_executor", KvCacheMemory.orDefault(handle.kvCacheMemory()));
         m.put("kv_cache_task_slots", ExecutorTaskSlots.count());
         m.put("kv_cache_type", type.label());
-        try (KvBlockPool pool = engine.transformer().newBlockPool(TaskKvCache.share(handle.kvCacheMemory()), type)) {
-            m.put("kv_cache_capacity_bytes_per_task", pool.capacityBytes());
-            m.put("kv_cache_block_bytes", pool.blockBytes());
-        }
+        m.put("kv_cache_capacity_bytes_per_task", engine.kvCapacityBytes(TaskKvCache.share(handle.kvCacheMemory()), type));
+        m.put("kv_cache_block_bytes", engine.kvBlockBytes(type));
         // Peaks are of the driver JVM: every task's with a local master, none of a cluster's executors.
-        m.put("kv_cache_peak_bytes", KvBlockPool.jvmPeakBytes());
+        m.put("kv_cache_peak_bytes", MemoryUsage.jvmKvPeakBytes());
         m.put("heap_peak_bytes", MemoryUsage.jvmHeapPeakBytes());
         m.put("peaks_measured_in", sparkMaster.startsWith("local") ? "driver JVM (runs every task)" : "driver JVM only");
         return m;

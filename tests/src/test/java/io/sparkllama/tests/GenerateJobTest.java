@@ -13,7 +13,7 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.jobs.GenerateJob;
 import io.sparkllama.jobs.JobArguments;
 import io.sparkllama.jobs.JobConfigException;

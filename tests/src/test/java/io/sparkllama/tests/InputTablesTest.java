@@ -129,7 +129,7 @@ class InputTablesTest {
         Map<String, Row> byId = byId(out);
         assertEquals(WRITTEN.length, byId.size());
         try (io.sparkllama.engine.Engine engine = io.sparkllama.engine.Engine.open(Path.of(model()), null, 0);
-             io.sparkllama.engine.score.Loglikelihood ll = io.sparkllama.engine.score.Loglikelihood.open(engine, 1)) {
+             io.sparkllama.engine.score.Loglikelihood ll = engine.newLoglikelihood(1)) {
             for (int i = 0; i < WRITTEN.length; i++) {
                 Row r = byId.get(String.valueOf(i + 1));
                 if (WRITTEN[i] == null) {

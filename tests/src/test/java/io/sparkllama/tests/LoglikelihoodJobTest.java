@@ -51,7 +51,7 @@ class LoglikelihoodJobTest {
         assertFalse((Boolean) byId.get(2).getAs("is_greedy"));
         String[][] pairs = {{"Once upon a time", ", there was a little girl"}, {"Once upon a time", ", there was a purple girl"},
             {"Tom had a ", "dog"}, {"", "Once upon a time"}};
-        try (Engine engine = Engine.open(model, null, 0); Loglikelihood ll = Loglikelihood.open(engine, 1)) {
+        try (Engine engine = Engine.open(model, null, 0); Loglikelihood ll = engine.newLoglikelihood(1)) {
             for (int i = 0; i < pairs.length; i++) {
                 LoglikelihoodResult e = ll.compute(pairs[i][0], pairs[i][1]);
                 Row r = byId.get(i + 1);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.score.LoglikelihoodResult;
-import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
@@ -59,7 +59,7 @@ class PackedScoringJobTest {
         Path input = tmp.resolve("pairs.jsonl");
         Files.write(input, lines);
         Configuration hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
-        try (Engine engine = Engine.open(model, null, 0); Loglikelihood ll = Loglikelihood.open(engine, 1)) {
+        try (Engine engine = Engine.open(model, null, 0); Loglikelihood ll = engine.newLoglikelihood(1)) {
             for (String cache : new String[] {"true", "false"}) {
                 String out = tmp.resolve("out-" + cache).toString();
                 JobSummary s = JobRunner.run("loglikelihood", input.toString(), out, model.toString(), "partitions=2", "step_tokens=96",

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
-import io.sparkllama.engine.score.RollingScorer;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.jobs.JobConfigException;
 import io.sparkllama.jobs.JobSummary;

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkllama.engine.model.KvBlockPool;
+import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.udfs.GenerateOutput;
 import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
-import io.sparkllama.udfs.PackingSettings;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.LoglikelihoodOutput;
 import io.sparkllama.udfs.LoglikelihoodRows;
 import io.sparkllama.udfs.LoglikelihoodSettings;
 import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.PackingSettings;
 import io.sparkllama.udfs.ScoreOutput;
 import io.sparkllama.udfs.ScoreRows;
 import io.sparkllama.udfs.ScoreSettings;
@@ -70,7 +70,7 @@ class TaskScopeTest {
     /** The input of a single task, throwing at row {@link #FAIL_AT} after noting what the engine held then. */
     private static Dataset<Row> failingRows() {
         return rows().filter((FilterFunction<Row>) r -> {
-            kvBytesWhileReading = Math.max(kvBytesWhileReading, KvBlockPool.jvmInUseBytes());
+            kvBytesWhileReading = Math.max(kvBytesWhileReading, MemoryUsage.jvmKvInUseBytes());
             if (r.getLong(0) == FAIL_AT) {
                 workersAtFailure = workerThreads();
                 throw new IllegalStateException("injected failure at row " + FAIL_AT);
@@ -102,7 +102,7 @@ class TaskScopeTest {
     void aTaskThatFailsMidPartitionReleasesItsThreadsAndKvBlocks() {
         for (Surface s : surfaces()) {
             int workers = workerThreads();
-            long kv = KvBlockPool.jvmInUseBytes();
+            long kv = MemoryUsage.jvmKvInUseBytes();
             workersAtFailure = -1;
             kvBytesWhileReading = kv;
             Exception e = assertThrows(Exception.class,
@@ -113,7 +113,7 @@ class TaskScopeTest {
                 assertTrue(kvBytesWhileReading > kv, s.name() + ": rows were generating, holding KV blocks, while the input was read");
             }
             assertEquals(workers, workerThreads(), s.name() + ": the failed task's worker threads are gone");
-            assertEquals(kv, KvBlockPool.jvmInUseBytes(), s.name() + ": the failed task's KV blocks are back");
+            assertEquals(kv, MemoryUsage.jvmKvInUseBytes(), s.name() + ": the failed task's KV blocks are back");
         }
     }
 
@@ -121,12 +121,12 @@ class TaskScopeTest {
     void aTaskStoppedEarlyByALimitReleasesItsThreadsAndKvBlocks() {
         for (Surface s : surfaces()) {
             int workers = workerThreads();
-            long kv = KvBlockPool.jvmInUseBytes();
+            long kv = MemoryUsage.jvmKvInUseBytes();
             List<Row> first = rows().mapPartitions(s.function(), Encoders.row(s.schema())).limit(3).collectAsList();
             assertEquals(3, first.size(), s.name());
             assertEquals(0L, (long) first.get(0).getAs("id"), s.name() + ": input order");
             assertEquals(workers, workerThreads(), s.name() + ": no worker thread left behind");
-            assertEquals(kv, KvBlockPool.jvmInUseBytes(), s.name() + ": no KV block left behind");
+            assertEquals(kv, MemoryUsage.jvmKvInUseBytes(), s.name() + ": no KV block left behind");
         }
     }
 

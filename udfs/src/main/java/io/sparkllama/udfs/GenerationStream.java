@@ -1,7 +1,7 @@
 package io.sparkllama.udfs;
 
-import io.sparkllama.engine.batch.BatchGenerator;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import java.util.Comparator;
@@ -34,13 +34,13 @@ public final class GenerationStream implements Iterator<Row> {
     }
 
     private final Iterator<Row> input;
-    private final BatchGenerator generator;
+    private final GenerationLoop generator;
     private final RowCodec codec;
     private final Runnable onDone;
     /** Ring buffers by row number modulo the window: the input row until its output exists, then the output row. */
     private final Row[] inputs;
     private final Row[] outputs;
-    private final BatchGenerator.Completions finished = this::finished;
+    private final GenerationLoop.Completions finished = this::finished;
     /** Rows pulled and checked, waiting for a slot: longest first, then input order. */
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
             Comparator.comparingInt(Waiting::maxNew).reversed().thenComparingLong(Waiting::tag));
@@ -53,7 +53,7 @@ public final class GenerationStream implements Iterator<Row> {
      *               the batch can fill)
      * @param onDone runs once when the input is exhausted and every row emitted
      */
-    public GenerationStream(Iterator<Row> input, BatchGenerator generator, int window, RowCodec codec, Runnable onDone) {
+    public GenerationStream(Iterator<Row> input, GenerationLoop generator, int window, RowCodec codec, Runnable onDone) {
         if (window < generator.maxBatch()) {
             throw new IllegalArgumentException("reorder window " + window + " is smaller than the batch " + generator.maxBatch());
         }

@@ -1,8 +1,8 @@
 package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;

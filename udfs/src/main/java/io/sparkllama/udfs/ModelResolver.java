@@ -1,6 +1,6 @@
 package io.sparkllama.udfs;
 
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
-import io.sparkllama.engine.score.LlamaCppPerplexity;
+import io.sparkllama.engine.LlamaCppPerplexity;
+import io.sparkllama.engine.RollingPerplexity;
 import io.sparkllama.engine.score.PerplexityResult;
-import io.sparkllama.engine.score.RollingPerplexity;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.score.PackedScorer;
-import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.score.ScoringRequest;
 import io.sparkllama.engine.score.SequenceScore;

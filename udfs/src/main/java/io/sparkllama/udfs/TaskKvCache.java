@@ -2,10 +2,11 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
-import io.sparkllama.engine.model.KvBlockPool;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.score.Loglikelihood;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
+import java.util.function.Consumer;
 
 /**
  * The KV cache of one Spark task: {@code kv_cache_memory} is an executor's budget, divided evenly
@@ -25,7 +26,7 @@ public final class TaskKvCache {
     /** A session for this task with its share of {@code executorBudget} and blocks of {@code type} (null: f32). */
     public static InferenceSession open(Engine engine, int threads, long executorBudget, KvCacheType type) {
         InferenceSession s = engine.newSession(threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
-        describe(s.kvPool(), executorBudget);
+        describe(s::describeKvBudget, executorBudget);
         return s;
     }
 
@@ -36,16 +37,16 @@ public final class TaskKvCache {
 
     /** A loglikelihood calculator for this task, with its share of {@code executorBudget} and blocks of {@code type} (null: f32). */
     public static Loglikelihood loglikelihood(Engine engine, int threads, long executorBudget, KvCacheType type) {
-        Loglikelihood ll = Loglikelihood.open(engine, threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
-        describe(ll.kvPool(), executorBudget);
+        Loglikelihood ll = engine.newLoglikelihood(threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
+        describe(ll::describeKvBudget, executorBudget);
         return ll;
     }
 
     /** Names the share in the pool's budget errors, e.g. "this task's share of kv_cache_memory (409600 bytes over 2 task slots)". */
-    private static void describe(KvBlockPool pool, long executorBudget) {
+    private static void describe(Consumer<String> budgetSource, long executorBudget) {
         int slots = ExecutorTaskSlots.count();
         if (slots > 1) {
-            pool.describeBudget("this task's share of kv_cache_memory (" + KvBlockPool.size(KvCacheMemory.orDefault(executorBudget)) + " over "
+            budgetSource.accept("this task's share of kv_cache_memory (" + MemoryUsage.size(KvCacheMemory.orDefault(executorBudget)) + " over "
                     + slots + " task slots)");
         }
     }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.generate.GenerationRequest;
-import io.sparkllama.engine.model.OffHeapCopyArena;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -53,17 +53,17 @@ class ExecutorModelsTest {
 
         long repackedA = engineA.repackedBytes();
         assertTrue(repackedA > 0, "stories260K's fp32 matrices are repacked into panels off-heap");
-        long liveBefore = OffHeapCopyArena.liveBytes();
+        long liveBefore = MemoryUsage.jvmRepackedLiveBytes();
         ExecutorModels.release(heldA); // the last task on a ends: its files are unmapped, its repacked copies freed
-        assertEquals(liveBefore - repackedA, OffHeapCopyArena.liveBytes(), "a's repacked bytes released at once, not by the GC");
+        assertEquals(liveBefore - repackedA, MemoryUsage.jvmRepackedLiveBytes(), "a's repacked bytes released at once, not by the GC");
         assertThrows(IllegalStateException.class, () -> generate(engineA));
 
         ExecutorModels.release(heldB);
         Engine engineB = heldB.engine;
         // a again, under the same small budget: loaded anew, b (unused) evicted and closed at once.
-        long liveWithB = OffHeapCopyArena.liveBytes();
+        long liveWithB = MemoryUsage.jvmRepackedLiveBytes();
         ExecutorModels.Cached again = ExecutorModels.acquire(a.withMemoryBudgets(0, sizeA + sizeA / 2));
-        assertEquals(liveWithB - engineB.repackedBytes() + again.engine.repackedBytes(), OffHeapCopyArena.liveBytes(),
+        assertEquals(liveWithB - engineB.repackedBytes() + again.engine.repackedBytes(), MemoryUsage.jvmRepackedLiveBytes(),
                 "b's copies freed on eviction, a's made anew");
         assertEquals(loads + 2, ExecutorModels.loadCount());
         assertEquals(evictions + 2, ExecutorModels.evictionCount());

@@ -2,7 +2,7 @@ package io.sparkllama.udfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkllama.engine.model.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheMemory;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.batch;
 
 import io.sparkllama.engine.generate.FinishReason;
+import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
@@ -32,7 +33,7 @@ import java.util.function.LongConsumer;
  * text are bitwise the same whatever else shares its steps, the batch size or the arrival order.
  * One per thread.
  */
-public final class BatchGenerator {
+public final class BatchGenerator implements GenerationLoop {
     private final Transformer model;
     private final Tokenizer tokenizer;
     private final int maxBatch;
@@ -93,12 +94,6 @@ public final class BatchGenerator {
     /** Sequences preempted so far because the KV pool was spent (each later recomputed its cache). */
     public long preemptions() {
         return preemptions;
-    }
-
-    /** Receives each finished request with the tag it was submitted under. */
-    @FunctionalInterface
-    public interface Completions {
-        void finished(long tag, GenerationResult result);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.sparkllama.engine.generate;
 
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.sampling.SamplingParams;
 
 /**
  * One completion to produce.

@@ -1,7 +1,10 @@
 /**
- * Generation requests and results, and {@link io.sparkllama.engine.generate.Generator}, which
- * serves one request at a time (prompt prefilled in chunks, then decoded token by token); {@link
- * io.sparkllama.engine.generate.RequestLimits} checks a request against the model and the KV
- * budget.
+ * Generation requests and results (API): {@link io.sparkllama.engine.generate.GenerationRequest}
+ * with its {@link io.sparkllama.engine.generate.SamplingParams}, {@link
+ * io.sparkllama.engine.generate.GenerationResult} with its {@link
+ * io.sparkllama.engine.generate.FinishReason}, {@link io.sparkllama.engine.generate.GenerationLoop}
+ * (a session's continuous-batching loop for callers that stream requests), and {@link
+ * io.sparkllama.engine.generate.RequestLimits}, which checks a request against the model and the
+ * KV budget.
  */
 package io.sparkllama.engine.generate;

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.parallel.WorkerPool;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.HalfKvKernels;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.error.KvCacheBudgetException;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;

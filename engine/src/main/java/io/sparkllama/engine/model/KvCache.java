@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
 import io.sparkllama.engine.error.KvCacheBudgetException;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

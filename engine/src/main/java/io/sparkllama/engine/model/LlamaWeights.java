@@ -1,8 +1,8 @@
 package io.sparkllama.engine.model;
 
-import io.sparkllama.engine.tensor.ActivationPrecision;
-import java.lang.foreign.Arena;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.tensor.WeightMatrix;
+import java.lang.foreign.Arena;
 
 /**
  * Every weight of a Llama transformer in the layout of Meta's reference: q/k rows ordered for

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.model;
 
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.VectorExp;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 

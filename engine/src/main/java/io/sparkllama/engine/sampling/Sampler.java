@@ -1,5 +1,6 @@
 package io.sparkllama.engine.sampling;
 
+import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.tensor.kernel.VectorExp;
 
 /**

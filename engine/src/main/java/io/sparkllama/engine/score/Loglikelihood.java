@@ -1,11 +1,9 @@
 package io.sparkllama.engine.score;
 
-import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.ForwardState;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCache;
-import io.sparkllama.engine.model.KvCacheType;
 import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
@@ -50,22 +48,14 @@ public final class Loglikelihood implements AutoCloseable {
         this.ownedKv = ownedKv;
     }
 
-    /** A calculator with its own {@code threads} worker threads and a KV pool of the engine's budget (closed by {@link #close}). */
-    public static Loglikelihood open(Engine engine, int threads) {
-        return open(engine, threads, 0);
+    /** A calculator on {@code pool} and {@code kv} that it owns: {@link #close} closes both. */
+    public static Loglikelihood owning(Transformer model, Tokenizer tokenizer, WorkerPool pool, KvBlockPool kv, int chunk) {
+        return new Loglikelihood(model, tokenizer, pool, kv, chunk, pool, kv);
     }
 
-    /** As {@link #open(Engine, int)} with a KV budget of {@code kvCacheMemory} bytes (0: the engine's). */
-    public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory) {
-        return open(engine, threads, kvCacheMemory, null);
-    }
-
-    /** As {@link #open(Engine, int, long)} with KV blocks of {@code type} elements (null: the engine's). */
-    public static Loglikelihood open(Engine engine, int threads, long kvCacheMemory, KvCacheType type) {
-        WorkerPool pool = new WorkerPool(threads);
-        KvBlockPool kv = engine.transformer().newBlockPool(kvCacheMemory > 0 ? kvCacheMemory : engine.kvCacheMemory(),
-                type != null ? type : engine.kvCacheType());
-        return new Loglikelihood(engine.transformer(), engine.tokenizer(), pool, kv, Engine.DEFAULT_CHUNK, pool, kv);
+    /** Names where this calculator's KV budget comes from in its budget errors. */
+    public void describeKvBudget(String source) {
+        kv.describeBudget(source);
     }
 
     /** The KV block pool this calculator's requests use. */

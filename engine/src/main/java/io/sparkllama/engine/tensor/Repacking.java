@@ -1,5 +1,7 @@
 package io.sparkllama.engine.tensor;
 
+import io.sparkllama.engine.settings.ActivationPrecision;
+
 /**
  * How the forward pass lays a weight matrix out at load, as each stored type says of itself
  * ({@link WeightType#repacking()}; repacked copies and concatenations say otherwise through

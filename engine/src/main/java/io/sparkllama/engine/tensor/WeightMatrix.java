@@ -1,5 +1,6 @@
 package io.sparkllama.engine.tensor;
 
+import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.tensor.packed.Int8PanelMatrix;
 import io.sparkllama.engine.tensor.packed.PackedF32Matrix;
 import java.lang.foreign.Arena;

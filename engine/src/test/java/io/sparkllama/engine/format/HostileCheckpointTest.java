@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.ChecksumMismatchException;
 import io.sparkllama.engine.error.ModelMismatchException;
 import io.sparkllama.engine.error.SafetensorsFormatException;
 import io.sparkllama.engine.error.SparkLlamaException;
 import io.sparkllama.engine.error.UnsafePickleException;
 import io.sparkllama.engine.error.ZipFormatException;
-import io.sparkllama.engine.format.MappedFile;
 import io.sparkllama.engine.format.safetensors.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;

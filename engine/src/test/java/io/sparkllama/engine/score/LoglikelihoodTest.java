@@ -22,7 +22,7 @@ class LoglikelihoodTest {
     void continuationLogprobsMatchGoldenPositions() {
         JsonNode g = SharedFiles.json("golden/stories260K/score.json");
         try (Engine engine = Engine.open(SharedFiles.require(MODEL), SharedFiles.goldenTokenizer(g), 0);
-             Loglikelihood ll = Loglikelihood.open(engine, 1)) {
+             Loglikelihood ll = engine.newLoglikelihood(1)) {
             for (JsonNode t : SharedFiles.items(g, "texts")) {
                 int[] tokens = SharedFiles.ints(t.get("tokens"));
                 JsonNode positions = t.get("positions");
@@ -47,7 +47,7 @@ class LoglikelihoodTest {
     @Test
     void greedyContinuationIsGreedyAndSplitFollowsLmEval() {
         try (Engine engine = Engine.open(SharedFiles.require(MODEL), SharedFiles.require("models/stories260K/tok512.bin"), 0);
-             Loglikelihood ll = Loglikelihood.open(engine, 1)) {
+             Loglikelihood ll = engine.newLoglikelihood(1)) {
             // run.c's greedy continuation of "Once upon a time" begins ", there was a little girl".
             LoglikelihoodResult r = ll.compute("Once upon a time", ", there was a little girl");
             assertTrue(r.isGreedy());
@@ -70,7 +70,7 @@ class LoglikelihoodTest {
     @Test
     void overlongContextIsTruncatedFromTheLeft() {
         try (Engine small = Engine.open(SharedFiles.require(MODEL), SharedFiles.require("models/stories260K/tok512.bin"), 16);
-             Loglikelihood ll = Loglikelihood.open(small, 1);
+             Loglikelihood ll = small.newLoglikelihood(1);
              InferenceSession session = small.newSession(1)) {
             int[] context = small.tokenizer().encode("Once upon a time, there was a little girl named Lily. She liked", true);
             int[] continuation = {432, 383, 286};

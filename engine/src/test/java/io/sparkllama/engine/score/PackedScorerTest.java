@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.model.KvBlockPool;
@@ -89,7 +90,7 @@ class PackedScorerTest {
         }
         pairs.add(3, new int[][] {{1, 2}, {600}});                         // outside the vocabulary
         try (Engine engine = open(128, 64); InferenceSession packed = engine.newSession(2);
-             Loglikelihood alone = Loglikelihood.open(engine, 1)) {
+             Loglikelihood alone = engine.newLoglikelihood(1)) {
             for (boolean share : new boolean[] {false, true}) {
                 List<ScoringRequest> requests = new ArrayList<>();
                 List<Loglikelihood.Prepared> prepared = new ArrayList<>();

@@ -10,7 +10,7 @@ import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.error.NonFiniteLogitsException;
 import io.sparkllama.engine.generate.GenerationRequest;
-import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.generate.SamplingParams;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,7 +39,7 @@ class UntrustedValuesTest {
             InvalidRequestException over = assertThrows(InvalidRequestException.class, () -> s.score(new int[] {1, 403, vocab + 3}));
             assertEquals("token id " + (vocab + 3) + " at position 2 is outside the vocabulary (0 to " + (vocab - 1) + ")", over.getMessage());
             assertThrows(InvalidRequestException.class, () -> s.score(new int[] {1, -1, 403}));
-            try (Loglikelihood ll = Loglikelihood.open(e, 1)) {
+            try (Loglikelihood ll = e.newLoglikelihood(1)) {
                 assertThrows(InvalidRequestException.class, () -> ll.compute(new int[] {1}, new int[] {vocab}));
             }
             assertEquals(2, s.score(new int[] {1, 403, vocab - 1}).logprobs().length, "the last id of the vocabulary is fine");

@@ -1,6 +1,7 @@
 package io.sparkllama.engine.tensor;
 
 import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.tensor.kernel.HalfKvKernels;
 import io.sparkllama.engine.tensor.kernel.KernelSpecies;
 import io.sparkllama.engine.tensor.kernel.VectorExp;

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.format.TokenizerLoader;
-import io.sparkllama.engine.tokenizer.ByteLevelBpeTokenizer;
-import io.sparkllama.engine.tokenizer.SentencePieceTokenizer;
-import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

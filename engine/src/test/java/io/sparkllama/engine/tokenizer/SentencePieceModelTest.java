@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.format.TokenizerLoader;
-import io.sparkllama.engine.tokenizer.SentencePieceTokenizer;
-import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

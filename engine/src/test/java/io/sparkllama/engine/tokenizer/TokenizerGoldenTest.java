@@ -3,10 +3,9 @@ package io.sparkllama.engine.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkllama.engine.SharedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.format.TokenizerLoader;
-import io.sparkllama.engine.tokenizer.Tokenizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

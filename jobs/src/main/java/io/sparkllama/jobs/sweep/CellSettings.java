@@ -1,7 +1,7 @@
 package io.sparkllama.jobs.sweep;
 
-import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,11 +2,11 @@ package io.sparkllama.jobs.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.sparkllama.jobs.ConfigTooLargeException;
 import io.sparkllama.datasets.tasks.TaskCatalog;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
+import io.sparkllama.jobs.ConfigTooLargeException;
 import io.sparkllama.udfs.TaskThreads;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
+import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.udfs.ModelHandle;
 import java.io.IOException;
 import java.nio.file.Files;

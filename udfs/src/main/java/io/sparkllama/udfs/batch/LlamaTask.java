@@ -1,8 +1,8 @@
 package io.sparkllama.udfs.batch;
 
 import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.model.KvCacheMemory;
-import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.engine.settings.KvCacheMemory;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.types.DataType;

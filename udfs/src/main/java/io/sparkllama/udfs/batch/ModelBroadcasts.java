@@ -1,6 +1,6 @@
 package io.sparkllama.udfs.batch;
 
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.ModelHandle;
 import io.sparkllama.udfs.ModelResolver;

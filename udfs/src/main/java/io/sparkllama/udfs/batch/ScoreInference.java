@@ -2,8 +2,8 @@ package io.sparkllama.udfs.batch;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
+import io.sparkllama.engine.RollingScorer;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.score.RollingScorer;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.udfs.SparkValues;
 import io.sparkllama.udfs.TaskKvCache;

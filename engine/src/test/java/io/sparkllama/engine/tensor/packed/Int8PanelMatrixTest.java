@@ -1,6 +1,6 @@
 package io.sparkllama.engine.tensor.packed;
 
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.tensor.KernelConsistencyTest;
 import io.sparkllama.engine.tensor.WeightMatrix;
 import io.sparkllama.engine.tensor.WeightType;

@@ -1,7 +1,11 @@
-package io.sparkllama.engine.score;
+package io.sparkllama.engine;
 
-import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.score.PackedScorer;
+import io.sparkllama.engine.score.ScoreResult;
+import io.sparkllama.engine.score.Scorer;
+import io.sparkllama.engine.score.ScoringRequest;
+import io.sparkllama.engine.score.SequenceScore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,17 +1,12 @@
-package io.sparkllama.engine.score;
+package io.sparkllama.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkllama.engine.SharedFiles;
-import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.InferenceSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkllama.engine.score.DocumentSize;
-import io.sparkllama.engine.score.LlamaCppPerplexity;
 import io.sparkllama.engine.score.LoglikelihoodResult;
 import io.sparkllama.engine.score.PerplexityResult;
-import io.sparkllama.engine.score.RollingPerplexity;
 import io.sparkllama.engine.score.ScoreResult;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.sparkllama.engine.model;
+package io.sparkllama.engine.settings;
 
 import java.util.Locale;
 
@@ -45,7 +45,7 @@ public enum KvCacheType {
     }
 
     /** {@code f} as this type's 16 bits (F16 or BF16), rounded to nearest-even. */
-    short narrow(float f) {
+    public short narrow(float f) {
         if (this == F16) {
             return Float.floatToFloat16(f);
         }

@@ -1,4 +1,4 @@
-package io.sparkllama.engine.score;
+package io.sparkllama.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.InferenceSession;
-import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.score.ScoreResult;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

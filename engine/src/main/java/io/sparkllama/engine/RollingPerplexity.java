@@ -1,7 +1,8 @@
-package io.sparkllama.engine.score;
+package io.sparkllama.engine;
 
-import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.score.PerplexityResult;
+import io.sparkllama.engine.score.ScoreResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

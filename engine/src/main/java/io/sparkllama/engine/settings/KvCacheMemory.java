@@ -1,4 +1,4 @@
-package io.sparkllama.engine.model;
+package io.sparkllama.engine.settings;
 
 import java.util.Locale;
 

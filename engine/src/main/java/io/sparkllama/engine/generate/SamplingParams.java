@@ -1,4 +1,4 @@
-package io.sparkllama.engine.sampling;
+package io.sparkllama.engine.generate;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 

@@ -1,13 +1,10 @@
-package io.sparkllama.engine.score;
+package io.sparkllama.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkllama.engine.Engine;
-import io.sparkllama.engine.InferenceSession;
-import io.sparkllama.engine.SharedFiles;
-import io.sparkllama.engine.tensor.ActivationPrecision;
+import io.sparkllama.engine.settings.ActivationPrecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
