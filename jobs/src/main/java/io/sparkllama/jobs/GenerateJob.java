@@ -3,9 +3,8 @@ package io.sparkllama.jobs;
 import io.sparkllama.datasets.RequiredColumns;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.sampling.SamplingParams;
-import io.sparkllama.udfs.GenerateOutput;
-import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.LlamaTask;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,7 +14,7 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Completions for a prompt table (columns {@code id}, {@code prompt}), written as Parquet. */
+/** Completions for a prompt table (columns {@code id}, {@code prompt}, any others kept), written as Parquet. */
 public final class GenerateJob {
     static final Set<String> SETTINGS = union(CommonSettings.KEYS, Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"));
 
@@ -56,7 +55,6 @@ public final class GenerateJob {
             recorded.put("batch_size", common.batchSize());
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
-            GenerateSettings gen = generation;
             return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), List.of("max_tokens", "seed", "temperature"), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
@@ -64,8 +62,15 @@ public final class GenerateJob {
                 RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "temperature", DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
-            }, GenerateOutput::schema, (model, progress, tokenCache) -> new GenerateRows(model, gen, progress), recorded, null);
+            }, LlamaTask.GENERATE, options(generation), recorded, null);
         }
+    }
+
+    /** The DataFrame API's options for these settings. */
+    static Map<String, String> options(GenerateSettings g) {
+        return Map.of("max_tokens", String.valueOf(g.maxTokens()), "temperature", String.valueOf(g.temperature()),
+                "top_k", String.valueOf(g.topK()), "top_p", String.valueOf(g.topP()), "seed", String.valueOf(g.seed()),
+                "threads", String.valueOf(g.threads()), "batch_size", String.valueOf(g.batchSize()));
     }
 
     public static JobSummary run(SparkSession spark, JobArguments args, PrintStream out) {

@@ -10,6 +10,7 @@ import io.sparkllama.engine.Engine;
 import io.sparkllama.jobs.output.CanonicalPath;
 import io.sparkllama.jobs.output.OutputCommit;
 import io.sparkllama.jobs.output.OutputGuard;
+import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.ModelHandle;
@@ -24,7 +25,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The steps every inference job shares: check the output path and scan the input on the driver,
  * take the output's lock, resolve and check the model, read and validate the input, broadcast the
- * model handle, run the job's {@code mapPartitions} function, write Parquet through Spark's commit
+ * model handle, append the job's result columns to every input row (the DataFrame API), write Parquet through Spark's commit
  * protocol into a fresh attempt directory with the run's metadata, publish it by rename, print a summary.
  */
 public final class InferenceRun {
@@ -80,7 +80,7 @@ public final class InferenceRun {
                 engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
                 engine.contextLength(), handle.transport());
 
-        Dataset<Row> input = TableReader.read(spark, spec.input(), common.inputFormat(), common.badRows(), scanned.csv(),
+        Dataset<Row> input = TableReader.readAll(spark, spec.input(), common.inputFormat(), common.badRows(), scanned.csv(),
                 scanned.files().get(0).uri(), spec.columns());
         Dataset<Row> malformed = null;
         Dataset<Row> asRead = input;
@@ -102,8 +102,16 @@ public final class InferenceRun {
         // Keyed on the input's content (the scan's digests), before partitioning reshuffles it.
         TokenCache tokenCache = spec.tokenCache() == null ? null : TokenCacheSetup.create(spec.tokenCache(), spec, handle, scanned, jsc);
         input = partition(input, common, spec.textColumn(), spark);
-        StructType outSchema = spec.outputSchema().apply(schema.apply("id").dataType());
-        Dataset<Row> results = input.mapPartitions(spec.function().create(model, progress, tokenCache), Encoders.row(outSchema));
+        // The recipe: every input column kept, the job's result columns appended (DataFrame API).
+        Map<String, String> options = new LinkedHashMap<>(spec.options());
+        options.put("id_col", "id");
+        for (String c : spec.optionalColumns()) {
+            if (Arrays.asList(schema.fieldNames()).contains(c)) {
+                options.put(c + "_col", c); // a row's own max_tokens, seed, temperature
+            }
+        }
+        Dataset<Row> results = DataFrameInference.withResults(spec.task(), input, model, options, progress, tokenCache);
+        StructType outSchema = results.schema();
         long malformedRows = malformed == null ? 0 : scanned.malformedLines();
         if (malformed != null && common.badRows() == BadRows.ERROR) {
             results = results.union(MalformedRows.asErrorRows(malformed, outSchema));

@@ -1,8 +1,7 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
-import io.sparkllama.udfs.LoglikelihoodOutput;
-import io.sparkllama.udfs.LoglikelihoodRows;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.LoglikelihoodSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -13,7 +12,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * log P(continuation | context) for a table of pairs (columns {@code id}, {@code context},
- * {@code continuation}) with lm-evaluation-harness semantics, written as Parquet.
+ * {@code continuation}, any others kept) with lm-evaluation-harness semantics, written as Parquet.
  */
 public final class LoglikelihoodJob {
     static final java.util.Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, PackingKeys.KEYS);
@@ -45,7 +44,7 @@ public final class LoglikelihoodJob {
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);
                 RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
-            }, LoglikelihoodOutput::schema, (model, progress, tokenCache) -> new LoglikelihoodRows(model, ls, progress), recorded, null);
+            }, LlamaTask.LOGLIKELIHOOD, PackingKeys.options(ls.threads(), ls.batchSize(), ls.packing()), recorded, null);
         }
     }
 

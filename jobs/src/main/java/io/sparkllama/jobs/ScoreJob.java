@@ -1,8 +1,7 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
-import io.sparkllama.udfs.ScoreOutput;
-import io.sparkllama.udfs.ScoreRows;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ScoreSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -12,7 +11,7 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
+/** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}, any others kept), written as Parquet. */
 public final class ScoreJob {
     static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache")),
             PackingKeys.KEYS);
@@ -50,9 +49,15 @@ public final class ScoreJob {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
-            }, ScoreOutput::schema, (model, progress, cache) -> new ScoreRows(model, sc, progress, cache), recorded,
-                    tokenCache);
+            }, LlamaTask.SCORE, options(sc), recorded, tokenCache);
         }
+    }
+
+    /** The DataFrame API's options for these settings. */
+    static Map<String, String> options(ScoreSettings s) {
+        Map<String, String> o = PackingKeys.options(s.threads(), s.batchSize(), s.packing());
+        o.put("stride", String.valueOf(s.stride()));
+        return o;
     }
 
     public static JobSummary run(SparkSession spark, Config c, PrintStream out) {
