@@ -7,7 +7,6 @@ import io.sparkllama.udfs.GenerateSettings;
 import io.sparkllama.udfs.LlamaTask;
 import java.io.PrintStream;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,16 +44,7 @@ public final class GenerateJob {
         }
 
         JobSpec spec() {
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("max_tokens", generation.maxTokens());
-            recorded.put("temperature", generation.temperature());
-            recorded.put("top_k", generation.topK());
-            recorded.put("top_p", generation.topP());
-            recorded.put("seed", generation.seed());
-            recorded.put("threads", common.threads());
-            recorded.put("batch_size", common.batchSize());
-            recorded.put("context", common.context());
-            recorded.put("balance_by_length", common.balanceByLength());
+            Map<String, Object> recorded = RecordedSettings.of(generation, common);
             return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), List.of("max_tokens", "seed", "temperature"), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
@@ -62,15 +52,8 @@ public final class GenerateJob {
                 RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "temperature", DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
-            }, LlamaTask.GENERATE, options(generation), recorded, null);
+            }, LlamaTask.GENERATE, RecordedSettings.options(generation), recorded, null);
         }
-    }
-
-    /** The DataFrame API's options for these settings. */
-    static Map<String, String> options(GenerateSettings g) {
-        return Map.of("max_tokens", String.valueOf(g.maxTokens()), "temperature", String.valueOf(g.temperature()),
-                "top_k", String.valueOf(g.topK()), "top_p", String.valueOf(g.topP()), "seed", String.valueOf(g.seed()),
-                "threads", String.valueOf(g.threads()), "batch_size", String.valueOf(g.batchSize()));
     }
 
     public static JobSummary run(SparkSession spark, JobArguments args, PrintStream out) {

@@ -4,7 +4,6 @@ import io.sparkllama.datasets.RequiredColumns;
 import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ScoreSettings;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,29 +34,14 @@ public final class ScoreJob {
         }
 
         JobSpec spec() {
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("stride", scoring.stride() == 0 ? "half the context" : scoring.stride());
-            recorded.put("threads", common.threads());
-            recorded.put("batch_size", scoring.batchSize());
-            PackingKeys.record(recorded, scoring.packing());
-            recorded.put("group_by_prefix", common.groupByPrefix());
-            recorded.put("context", common.context());
-            recorded.put("balance_by_length", common.balanceByLength());
+            Map<String, Object> recorded = RecordedSettings.of(scoring, common);
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
-            ScoreSettings sc = scoring;
             return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
-            }, LlamaTask.SCORE, options(sc), recorded, tokenCache);
+            }, LlamaTask.SCORE, RecordedSettings.options(scoring), recorded, tokenCache);
         }
-    }
-
-    /** The DataFrame API's options for these settings. */
-    static Map<String, String> options(ScoreSettings s) {
-        Map<String, String> o = PackingKeys.options(s.threads(), s.batchSize(), s.packing());
-        o.put("stride", String.valueOf(s.stride()));
-        return o;
     }
 
     public static JobSummary run(SparkSession spark, Config c, PrintStream out) {
