@@ -27,7 +27,7 @@ public record JobSpec(String job, String input, String output, CommonSettings co
                 task, options, recorded, tokenCache);
     }
 
-    /** Every column the job reads: the id, the text columns and the optional ones; no other is read. */
+    /** Every column the job itself reads: the id, the text columns and the optional ones (the others are carried to the output). */
     public List<String> columns() {
         List<String> all = new java.util.ArrayList<>();
         all.add("id");
