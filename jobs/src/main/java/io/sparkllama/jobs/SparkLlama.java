@@ -88,7 +88,7 @@ public final class SparkLlama {
         SparkSession spark = session("spark-llama " + job, a);
         try {
             InferenceRun.run(spark, spec, out);
-            ResultPreview.print(job, spark, a.require("output"), out);
+            ResultPreview.print(spark, a.require("output"), tableJob.preview(), out);
         } finally {
             spark.stop();
         }

@@ -5,7 +5,6 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.model.KvCacheType;
-import io.sparkllama.engine.score.Loglikelihood;
 
 /**
  * The KV cache of one Spark task: {@code kv_cache_memory} is an executor's budget, divided evenly
@@ -34,12 +33,6 @@ public final class TaskKvCache {
         return open(engine, threads, handle.kvCacheMemory(), handle.kvCacheType());
     }
 
-    /** A loglikelihood calculator for this task, with its share of {@code executorBudget} and blocks of {@code type} (null: f32). */
-    public static Loglikelihood loglikelihood(Engine engine, int threads, long executorBudget, KvCacheType type) {
-        Loglikelihood ll = Loglikelihood.open(engine, threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
-        describe(ll.kvPool(), executorBudget);
-        return ll;
-    }
 
     /** Names the share in the pool's budget errors, e.g. "this task's share of kv_cache_memory (409600 bytes over 2 task slots)". */
     private static void describe(KvBlockPool pool, long executorBudget) {
