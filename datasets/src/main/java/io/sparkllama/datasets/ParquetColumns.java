@@ -24,6 +24,14 @@ public final class ParquetColumns {
 
     /** The columns of {@code wanted} the file holds, typed as Spark types them; absent ones are left out. */
     public static StructType schema(String file, List<String> wanted, Configuration conf) {
+        return schema(file, wanted, false, conf);
+    }
+
+    /**
+     * @param others also every other column of the file, in the file's order, except those Spark
+     *               has no type for (a column of {@code wanted} without one fails)
+     */
+    public static StructType schema(String file, List<String> wanted, boolean others, Configuration conf) {
         MessageType footer;
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
             footer = reader.getFooter().getFileMetaData().getSchema();
@@ -33,7 +41,8 @@ public final class ParquetColumns {
         }
         ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(SQLConf.get());
         StructType schema = new StructType();
-        for (String name : wanted) {
+        List<String> names = others ? footer.getFields().stream().map(Type::getName).toList() : wanted;
+        for (String name : names) {
             if (!footer.containsField(name)) {
                 continue;
             }
@@ -42,6 +51,9 @@ public final class ParquetColumns {
             try {
                 one = converter.convert(new MessageType(footer.getName(), List.of(field)));
             } catch (Exception e) { // Spark's AnalysisException is a checked exception in Java's terms
+                if (!wanted.contains(name)) {
+                    continue; // not read by the job: left out of its output
+                }
                 throw new ColumnTypeException("input file " + file + ": column '" + name + "' has Parquet type " + field
                         + ", which Spark cannot read (" + firstLine(e.getMessage()) + "); write it as another type");
             }

@@ -48,13 +48,30 @@ public final class TableReader {
      */
     public static Dataset<Row> read(SparkSession spark, String uri, String format, BadRows badRows, CsvDialect csv,
                                     String firstFile, List<String> columns) {
+        return read(spark, uri, format, badRows, csv, firstFile, columns, false);
+    }
+
+    /**
+     * A job's read that keeps every column of the table (those Spark cannot type are left out,
+     * unless one of {@code columns}, which the job reads itself), in the table's order.
+     */
+    public static Dataset<Row> readAll(SparkSession spark, String uri, String format, BadRows badRows, CsvDialect csv,
+                                       String firstFile, List<String> columns) {
+        return read(spark, uri, format, badRows, csv, firstFile, columns, true);
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String uri, String format, BadRows badRows, CsvDialect csv,
+                                     String firstFile, List<String> columns, boolean others) {
         String f = resolveFormat(uri, format);
         Dataset<Row> table = switch (f) {
-            case "parquet" -> spark.read().schema(ParquetColumns.schema(firstFile, columns,
+            case "parquet" -> spark.read().schema(ParquetColumns.schema(firstFile, columns, others,
                     spark.sparkContext().hadoopConfiguration())).parquet(uri);
             case "csv" -> spark.read().options(csv == null ? DEFAULT_CSV.readerOptions() : csv.readerOptions()).csv(uri);
             default -> read(spark, uri, f, badRows);
         };
+        if (others) {
+            return table;
+        }
         // The job's columns that the table holds (a missing one is named by the job's schema check).
         List<String> names = List.of(table.schema().fieldNames());
         List<Column> keep = new ArrayList<>();

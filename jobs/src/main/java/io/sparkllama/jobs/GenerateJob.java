@@ -3,19 +3,17 @@ package io.sparkllama.jobs;
 import io.sparkllama.datasets.RequiredColumns;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.SamplingParams;
-import io.sparkllama.udfs.GenerateOutput;
-import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.LlamaTask;
 import java.io.PrintStream;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Completions for a prompt table (columns {@code id}, {@code prompt}), written as Parquet. */
+/** Completions for a prompt table (columns {@code id}, {@code prompt}, any others kept), written as Parquet. */
 public final class GenerateJob {
     static final Set<String> SETTINGS = union(CommonSettings.KEYS, Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"));
 
@@ -46,17 +44,7 @@ public final class GenerateJob {
         }
 
         JobSpec spec() {
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("max_tokens", generation.maxTokens());
-            recorded.put("temperature", generation.temperature());
-            recorded.put("top_k", generation.topK());
-            recorded.put("top_p", generation.topP());
-            recorded.put("seed", generation.seed());
-            recorded.put("threads", common.threads());
-            recorded.put("batch_size", common.batchSize());
-            recorded.put("context", common.context());
-            recorded.put("balance_by_length", common.balanceByLength());
-            GenerateSettings gen = generation;
+            Map<String, Object> recorded = RecordedSettings.of(generation, common);
             return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), List.of("max_tokens", "seed", "temperature"), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
@@ -64,7 +52,7 @@ public final class GenerateJob {
                 RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);
                 RequiredColumns.optional(input, schema, "temperature", DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
-            }, GenerateOutput::schema, (model, progress, tokenCache) -> new GenerateRows(model, gen, progress), recorded, null);
+            }, LlamaTask.GENERATE, RecordedSettings.options(generation), recorded, null);
         }
     }
 

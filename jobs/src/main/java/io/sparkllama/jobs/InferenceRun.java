@@ -3,13 +3,12 @@ package io.sparkllama.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.length;
 
-import io.sparkllama.datasets.BadRows;
-import io.sparkllama.datasets.TableReader;
 import io.sparkllama.datasets.scan.InputScan;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.jobs.output.CanonicalPath;
 import io.sparkllama.jobs.output.OutputCommit;
 import io.sparkllama.jobs.output.OutputGuard;
+import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.ModelHandle;
@@ -24,7 +23,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The steps every inference job shares: check the output path and scan the input on the driver,
  * take the output's lock, resolve and check the model, read and validate the input, broadcast the
- * model handle, run the job's {@code mapPartitions} function, write Parquet through Spark's commit
+ * model handle, append the job's result columns to every input row (the DataFrame API), write Parquet through Spark's commit
  * protocol into a fresh attempt directory with the run's metadata, publish it by rename, print a summary.
  */
 public final class InferenceRun {
@@ -67,57 +65,23 @@ public final class InferenceRun {
         }
     }
 
+    // The recipe: model, read and check, the DataFrame API over every input row, write, record.
     private static JobSummary runLocked(SparkSession spark, JavaSparkContext jsc, JobSpec spec, InputScan.Result scanned,
                                         OutputCommit commit, PrintStream out) {
         CommonSettings common = spec.common();
-        // Fail fast on a bad model: hash and load it here, before any Spark job (even the input's
-        // schema inference) starts; in local mode the executor then reuses this very mapping.
-        ModelHandle handle = ModelResolver.resolve(spec.model(), spec.tokenizer(), common.context(), common.activations(),
-                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory())
-                .withKvCacheType(common.kvCacheType());
-        Engine engine = ExecutorModels.engine(handle);
-        out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
-                engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
-                engine.contextLength(), handle.transport());
-
-        Dataset<Row> input = TableReader.read(spark, spec.input(), common.inputFormat(), common.badRows(), scanned.csv(),
-                scanned.files().get(0).uri(), spec.columns());
-        Dataset<Row> malformed = null;
-        Dataset<Row> asRead = input;
-        if (Arrays.asList(input.schema().fieldNames()).contains(TableReader.CORRUPT_RECORD)) {
-            malformed = input.filter(col(TableReader.CORRUPT_RECORD).isNotNull());
-            input = input.filter(col(TableReader.CORRUPT_RECORD).isNull()).drop(TableReader.CORRUPT_RECORD);
-        }
-        StructType schema = input.schema();
-        spec.checkInput().accept(schema);
-        // One Spark job over the ids before any inference: rows sharing an id cannot be told apart in the output.
-        InputCounts counts = InputCounts.of(input);
-        counts.checkIds(spec.input(), common.duplicateIds(), out);
-
+        ModelHandle handle = resolveModel(spec, jsc, out);
+        InputTable input = InputTable.read(spark, spec, scanned, out);
         Broadcast<ModelHandle> model = jsc.broadcast(handle);
-        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(spec.job() + " rows"),
-                jsc.sc().longAccumulator(spec.job() + " input tokens"), jsc.sc().longAccumulator(spec.job() + " output tokens"),
-                jsc.sc().longAccumulator(spec.job() + " error rows"), jsc.sc().longAccumulator(spec.job() + " positions requested"),
-                jsc.sc().longAccumulator(spec.job() + " positions computed"));
+        JobProgress progress = progress(jsc, spec.job());
         // Keyed on the input's content (the scan's digests), before partitioning reshuffles it.
         TokenCache tokenCache = spec.tokenCache() == null ? null : TokenCacheSetup.create(spec.tokenCache(), spec, handle, scanned, jsc);
-        input = partition(input, common, spec.textColumn(), spark);
-        StructType outSchema = spec.outputSchema().apply(schema.apply("id").dataType());
-        Dataset<Row> results = input.mapPartitions(spec.function().create(model, progress, tokenCache), Encoders.row(outSchema));
-        long malformedRows = malformed == null ? 0 : scanned.malformedLines();
-        if (malformed != null && common.badRows() == BadRows.ERROR) {
-            results = results.union(MalformedRows.asErrorRows(malformed, outSchema));
-        } else if (malformedRows > 0) {
-            out.printf(Locale.ROOT, "[spark-llama] left out %d malformed input lines (bad_rows=skip)%n", malformedRows);
-        }
-        Dataset<Row> written = results;
+        Dataset<Row> results = DataFrameInference.withResults(spec.task(), partition(input.rows(), common, spec.textColumn(), spark), model,
+                options(spec, input.rows().schema()), progress, tokenCache);
+        Dataset<Row> written = input.withMalformed(results, common.badRows(), out);
 
         long t0 = System.nanoTime();
         jsc.setJobDescription("spark-llama " + spec.job() + ": " + spec.input() + " -> " + spec.output());
-        // Spark refuses a query of raw JSON that reads only the corrupt-record column, which counting
-        // the good rows would be; the scan counted the malformed lines already.
-        long totalRows = malformed == null ? counts.rows() : asRead.count() - scanned.malformedLines();
-        try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, totalRows, PROGRESS_INTERVAL_MILLIS, System.err,
+        try (ProgressReporter ignored = new ProgressReporter(spec.job(), progress, input.totalRows(), PROGRESS_INTERVAL_MILLIS, System.err,
                 spark.sparkContext())) {
             TaskFailures.run(() -> written.write().mode(SaveMode.ErrorIfExists).parquet(commit.attemptDirectory()));
         } finally {
@@ -127,42 +91,40 @@ public final class InferenceRun {
             handle.chunks().forEach(pieces -> pieces.forEach(b -> b.destroy()));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long errorRows = common.badRows() == BadRows.ERROR ? malformedRows : 0;
-        JobSummary summary = new JobSummary(spec.job(), spec.output(), progress.rows().value() + errorRows,
-                progress.errors().value() + errorRows, progress.inputTokens().value(), progress.outputTokens().value(), seconds,
-                tokenCache == null ? null : new TokenCacheCounts(tokenCache.directory(), tokenCache.cachedRows().value(),
-                        tokenCache.tokenizedRows().value(), tokenCache.rebuiltFiles().value()));
-        Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, spark.sparkContext().master());
-        metadata.put("memory", MemoryRecord.describe(engine, handle, spark.sparkContext().master()));
-        if (scanned.csv() != null) {
-            // How the CSV was read, as the scan found it: a rerun can be checked against the same reading.
-            metadata.put("input_csv", Map.of("quote", String.valueOf(scanned.csv().quote()), "escape", String.valueOf(scanned.csv().escape()),
-                    "separator", String.valueOf(scanned.csv().delimiter()), "line_ending", scanned.csv().lineSeparator().equals("\r\n") ? "CRLF" : "LF"));
+        return RunRecord.write(spec, handle, ExecutorModels.engine(handle), scanned, progress, tokenCache, input.errorRows(common.badRows()),
+                seconds, spark.sparkContext().master(), commit.attemptDirectory(), jsc.hadoopConfiguration(), out);
+    }
+
+    // Fail fast on a bad model: hash and load it before any Spark job (even the input's schema
+    // inference) starts; in local mode the executor then reuses this very mapping.
+    private static ModelHandle resolveModel(JobSpec spec, JavaSparkContext jsc, PrintStream out) {
+        CommonSettings common = spec.common();
+        ModelHandle handle = ModelResolver.resolve(spec.model(), spec.tokenizer(), common.context(), common.activations(),
+                common.modelTransport(), jsc).withMemoryBudgets(common.kvCacheMemory(), common.modelCacheMemory())
+                .withKvCacheType(common.kvCacheType());
+        Engine engine = ExecutorModels.engine(handle);
+        out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
+                engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
+                engine.contextLength(), handle.transport());
+        return handle;
+    }
+
+    private static JobProgress progress(JavaSparkContext jsc, String job) {
+        return new JobProgress(jsc.sc().longAccumulator(job + " rows"), jsc.sc().longAccumulator(job + " input tokens"),
+                jsc.sc().longAccumulator(job + " output tokens"), jsc.sc().longAccumulator(job + " error rows"),
+                jsc.sc().longAccumulator(job + " positions requested"), jsc.sc().longAccumulator(job + " positions computed"));
+    }
+
+    // The job's DataFrame API options, with the id (the token cache's key) and the per-row setting columns the input has.
+    private static Map<String, String> options(JobSpec spec, StructType schema) {
+        Map<String, String> options = new LinkedHashMap<>(spec.options());
+        options.put("id_col", "id");
+        for (String c : spec.optionalColumns()) {
+            if (Arrays.asList(schema.fieldNames()).contains(c)) {
+                options.put(c + "_col", c); // a row's own max_tokens, seed, temperature
+            }
         }
-        long requested = progress.positionsRequested().value();
-        long computed = progress.positionsComputed().value();
-        if (requested > 0) {
-            // Scoring jobs: how much of the model's work the prefix cache saved.
-            @SuppressWarnings("unchecked")
-            Map<String, Object> recordedCounts = (Map<String, Object>) metadata.get("counts");
-            recordedCounts.put("positions_requested", requested);
-            recordedCounts.put("positions_computed", computed);
-            recordedCounts.put("prefix_hit_rate", 1 - (double) computed / requested);
-        }
-        RunMetadata.write(commit.attemptDirectory(), metadata, jsc.hadoopConfiguration());
-        out.printf(Locale.ROOT, "[spark-llama] wrote %d rows (%d with errors) to %s in %.1f s: %d input tokens, %d output tokens (%.1f tok/s)%n",
-                summary.rows(), summary.errors(), spec.output(), seconds, summary.inputTokens(), summary.outputTokens(),
-                (summary.inputTokens() + summary.outputTokens()) / Math.max(seconds, 1e-9));
-        if (requested > 0) {
-            out.printf(Locale.ROOT, "[spark-llama] prefix cache: %d of %d positions run (hit rate %.1f%%)%n", computed, requested,
-                    100 * (1 - (double) computed / requested));
-        }
-        if (summary.tokenCache() != null) {
-            TokenCacheCounts c = summary.tokenCache();
-            out.printf(Locale.ROOT, "[spark-llama] token cache %s: %d rows from the cache (hits), %d rows tokenized (misses), %d corrupt files rebuilt%n",
-                    c.directory(), c.cachedRows(), c.tokenizedRows(), c.rebuiltFiles());
-        }
-        return summary;
+        return options;
     }
 
     // Written into the lock file, so a second writer's error says who holds the output.

@@ -1,10 +1,9 @@
 package io.sparkllama.jobs;
 
+import io.sparkllama.udfs.LlamaTask;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -14,21 +13,21 @@ import org.apache.spark.sql.types.StructType;
  * @param stringColumns the text columns the job reads, which must hold strings in every row
  * @param optionalColumns per-row settings the job reads where present
  * @param checkInput   validates the input schema (throws {@code InputTableException})
- * @param outputSchema the output schema for the input's {@code id} type
- * @param function     makes the {@code mapPartitions} function for the broadcast model, the accumulators and the token cache
+ * @param task         what the DataFrame API computes for the job
+ * @param options      the DataFrame API's options for the job's settings ({@code optionalColumns} present in the input are added)
  * @param recorded     the job's resolved settings, stored in the run's metadata
  * @param tokenCache   the {@code token_cache} root directory, or null (off, or a job without one)
  */
 public record JobSpec(String job, String input, String output, CommonSettings common, String model, String tokenizer,
-                      String textColumn, List<String> stringColumns, List<String> optionalColumns, Consumer<StructType> checkInput, Function<DataType, StructType> outputSchema,
-                      PartitionFunction function, Map<String, Object> recorded, String tokenCache) {
+                      String textColumn, List<String> stringColumns, List<String> optionalColumns, Consumer<StructType> checkInput, LlamaTask task,
+                      Map<String, String> options, Map<String, Object> recorded, String tokenCache) {
     /** This spec with other paths (made absolute on the driver by {@link JobPaths}). */
     JobSpec withPaths(String input, String output, String model, String tokenizer, String tokenCache) {
         return new JobSpec(job, input, output, common, model, tokenizer, textColumn, stringColumns, optionalColumns, checkInput,
-                outputSchema, function, recorded, tokenCache);
+                task, options, recorded, tokenCache);
     }
 
-    /** Every column the job reads: the id, the text columns and the optional ones; no other is read. */
+    /** Every column the job itself reads: the id, the text columns and the optional ones (the others are carried to the output). */
     public List<String> columns() {
         List<String> all = new java.util.ArrayList<>();
         all.add("id");

@@ -1,11 +1,9 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
-import io.sparkllama.udfs.LoglikelihoodOutput;
-import io.sparkllama.udfs.LoglikelihoodRows;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.LoglikelihoodSettings;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -13,7 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * log P(continuation | context) for a table of pairs (columns {@code id}, {@code context},
- * {@code continuation}) with lm-evaluation-harness semantics, written as Parquet.
+ * {@code continuation}, any others kept) with lm-evaluation-harness semantics, written as Parquet.
  */
 public final class LoglikelihoodJob {
     static final java.util.Set<String> SETTINGS = GenerateJob.union(CommonSettings.KEYS, PackingKeys.KEYS);
@@ -32,20 +30,13 @@ public final class LoglikelihoodJob {
         }
 
         JobSpec spec() {
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("threads", common.threads());
-            recorded.put("batch_size", settings.batchSize());
-            PackingKeys.record(recorded, settings.packing());
-            recorded.put("group_by_prefix", common.groupByPrefix());
-            recorded.put("context", common.context());
-            recorded.put("balance_by_length", common.balanceByLength());
-            LoglikelihoodSettings ls = settings;
+            Map<String, Object> recorded = RecordedSettings.of(settings, common);
             return new JobSpec("loglikelihood", input, output, common, model, tokenizer, "context", List.of("context", "continuation"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);
                 RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
-            }, LoglikelihoodOutput::schema, (model, progress, tokenCache) -> new LoglikelihoodRows(model, ls, progress), recorded, null);
+            }, LlamaTask.LOGLIKELIHOOD, RecordedSettings.options(settings), recorded, null);
         }
     }
 

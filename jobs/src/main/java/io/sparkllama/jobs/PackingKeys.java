@@ -2,7 +2,6 @@ package io.sparkllama.jobs;
 
 import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.udfs.PackingSettings;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,8 +10,6 @@ import java.util.Set;
  */
 final class PackingKeys {
     static final Set<String> KEYS = Set.of("step_tokens", "prefix_cache", "group_by_prefix");
-    /** Rows per micro-batch when {@code batch_size} is not given: enough short rows to fill many packed steps. */
-    static final int DEFAULT_BATCH_ROWS = 256;
 
     private PackingKeys() {
     }
@@ -21,13 +18,8 @@ final class PackingKeys {
         return new PackingSettings(s.integer("step_tokens", PackedScorer.DEFAULT_STEP_TOKENS, 1, PackedScorer.MAX_STEP_TOKENS), s.bool("prefix_cache", true));
     }
 
-    /** {@code batch_size} as given, else {@link #DEFAULT_BATCH_ROWS}. */
+    /** {@code batch_size} as given, else {@link PackingSettings#DEFAULT_BATCH_ROWS}. */
     static int batchSize(Settings s) {
-        return s.integer("batch_size", DEFAULT_BATCH_ROWS, 1);
-    }
-
-    static void record(Map<String, Object> recorded, PackingSettings p) {
-        recorded.put("step_tokens", p.stepTokens());
-        recorded.put("prefix_cache", p.prefixCache());
+        return s.integer("batch_size", PackingSettings.DEFAULT_BATCH_ROWS, 1);
     }
 }

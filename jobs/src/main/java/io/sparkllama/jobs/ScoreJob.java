@@ -1,18 +1,16 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
-import io.sparkllama.udfs.ScoreOutput;
-import io.sparkllama.udfs.ScoreRows;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ScoreSettings;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
+/** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}, any others kept), written as Parquet. */
 public final class ScoreJob {
     static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache")),
             PackingKeys.KEYS);
@@ -36,22 +34,13 @@ public final class ScoreJob {
         }
 
         JobSpec spec() {
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("stride", scoring.stride() == 0 ? "half the context" : scoring.stride());
-            recorded.put("threads", common.threads());
-            recorded.put("batch_size", scoring.batchSize());
-            PackingKeys.record(recorded, scoring.packing());
-            recorded.put("group_by_prefix", common.groupByPrefix());
-            recorded.put("context", common.context());
-            recorded.put("balance_by_length", common.balanceByLength());
+            Map<String, Object> recorded = RecordedSettings.of(scoring, common);
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
-            ScoreSettings sc = scoring;
             return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
-            }, ScoreOutput::schema, (model, progress, cache) -> new ScoreRows(model, sc, progress, cache), recorded,
-                    tokenCache);
+            }, LlamaTask.SCORE, RecordedSettings.options(scoring), recorded, tokenCache);
         }
     }
 

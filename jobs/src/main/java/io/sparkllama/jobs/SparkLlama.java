@@ -81,36 +81,16 @@ public final class SparkLlama {
                 // the table jobs below
             }
         }
-        Set<String> known = switch (job) {
-            case "generate" -> GenerateJob.SETTINGS;
-            case "score" -> ScoreJob.SETTINGS;
-            case "loglikelihood" -> LoglikelihoodJob.SETTINGS;
-            default -> throw new JobConfigException("unknown job '" + job + "'\n" + USAGE);
-        };
-        JobArguments a = JobArguments.parse(job, args, 1, OPTIONS, Set.of()).withConfigFile(known);
+        TableJob tableJob = TableJob.named(job);
+        JobArguments a = JobArguments.parse(job, args, 1, OPTIONS, Set.of()).withConfigFile(tableJob.settings());
         // Every setting is checked here, before a Spark session exists.
-        Runnable runJob;
-        SparkSession[] spark = new SparkSession[1];
-        switch (job) {
-            case "generate" -> {
-                GenerateJob.Config c = GenerateJob.Config.from(a);
-                runJob = () -> GenerateJob.run(spark[0], c, out);
-            }
-            case "score" -> {
-                ScoreJob.Config c = ScoreJob.Config.from(a);
-                runJob = () -> ScoreJob.run(spark[0], c, out);
-            }
-            default -> {
-                LoglikelihoodJob.Config c = LoglikelihoodJob.Config.from(a);
-                runJob = () -> LoglikelihoodJob.run(spark[0], c, out);
-            }
-        }
-        spark[0] = session("spark-llama " + job, a);
+        JobSpec spec = tableJob.spec().apply(a);
+        SparkSession spark = session("spark-llama " + job, a);
         try {
-            runJob.run();
-            ResultPreview.print(job, spark[0], a.require("output"), out);
+            InferenceRun.run(spark, spec, out);
+            ResultPreview.print(spark, a.require("output"), tableJob.preview(), out);
         } finally {
-            spark[0].stop();
+            spark.stop();
         }
     }
 

@@ -55,7 +55,7 @@ class DataFrameInferenceTest {
         for (Row r : rows) {
             Row j = job.get(r.getAs("id"));
             assertEquals((String) j.getAs("prompt"), r.getAs("opening"));
-            assertEquals(j.getList(j.fieldIndex("completion_token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
             assertEquals(j.getList(j.fieldIndex("token_logprobs")), r.getList(r.fieldIndex("token_logprobs")));
             assertEquals((String) j.getAs("completion"), r.getAs("completion"));
             assertEquals((String) j.getAs("finish_reason"), r.getAs("finish_reason"));

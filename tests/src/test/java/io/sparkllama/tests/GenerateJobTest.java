@@ -95,7 +95,7 @@ class GenerateJobTest {
                 GenerationResult expected = session.generate(new GenerationRequest(promptTokens, maxTokens, new SamplingParams(temperature, 0, 1f, seed)));
                 assertEquals(expected.text(), r.getAs("completion"), "completion of row " + id);
                 assertEquals(promptTokens.length, (int) r.getAs("prompt_tokens"));
-                List<Integer> ids = r.getList(r.fieldIndex("completion_token_ids"));
+                List<Integer> ids = r.getList(r.fieldIndex("token_ids"));
                 List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
                 assertArrayEquals(expected.tokens(), ids.stream().mapToInt(Integer::intValue).toArray(), "ids of row " + id);
                 for (int i = 0; i < lps.size(); i++) {
@@ -105,9 +105,9 @@ class GenerateJobTest {
             }
         }
         // The golden greedy continuation of "Once upon a time" (run.c), first 24 tokens.
-        List<Integer> first = byId.get(1L).getList(byId.get(1L).fieldIndex("completion_token_ids"));
+        List<Integer> first = byId.get(1L).getList(byId.get(1L).fieldIndex("token_ids"));
         assertEquals(List.of(432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282), first);
-        assertEquals(5, byId.get(7L).getList(byId.get(7L).fieldIndex("completion_token_ids")).size());
+        assertEquals(5, byId.get(7L).getList(byId.get(7L).fieldIndex("token_ids")).size());
     }
 
     /**
@@ -135,7 +135,7 @@ class GenerateJobTest {
             String out = tmp.resolve("out-" + r[1] + "-" + r[2]).toString();
             assertEquals(30, run(r[0], out, model.toString(), "temperature=0.8", r[1], r[2]).rows());
             List<Row> rows = TestSpark.session().read().parquet(out).orderBy("id")
-                    .select("id", "completion", "completion_token_ids", "token_logprobs", "finish_reason").collectAsList();
+                    .select("id", "completion", "token_ids", "token_logprobs", "finish_reason").collectAsList();
             assertEquals(30, rows.size());
             if (expected == null) {
                 expected = rows;
@@ -188,6 +188,43 @@ class GenerateJobTest {
         String files = meta.get("model").toString();
         assertTrue(files.contains("sha256=b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696"), files);
         assertTrue(files.contains("tok512.bin"), files);
+    }
+
+    /** Issue 23: a job's output is every input column (name, type, value) first, then the result columns. */
+    @Test
+    void everyInputColumnIsKeptFirstThenTheResults() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        Path input = tmp.resolve("extra.jsonl");
+        Files.writeString(input, String.join("\n",
+                "{\"id\": 1, \"prompt\": \"Once upon a time\", \"topic\": \"girl\", \"weight\": 0.5, \"max_tokens\": 3}",
+                "{\"id\": 2, \"prompt\": \"The dog\", \"topic\": null, \"weight\": 2.0}") + "\n");
+        String out = tmp.resolve("extra-out").toString();
+        run(input.toString(), out, model.toString(), "max_tokens=6");
+        SparkSession spark = TestSpark.session();
+        org.apache.spark.sql.types.StructType in = spark.read().json(input.toString()).schema();
+        org.apache.spark.sql.types.StructType written = spark.read().parquet(out).schema();
+        List<String> expected = new java.util.ArrayList<>(List.of(in.fieldNames()));
+        expected.addAll(List.of("completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"));
+        assertEquals(expected, List.of(written.fieldNames()));
+        for (int i = 0; i < in.fields().length; i++) {
+            assertEquals(in.fields()[i].dataType(), written.fields()[i].dataType(), in.fields()[i].name());
+        }
+        List<Row> rows = spark.read().parquet(out).orderBy("id").collectAsList();
+        assertEquals(2, rows.size());
+        assertEquals("girl", rows.get(0).getAs("topic"));
+        assertEquals(0.5, (double) rows.get(0).getAs("weight"));
+        assertGenerated(rows.get(0), 3, "the row's own max_tokens");
+        assertNull(rows.get(1).getAs("topic"));
+        assertEquals(2.0, (double) rows.get(1).getAs("weight"));
+        assertGenerated(rows.get(1), 6, "the job's max_tokens");
+    }
+
+    /** {@code maxTokens} generated, or fewer ending at a stop token. */
+    private static void assertGenerated(Row r, int maxTokens, String what) {
+        assertNull(r.getAs("error"), what);
+        int n = r.getList(r.fieldIndex("token_ids")).size();
+        String finish = r.getAs("finish_reason");
+        assertTrue(n == maxTokens && finish.equals("length") || n < maxTokens && finish.equals("stop"), what + ": " + n + " tokens, " + finish);
     }
 
     @Test

@@ -59,7 +59,7 @@ class LoglikelihoodJobTest {
                 assertEquals(e.sumLogprob(), (Double) r.getAs("sum_logprob"), 0, "row " + (i + 1));
                 assertEquals(e.isGreedy(), r.getAs("is_greedy"));
                 assertEquals(e.tokenCount(), (int) r.getAs("n_tokens"));
-                assertArrayEquals(e.continuationTokens(), r.getList(r.fieldIndex("continuation_token_ids")).stream().mapToInt(x -> (Integer) x).toArray());
+                assertArrayEquals(e.continuationTokens(), r.getList(r.fieldIndex("token_ids")).stream().mapToInt(x -> (Integer) x).toArray());
                 assertEquals(e.contextTokens().length, (int) r.getAs("context_tokens"));
             }
         }

@@ -43,7 +43,7 @@ class LongContextJobTest {
         List<Row> big = generate(prompts, ctx1m, "g1m");
         for (int i = 0; i < small.size(); i++) {
             assertNull(big.get(i).getAs("error"), "row " + i);
-            assertEquals(small.get(i).getList(small.get(i).fieldIndex("completion_token_ids")), big.get(i).getList(big.get(i).fieldIndex("completion_token_ids")), "ids " + i);
+            assertEquals(small.get(i).getList(small.get(i).fieldIndex("token_ids")), big.get(i).getList(big.get(i).fieldIndex("token_ids")), "ids " + i);
             assertEquals(bits(small.get(i).getList(small.get(i).fieldIndex("token_logprobs"))),
                     bits(big.get(i).getList(big.get(i).fieldIndex("token_logprobs"))), "logprobs " + i);
             assertEquals((String) small.get(i).getAs("completion"), big.get(i).getAs("completion"), "completion " + i);

@@ -11,14 +11,13 @@ import io.sparkllama.engine.error.Llama2cFormatException;
 import io.sparkllama.engine.error.SparkLlamaException;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
+import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ModelHandle;
 import io.sparkllama.udfs.ModelResolver;
 import io.sparkllama.udfs.ModelTransport;
-import io.sparkllama.udfs.ScoreOutput;
-import io.sparkllama.udfs.ScoreRows;
-import io.sparkllama.udfs.ScoreSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,11 +31,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,8 +69,8 @@ class ModelChangeTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
                 jsc.sc().longAccumulator());
-        ScoreRows f = new ScoreRows(jsc.broadcast(h), new ScoreSettings(1, 0, 8), progress);
-        return texts().mapPartitions(f, Encoders.row(ScoreOutput.schema(DataTypes.LongType))).orderBy("id").collectAsList();
+        return DataFrameInference.withResults(LlamaTask.SCORE, texts(), jsc.broadcast(h), Map.of("threads", "1", "batch_size", "8"), progress, null)
+                .orderBy("id").collectAsList();
     }
 
     private static void assertAllFinite(List<Row> rows) {

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.Engine;
+import io.sparkllama.jobs.TaskFailures;
+import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
+import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ModelChecksumException;
 import io.sparkllama.udfs.ModelFile;
 import io.sparkllama.udfs.ModelHandle;
@@ -16,19 +20,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import io.sparkllama.jobs.TaskFailures;
-import io.sparkllama.udfs.JobProgress;
-import io.sparkllama.udfs.ScoreOutput;
-import io.sparkllama.udfs.ScoreRows;
-import io.sparkllama.udfs.ScoreSettings;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,9 +103,9 @@ class ModelTransportTest {
                 new StructType().add("id", "long").add("text", "string"));
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
                 jsc.sc().longAccumulator());
-        ScoreRows score = new ScoreRows(jsc.broadcast(h), new ScoreSettings(1, 0, 4), progress);
-        ModelChecksumException e = assertThrows(ModelChecksumException.class, () -> TaskFailures.run(
-                () -> texts.mapPartitions(score, Encoders.row(ScoreOutput.schema(DataTypes.LongType))).count()));
+        Dataset<Row> scored = DataFrameInference.withResults(LlamaTask.SCORE, texts, jsc.broadcast(h), Map.of("threads", "1", "batch_size", "4"),
+                progress, null);
+        ModelChecksumException e = assertThrows(ModelChecksumException.class, () -> TaskFailures.run(() -> scored.count()));
         assertTrue(e.getMessage().contains("m-executor-mismatch.bin") && e.getMessage().contains("the driver computed"), e.getMessage());
     }
 }

@@ -49,7 +49,7 @@ class PipelineStagesTest {
         assertEquals(36, rows.size());
         for (Row r : rows) {
             Row j = job.get(r.getAs("id"));
-            assertEquals(j.getList(j.fieldIndex("completion_token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
             assertEquals(j.getList(j.fieldIndex("token_logprobs")), r.getList(r.fieldIndex("token_logprobs")));
             String completion = r.getAs("completion");
             if (completion.isEmpty()) {

@@ -61,7 +61,7 @@ class SqlFunctionsTest {
             Row j = job.get(r.getAs("id"));
             Row g = r.getAs("g");
             assertEquals((String) j.getAs("completion"), g.getAs("completion"), "id " + r.getAs("id"));
-            assertEquals(j.getList(j.fieldIndex("completion_token_ids")), g.getList(g.fieldIndex("token_ids")));
+            assertEquals(j.getList(j.fieldIndex("token_ids")), g.getList(g.fieldIndex("token_ids")));
             // Float.equals compares the bits.
             assertEquals(j.getList(j.fieldIndex("token_logprobs")), g.getList(g.fieldIndex("token_logprobs")));
             assertEquals((Integer) j.getAs("prompt_tokens"), g.getAs("prompt_tokens"));

@@ -5,29 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkllama.engine.MemoryUsage;
-import io.sparkllama.udfs.GenerateOutput;
-import io.sparkllama.udfs.GenerateRows;
-import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.JobProgress;
-import io.sparkllama.udfs.LoglikelihoodOutput;
-import io.sparkllama.udfs.LoglikelihoodRows;
-import io.sparkllama.udfs.LoglikelihoodSettings;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ModelHandle;
-import io.sparkllama.udfs.PackingSettings;
-import io.sparkllama.udfs.ScoreOutput;
-import io.sparkllama.udfs.ScoreRows;
-import io.sparkllama.udfs.ScoreSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FilterFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +74,7 @@ class TaskScopeTest {
         return new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator());
     }
 
-    private record Surface(String name, MapPartitionsFunction<Row, Row> function, StructType schema, boolean holdsKvBetweenRows) {
+    private record Surface(String name, UnaryOperator<Dataset<Row>> run, boolean holdsKvBetweenRows) {
     }
 
     private static List<Surface> surfaces() {
@@ -91,11 +82,12 @@ class TaskScopeTest {
         Broadcast<ModelHandle> model = jsc.broadcast(ModelHandle.local(TestSpark.requireShared("models/stories260K/stories260K.bin").toString(),
                 TestSpark.requireShared("models/stories260K/tok512.bin").toString(), 0));
         return List.of(
-                new Surface("generate", new GenerateRows(model, new GenerateSettings(48, 0f, 0, 1f, 42L, 2, 3), progress(jsc)),
-                        GenerateOutput.schema(DataTypes.LongType), true),
-                new Surface("score", new ScoreRows(model, new ScoreSettings(2, 0, 8), progress(jsc)), ScoreOutput.schema(DataTypes.LongType), false),
-                new Surface("loglikelihood", new LoglikelihoodRows(model, new LoglikelihoodSettings(2, 8, PackingSettings.DEFAULT), progress(jsc)),
-                        LoglikelihoodOutput.schema(DataTypes.LongType), false));
+                new Surface("generate", df -> DataFrameInference.withResults(LlamaTask.GENERATE, df, model, Map.of("max_tokens", "48",
+                        "threads", "2", "batch_size", "3", "max_tokens_col", "max_tokens"), progress(jsc), null), true),
+                new Surface("score", df -> DataFrameInference.withResults(LlamaTask.SCORE, df, model, Map.of("threads", "2", "batch_size", "8"),
+                        progress(jsc), null), false),
+                new Surface("loglikelihood", df -> DataFrameInference.withResults(LlamaTask.LOGLIKELIHOOD, df, model,
+                        Map.of("threads", "2", "batch_size", "8"), progress(jsc), null), false));
     }
 
     @Test
@@ -106,7 +98,7 @@ class TaskScopeTest {
             workersAtFailure = -1;
             kvBytesWhileReading = kv;
             Exception e = assertThrows(Exception.class,
-                    () -> failingRows().mapPartitions(s.function(), Encoders.row(s.schema())).collectAsList(), s.name());
+                    () -> s.run().apply(failingRows()).collectAsList(), s.name());
             assertTrue(String.valueOf(rootMessage(e)).contains("injected failure at row " + FAIL_AT), s.name() + ": " + rootMessage(e));
             assertEquals(workers + 1, workersAtFailure, s.name() + ": the task's session (2 threads: 1 worker) was running at the failure");
             if (s.holdsKvBetweenRows()) {
@@ -122,7 +114,7 @@ class TaskScopeTest {
         for (Surface s : surfaces()) {
             int workers = workerThreads();
             long kv = MemoryUsage.jvmKvInUseBytes();
-            List<Row> first = rows().mapPartitions(s.function(), Encoders.row(s.schema())).limit(3).collectAsList();
+            List<Row> first = s.run().apply(rows()).limit(3).collectAsList();
             assertEquals(3, first.size(), s.name());
             assertEquals(0L, (long) first.get(0).getAs("id"), s.name() + ": input order");
             assertEquals(workers, workerThreads(), s.name() + ": no worker thread left behind");

@@ -1,13 +1,11 @@
 package io.sparkllama.udfs;
 
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.udfs.batch.DataFrameRows;
-import io.sparkllama.udfs.batch.LlamaSettings;
-import io.sparkllama.udfs.batch.LlamaTask;
-import io.sparkllama.udfs.batch.ModelBroadcasts;
+import io.sparkllama.udfs.tokencache.TokenCache;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,6 +15,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -24,14 +23,20 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The DataFrame API: {@code generate}, {@code score} and {@code loglikelihood} return their input
  * with every column kept and the result columns appended (the fields of the SQL functions' structs,
- * see {@link LlamaTask}). Options: the input columns ({@code prompt_col}, {@code text_col},
- * {@code context_col}, {@code continuation_col}), {@code settings_col} (a {@code map<string,string>}
- * column of per-row settings), {@code output_prefix}, {@code tokenizer}, and the settings
- * ({@code max_tokens}, {@code temperature}, {@code top_k}, {@code top_p}, {@code seed},
- * {@code stride}, {@code threads}, {@code batch_size}, {@code context}, {@code activations},
+ * see {@link LlamaTask}), computed by the jobs' row functions ({@link GenerateRows} streaming,
+ * {@link ScoreRows} and {@link LoglikelihoodRows} packed with the prefix cache). Options: the input
+ * columns ({@code prompt_col}, {@code text_col}, {@code context_col}, {@code continuation_col}),
+ * {@code settings_col} (a {@code map<string,string>} column of per-row settings), numeric per-row
+ * override columns for generate ({@code max_tokens_col}, {@code temperature_col}, {@code seed_col}),
+ * {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
+ * {@code top_k}, {@code top_p}, {@code seed}, {@code stride}, {@code threads}, {@code batch_size},
+ * {@code step_tokens}, {@code prefix_cache}, {@code context}, {@code activations},
  * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
  */
 public final class DataFrameInference {
+    /** Numeric columns that override a generation setting per row, by option. */
+    private static final List<String> OVERRIDE_COLUMNS = List.of("max_tokens_col", "temperature_col", "seed_col");
+
     private DataFrameInference() {
     }
 
@@ -51,33 +56,42 @@ public final class DataFrameInference {
     }
 
     private static Dataset<Row> run(LlamaTask task, Dataset<Row> df, String model, Map<String, String> options) {
-        String name = task.name().toLowerCase(java.util.Locale.ROOT);
+        String name = name(task);
         Map<String, String> given = options == null ? Map.of() : options;
-        Set<String> known = new HashSet<>(LlamaTask.TASK_SETTINGS);
-        known.addAll(task.rowSettings());
-        known.addAll(List.of("tokenizer", "output_prefix", "settings_col"));
-        task.textArguments().forEach(a -> known.add(a + "_col"));
-        for (String key : given.keySet()) {
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException(name + ": unknown option '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-            }
-        }
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException(name + ": no model given: pass a model file or directory");
         }
-        LlamaSettings settings = new LlamaSettings(given);
-        try {
-            task.check(settings);
-        } catch (InvalidRequestException e) {
-            throw new IllegalArgumentException(name + ": option " + e.getMessage().replaceFirst("^setting ", ""), e);
-        }
+        LlamaSettings settings = checked(task, given);
+        Broadcast<ModelHandle> handle = ModelBroadcasts.get(df.sparkSession().sparkContext(), model, given.get("tokenizer"), settings);
+        return withResults(task, df, handle, given, JobProgress.none(), null);
+    }
+
+    /**
+     * {@code task} over {@code df} with a model the caller resolved and broadcast (its context,
+     * activations, transport and KV budget are the handle's; those options are not read here),
+     * counting into {@code progress}; the jobs call this.
+     *
+     * @param options    as for {@link #generate}, plus {@code id_col} (the token cache's key)
+     * @param tokenCache the score job's token cache, or null
+     */
+    public static Dataset<Row> withResults(LlamaTask task, Dataset<Row> df, Broadcast<ModelHandle> model, Map<String, String> options,
+                                           JobProgress progress, TokenCache tokenCache) {
+        String name = name(task);
+        Map<String, String> given = options == null ? Map.of() : options;
+        LlamaSettings settings = checked(task, given);
         StructType schema = df.schema();
         int[] texts = new int[task.textArguments().size()];
         for (int i = 0; i < texts.length; i++) {
             String option = task.textArguments().get(i) + "_col";
-            texts[i] = column(name, schema, given.getOrDefault(option, task.textArguments().get(i)), option, true);
+            texts[i] = column(name, schema, given.getOrDefault(option, task.textArguments().get(i)), option, Kind.TEXT);
         }
-        int settingsColumn = given.containsKey("settings_col") ? column(name, schema, given.get("settings_col"), "settings_col", false) : -1;
+        int[] overrides = new int[OVERRIDE_COLUMNS.size()];
+        for (int i = 0; i < overrides.length; i++) {
+            String option = OVERRIDE_COLUMNS.get(i);
+            overrides[i] = given.containsKey(option) ? column(name, schema, given.get(option), option, Kind.NUMBER) : -1;
+        }
+        InputColumns columns = new InputColumns(texts, optional(name, schema, given, "settings_col", Kind.SETTINGS),
+                optional(name, schema, given, "id_col", Kind.ANY), overrides[0], overrides[1], overrides[2]);
         String prefix = given.getOrDefault("output_prefix", "");
         StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + task.schema().fields().length);
         int n = schema.fields().length;
@@ -90,11 +104,45 @@ public final class DataFrameInference {
             }
             fields[n++] = new StructField(out, f.dataType(), true, f.metadata());
         }
-        Broadcast<ModelHandle> handle = ModelBroadcasts.get(df.sparkSession().sparkContext(), model, given.get("tokenizer"), settings);
-        return df.mapPartitions(new DataFrameRows(task, texts, settingsColumn, handle, settings), Encoders.row(new StructType(fields)));
+        AppendResults f = new AppendResults(task.rows(model, settings, columns, progress, tokenCache));
+        return df.mapPartitions(f, Encoders.row(new StructType(fields)));
     }
 
-    private static int column(String function, StructType schema, String column, String option, boolean text) {
+    /** The options as settings, every key known and every value parsed (a bad one names its option). */
+    private static LlamaSettings checked(LlamaTask task, Map<String, String> given) {
+        String name = name(task);
+        Set<String> known = new HashSet<>(task.taskSettings());
+        known.addAll(task.rowSettings());
+        known.addAll(List.of("tokenizer", "output_prefix", "settings_col", "id_col"));
+        task.textArguments().forEach(a -> known.add(a + "_col"));
+        if (task == LlamaTask.GENERATE) {
+            known.addAll(OVERRIDE_COLUMNS);
+        }
+        for (String key : given.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(name + ": unknown option '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+        }
+        LlamaSettings settings = new LlamaSettings(given);
+        try {
+            task.check(settings);
+        } catch (InvalidRequestException e) {
+            throw new IllegalArgumentException(name + ": option " + e.getMessage().replaceFirst("^setting ", ""), e);
+        }
+        return settings;
+    }
+
+    private static String name(LlamaTask task) {
+        return task.name().toLowerCase(Locale.ROOT);
+    }
+
+    private enum Kind { TEXT, NUMBER, SETTINGS, ANY }
+
+    private static int optional(String function, StructType schema, Map<String, String> given, String option, Kind kind) {
+        return given.containsKey(option) ? column(function, schema, given.get(option), option, kind) : -1;
+    }
+
+    private static int column(String function, StructType schema, String column, String option, Kind kind) {
         int i;
         try {
             i = schema.fieldIndex(column);
@@ -103,11 +151,19 @@ public final class DataFrameInference {
                     + String.join(", ", schema.fieldNames()) + "); name it with the " + option + " option");
         }
         DataType t = schema.fields()[i].dataType();
-        boolean ok = text ? t instanceof StringType
-                : t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
+        boolean ok = switch (kind) {
+            case TEXT -> t instanceof StringType;
+            case NUMBER -> t instanceof NumericType;
+            case SETTINGS -> t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
+            case ANY -> true;
+        };
         if (!ok) {
             throw new IllegalArgumentException(function + ": column '" + column + "' (" + option + ") is " + t.sql() + "; it must be "
-                    + (text ? "a string" : "a map<string,string>"));
+                    + switch (kind) {
+                        case TEXT -> "a string";
+                        case NUMBER -> "a number";
+                        default -> "a map<string,string>";
+                    });
         }
         return i;
     }

@@ -7,18 +7,20 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.SamplingParams;
 import java.util.Iterator;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The generate job's {@code mapPartitions} function: the partition's rows stream through one
- * running batch of at most {@code batch_size} sequences ({@link GenerationStream}: a row joins as
- * another finishes), and there is one output row per input row, in input order. A row that cannot
- * be served (null or empty prompt, prompt over the context, bad settings) gets an {@code error}
- * value and the partition goes on; anything else fails the task, so Spark retries it. The engine
- * session is closed when the input ends, and in any case when the task ends ({@link TaskScope}).
+ * Completions of a partition's prompts, the row function of {@code generate} (job, DataFrame API,
+ * SQL): the rows stream through one running batch of at most {@code batch_size} sequences
+ * ({@link GenerationStream}: a row joins as another finishes), and there is one result row
+ * ({@link LlamaTask#GENERATE}'s fields) per input row, in input order. A row that cannot be served
+ * (null or empty prompt, prompt over the context, bad settings) gets an {@code error} value and the
+ * partition goes on; anything else fails the task, so Spark retries it. The engine session is
+ * closed when the input ends, and in any case when the task ends ({@link TaskScope}).
  */
 public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     /** Rows held for input order, per batch slot: a long row at the head delays emitting, not generating. */
@@ -26,11 +28,14 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<ModelHandle> model;
     private final GenerateSettings settings;
+    private final InputColumns columns;
     private final JobProgress progress;
 
-    public GenerateRows(Broadcast<ModelHandle> model, GenerateSettings settings, JobProgress progress) {
+    /** @param columns the prompt (one text column), and optionally per-row settings and numeric override columns */
+    public GenerateRows(Broadcast<ModelHandle> model, GenerateSettings settings, InputColumns columns, JobProgress progress) {
         this.model = model;
         this.settings = settings;
+        this.columns = columns;
         this.progress = progress;
     }
 
@@ -43,7 +48,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         return new GenerationStream(rows, session.batchGenerator(batch), REORDER_ROWS_PER_SLOT * batch, new Codec(engine), session::close);
     }
 
-    /** Rows to requests and results to the generate job's output rows, counting progress. */
+    /** Rows to requests and results to result rows, counting progress. */
     private final class Codec implements GenerationStream.RowCodec {
         private final Engine engine;
 
@@ -60,51 +65,32 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         public Row completed(Row in, GenerationResult r) {
             int promptTokens = r.promptTokens().length;
             progress.add(1, promptTokens, r.tokens().length, 0);
-            return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens,
-                    SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
+            return RowFactory.create(r.text(), promptTokens, SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()),
+                    r.finishReason().label(), null);
         }
 
         @Override
         public Row failed(Row in, InvalidRequestException e) {
-            return errorRow(in, e);
+            progress.add(1, 0, 0, 1);
+            return RowFactory.create(null, null, null, null, null, e.getMessage());
         }
     }
 
     private GenerationRequest request(Engine engine, Row in) {
-        String prompt = in.getAs("prompt");
+        String prompt = columns.text(in, 0);
         if (prompt == null || prompt.isEmpty()) {
             throw new InvalidRequestException(prompt == null ? "prompt is null" : "prompt is empty");
         }
-        SamplingParams sampling = new SamplingParams(
-                floatOr(in, "temperature", settings.temperature()), settings.topK(), settings.topP(), longOr(in, "seed", settings.seed()));
-        int maxTokens = (int) longOr(in, "max_tokens", settings.maxTokens());
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), maxTokens, sampling);
-    }
-
-    private Row errorRow(Row in, InvalidRequestException e) {
-        progress.add(1, 0, 0, 1);
-        return RowFactory.create(id(in), in.getAs("prompt"), null, null, null, null, null, e.getMessage());
-    }
-
-    private static Object id(Row in) {
-        return in.get(in.fieldIndex("id"));
-    }
-
-    private static int fieldIndex(Row row, String name) {
-        try {
-            return row.fieldIndex(name);
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
-    }
-
-    private static float floatOr(Row row, String name, float fallback) {
-        int i = fieldIndex(row, name);
-        return i < 0 || row.isNullAt(i) ? fallback : ((Number) row.get(i)).floatValue();
-    }
-
-    private static long longOr(Row row, String name, long fallback) {
-        int i = fieldIndex(row, name);
-        return i < 0 || row.isNullAt(i) ? fallback : ((Number) row.get(i)).longValue();
+        // A row's settings map, then its numeric columns, override the defaults.
+        Map<String, String> own = columns.settings(in);
+        LlamaSettings row = new LlamaSettings(Map.of()).with(own, LlamaTask.GENERATE.rowSettings());
+        float temperature = row.number("temperature", settings.temperature());
+        long seed = row.longValue("seed", settings.seed());
+        int maxTokens = row.integer("max_tokens", settings.maxTokens(), 0);
+        SamplingParams sampling = new SamplingParams(InputColumns.number(in, columns.temperature(), temperature).floatValue(),
+                row.integer("top_k", settings.topK(), 0), row.number("top_p", settings.topP()),
+                InputColumns.number(in, columns.seed(), seed).longValue());
+        int rowMaxTokens = (int) InputColumns.number(in, columns.maxTokens(), maxTokens).longValue();
+        return new GenerationRequest(engine.tokenizer().encode(prompt, true), rowMaxTokens, sampling);
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Accumulators the tasks add to and the driver reads for the progress line and the summary.
+ * Accumulators the tasks add to and the driver reads for the progress line and the summary (all
+ * null: {@link #none()}, nothing counted).
  *
  * @param inputTokens        prompt / text / context tokens fed to the model
  * @param outputTokens       generated tokens (generate) or scored tokens (score, loglikelihood)
@@ -23,7 +24,15 @@ public record JobProgress(LongAccumulator rows, LongAccumulator inputTokens, Lon
         this(rows, inputTokens, outputTokens, errors, null, null);
     }
 
+    /** No counting: for callers that read no progress (the DataFrame API on its own, the SQL functions). */
+    public static JobProgress none() {
+        return new JobProgress(null, null, null, null, null, null);
+    }
+
     public void add(long r, long in, long out, long e) {
+        if (rows == null) {
+            return;
+        }
         rows.add(r);
         inputTokens.add(in);
         outputTokens.add(out);

@@ -17,9 +17,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The loglikelihood job's (and the evaluation sweep's) {@code mapPartitions} function: log
- * P(continuation | context) per row with lm-evaluation-harness semantics ({@link Loglikelihood}),
- * one output row per input row, in order. A micro-batch's pairs are scored together in packed
+ * log P(continuation | context) per row with lm-evaluation-harness semantics ({@link Loglikelihood}),
+ * the row function of {@code loglikelihood} (job, DataFrame API, SQL, the evaluation sweep): one
+ * result row ({@link LlamaTask#LOGLIKELIHOOD}'s fields) per input row, in order. A micro-batch's pairs are scored together in packed
  * steps, sharing computed prefixes (an item's context across its choices, few-shot examples across
  * items) when {@link PackingSettings#prefixCache()}; each bitwise as if alone. A null context or
  * an empty continuation gives an {@code error} row.
@@ -27,11 +27,14 @@ import org.apache.spark.sql.RowFactory;
 public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<ModelHandle> model;
     private final LoglikelihoodSettings settings;
+    private final InputColumns columns;
     private final JobProgress progress;
 
-    public LoglikelihoodRows(Broadcast<ModelHandle> model, LoglikelihoodSettings settings, JobProgress progress) {
+    /** @param columns the context and the continuation (two text columns); a per-row settings column must hold empty maps */
+    public LoglikelihoodRows(Broadcast<ModelHandle> model, LoglikelihoodSettings settings, InputColumns columns, JobProgress progress) {
         this.model = model;
         this.settings = settings;
+        this.columns = columns;
         this.progress = progress;
     }
 
@@ -50,7 +53,11 @@ public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> 
         for (int i = 0; i < batch.size(); i++) {
             Row in = batch.get(i);
             try {
-                Loglikelihood.Split split = ll.split(in.getAs("context"), in.getAs("continuation"));
+                if (!columns.settings(in).isEmpty()) {
+                    throw new InvalidRequestException(LlamaTask.LOGLIKELIHOOD.functionName() + " takes no per-row settings, got "
+                            + columns.settings(in).keySet());
+                }
+                Loglikelihood.Split split = ll.split(columns.text(in, 0), columns.text(in, 1));
                 prepared[i] = ll.prepare(split.contextTokens(), split.continuationTokens());
                 requests.add(prepared[i].request());
             } catch (InvalidRequestException e) {
@@ -61,18 +68,17 @@ public final class LoglikelihoodRows implements MapPartitionsFunction<Row, Row> 
         List<Row> out = new ArrayList<>(batch.size());
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
-            Object id = batch.get(i).get(batch.get(i).fieldIndex("id"));
             try {
                 if (errors[i] != null) {
                     throw new InvalidRequestException(errors[i]);
                 }
                 LoglikelihoodResult r = prepared[i].result(scores.get(next++));
                 progress.add(1, r.contextTokens().length + r.tokenCount() - 1, r.tokenCount(), 0);
-                out.add(RowFactory.create(id, r.sumLogprob(), r.isGreedy(), r.tokenCount(), SparkValues.boxed(r.continuationTokens()),
+                out.add(RowFactory.create(r.sumLogprob(), r.isGreedy(), r.tokenCount(), SparkValues.boxed(r.continuationTokens()),
                         SparkValues.boxed(r.logprobs()), r.contextTokens().length, r.truncatedTokens(), null));
             } catch (InvalidRequestException e) {
                 progress.add(1, 0, 0, 1);
-                out.add(RowFactory.create(id, null, null, null, null, null, null, null, e.getMessage()));
+                out.add(RowFactory.create(null, null, null, null, null, null, null, e.getMessage()));
             }
         }
         return out;

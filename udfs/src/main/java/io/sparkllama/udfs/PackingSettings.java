@@ -9,5 +9,7 @@ import java.io.Serializable;
  * prefix an earlier row of the task computed.
  */
 public record PackingSettings(int stepTokens, boolean prefixCache) implements Serializable {
+    /** Rows per micro-batch when {@code batch_size} is not given: enough short rows to fill many packed steps. */
+    public static final int DEFAULT_BATCH_ROWS = 256;
     public static final PackingSettings DEFAULT = new PackingSettings(PackedScorer.DEFAULT_STEP_TOKENS, true);
 }

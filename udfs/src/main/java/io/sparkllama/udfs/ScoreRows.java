@@ -13,6 +13,7 @@ import io.sparkllama.udfs.tokencache.TokenCache;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,9 +21,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The score job's {@code mapPartitions} function: per-token logprobs of each row's {@code text}
- * (BOS first, rolling windows past the context), one output row per input row, in order. A null
- * or empty text gives an {@code error} row. A micro-batch's rows are scored together in packed
+ * Per-token logprobs of each row's text, the row function of {@code score} (job, DataFrame API,
+ * SQL): BOS first, rolling windows past the context, one result row ({@link LlamaTask#SCORE}'s
+ * fields) per input row, in order. A null or empty text, or bad per-row settings, give an
+ * {@code error} row. A micro-batch's rows are scored together in packed
  * steps ({@link PackingSettings}), each bitwise as if alone. With a {@link TokenCache}, the
  * partition's ids come from its cache file when there is a valid one, and are written to it when
  * there is not.
@@ -31,16 +33,21 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<ModelHandle> model;
     private final ScoreSettings settings;
     private final JobProgress progress;
+    private final InputColumns columns;
     private final TokenCache tokenCache;
 
-    public ScoreRows(Broadcast<ModelHandle> model, ScoreSettings settings, JobProgress progress) {
-        this(model, settings, progress, null);
-    }
-
-    /** @param tokenCache the job's token cache, or null to tokenize every row */
-    public ScoreRows(Broadcast<ModelHandle> model, ScoreSettings settings, JobProgress progress, TokenCache tokenCache) {
+    /**
+     * @param columns    the text (one text column), optionally a per-row settings column ({@code stride}), and the id
+     *                   where there is a token cache
+     * @param tokenCache the job's token cache, or null to tokenize every row
+     */
+    public ScoreRows(Broadcast<ModelHandle> model, ScoreSettings settings, InputColumns columns, JobProgress progress, TokenCache tokenCache) {
+        if (tokenCache != null && columns.id() < 0) {
+            throw new IllegalArgumentException("the token cache keys rows by id: give the id column");
+        }
         this.model = model;
         this.settings = settings;
+        this.columns = columns;
         this.progress = progress;
         this.tokenCache = tokenCache;
     }
@@ -57,7 +64,7 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         if (cached != null) {
             TaskScope.closeAtTaskEnd(cached); // a failed or abandoned task drops its half-written file and unmaps its hit
         }
-        return new RowBatches(rows, settings.batchSize(), batch -> scoreAll(engine, rolling, scorer, cached, batch), () -> {
+        return new RowBatches(rows, settings.batchSize(), batch -> scoreAll(engine, session, rolling, scorer, cached, batch), () -> {
             session.close();
             if (cached != null) {
                 cached.finish();
@@ -65,8 +72,9 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         });
     }
 
-    private List<Row> scoreAll(Engine engine, RollingScorer rolling, PackedScorer scorer, PartitionTokens cached, List<Row> batch) {
+    private List<Row> scoreAll(Engine engine, InferenceSession session, RollingScorer rolling, PackedScorer scorer, PartitionTokens cached, List<Row> batch) {
         int[][] tokens = new int[batch.size()][];
+        RollingScorer[] rollers = new RollingScorer[batch.size()];
         String[] errors = new String[batch.size()];
         int[] firstRequest = new int[batch.size() + 1];
         List<ScoringRequest> requests = new ArrayList<>();
@@ -74,7 +82,8 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
             firstRequest[i] = requests.size();
             try {
                 tokens[i] = tokenize(engine, cached, batch.get(i));
-                requests.addAll(rolling.requests(tokens[i]));
+                rollers[i] = rolling(session, rolling, batch.get(i));
+                requests.addAll(rollers[i].requests(tokens[i]));
             } catch (InvalidRequestException e) {
                 errors[i] = e.getMessage();
             }
@@ -83,26 +92,35 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         List<SequenceScore> scores = progress.score(scorer, requests);
         List<Row> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            Object id = batch.get(i).get(batch.get(i).fieldIndex("id"));
             try {
                 if (errors[i] != null) {
                     throw new InvalidRequestException(errors[i]);
                 }
-                ScoreResult r = rolling.combine(tokens[i], scores.subList(firstRequest[i], firstRequest[i + 1]), 0);
+                ScoreResult r = rollers[i].combine(tokens[i], scores.subList(firstRequest[i], firstRequest[i + 1]), 0);
                 progress.add(1, tokens[i].length, r.scored(), 0);
-                out.add(RowFactory.create(id, SparkValues.boxed(tokens[i]), SparkValues.boxed(r.logprobs()), r.sumLogprob(), r.scored(),
+                out.add(RowFactory.create(SparkValues.boxed(tokens[i]), SparkValues.boxed(r.logprobs()), r.sumLogprob(), r.scored(),
                         r.meanNll(), r.perplexity(), null));
             } catch (InvalidRequestException e) {
                 progress.add(1, 0, 0, 1);
-                out.add(RowFactory.create(id, null, null, null, null, null, null, e.getMessage()));
+                out.add(RowFactory.create(null, null, null, null, null, null, e.getMessage()));
             }
         }
         return out;
     }
 
-    private static int[] tokenize(Engine engine, PartitionTokens cached, Row in) {
-        Object id = in.get(in.fieldIndex("id"));
-        String text = in.getAs("text");
+    /** The task's scorer, or one with the row's own {@code stride}. */
+    private RollingScorer rolling(InferenceSession session, RollingScorer task, Row in) {
+        Map<String, String> own = columns.settings(in);
+        if (own.isEmpty()) {
+            return task;
+        }
+        LlamaSettings row = new LlamaSettings(Map.of()).with(own, LlamaTask.SCORE.rowSettings());
+        return new RollingScorer(session, row.integer("stride", settings.stride(), 0));
+    }
+
+    private int[] tokenize(Engine engine, PartitionTokens cached, Row in) {
+        Object id = columns.id(in);
+        String text = columns.text(in, 0);
         if (text == null || text.isEmpty()) {
             if (cached != null) {
                 cached.skip(String.valueOf(id));

@@ -1,6 +1,5 @@
 package io.sparkllama.udfs;
 
-import io.sparkllama.udfs.batch.LlamaTask;
 import io.sparkllama.udfs.sql.ExtractLlamaCalls;
 import io.sparkllama.udfs.sql.LlamaBatchStrategy;
 import io.sparkllama.udfs.sql.LlamaGenerateCall;

@@ -3,7 +3,6 @@ package io.sparkllama.udfs;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.MemoryUsage;
-import io.sparkllama.engine.score.Loglikelihood;
 import io.sparkllama.engine.settings.KvCacheMemory;
 import io.sparkllama.engine.settings.KvCacheType;
 import java.util.function.Consumer;
@@ -35,12 +34,6 @@ public final class TaskKvCache {
         return open(engine, threads, handle.kvCacheMemory(), handle.kvCacheType());
     }
 
-    /** A loglikelihood calculator for this task, with its share of {@code executorBudget} and blocks of {@code type} (null: f32). */
-    public static Loglikelihood loglikelihood(Engine engine, int threads, long executorBudget, KvCacheType type) {
-        Loglikelihood ll = engine.newLoglikelihood(threads, share(executorBudget), type == null ? KvCacheType.F32 : type);
-        describe(ll::describeKvBudget, executorBudget);
-        return ll;
-    }
 
     /** Names the share in the pool's budget errors, e.g. "this task's share of kv_cache_memory (409600 bytes over 2 task slots)". */
     private static void describe(Consumer<String> budgetSource, long executorBudget) {

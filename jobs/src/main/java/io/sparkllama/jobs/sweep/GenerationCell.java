@@ -5,9 +5,8 @@ import io.sparkllama.datasets.tasks.GenerationTask;
 import io.sparkllama.datasets.tasks.MeanWithStderr;
 import io.sparkllama.datasets.tasks.SampleOrder;
 import io.sparkllama.datasets.tasks.TaskOptions;
-import io.sparkllama.udfs.GenerateOutput;
-import io.sparkllama.udfs.GenerateRows;
-import io.sparkllama.udfs.GenerateSettings;
+import io.sparkllama.udfs.DataFrameInference;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.JobProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -54,19 +52,20 @@ public final class GenerationCell {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cx.spark().sparkContext());
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
                 jsc.sc().longAccumulator(), jsc.sc().longAccumulator());
-        GenerateSettings greedy = new GenerateSettings(16, 0f, 0, 1f, s.seed(), cx.threads(), 8);
-        List<Row> out = cx.spark().createDataFrame(prompts, INPUT).repartition(cx.partitions())
-                .mapPartitions(new GenerateRows(cx.model(), greedy, progress), Encoders.row(GenerateOutput.schema(DataTypes.IntegerType)))
-                .collectAsList();
+        // Greedy, each row's own max_tokens, 8 rows generating at once per task.
+        Map<String, String> greedy = Map.of("max_tokens", "16", "temperature", "0", "seed", String.valueOf(s.seed()),
+                "threads", String.valueOf(cx.threads()), "batch_size", "8", "max_tokens_col", "max_tokens");
+        List<Row> out = DataFrameInference.withResults(LlamaTask.GENERATE, cx.spark().createDataFrame(prompts, INPUT)
+                .repartition(cx.partitions()), cx.model(), greedy, progress, null).collectAsList();
         double[] em = new double[selected.length];
         List<Row> samples = new ArrayList<>();
         for (Row r : out) {
-            int i = r.getInt(0);
+            int i = r.getAs("id");
             GenerationDoc d = docs.get(selected[i]);
-            String completion = r.isNullAt(2) ? null : r.getString(2);
+            String completion = r.getAs("completion");
             String extracted = completion == null ? null : d.cut(completion);
             em[i] = completion != null && d.matches(completion) ? 1 : 0;
-            samples.add(RowFactory.create(i, d.id(), d.prompt(), d.answer(), completion, extracted, em[i], r.isNullAt(7) ? null : r.getString(7)));
+            samples.add(RowFactory.create(i, d.id(), d.prompt(), d.answer(), completion, extracted, em[i], r.<String>getAs("error")));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         MeanWithStderr m = MeanWithStderr.of(em);

@@ -11,16 +11,14 @@ import io.sparkllama.datasets.tasks.TaskDoc;
 import io.sparkllama.datasets.tasks.TaskMetrics;
 import io.sparkllama.datasets.tasks.TaskOptions;
 import io.sparkllama.udfs.JobProgress;
-import io.sparkllama.udfs.LoglikelihoodOutput;
-import io.sparkllama.udfs.LoglikelihoodRows;
-import io.sparkllama.udfs.LoglikelihoodSettings;
-import io.sparkllama.udfs.PackingSettings;
+import io.sparkllama.udfs.DataFrameInference;
+import io.sparkllama.udfs.LlamaTask;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -79,10 +77,9 @@ public final class LoglikelihoodCell {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cx.spark().sparkContext());
         JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
                 jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator());
-        LoglikelihoodSettings settings = new LoglikelihoodSettings(cx.threads(), BATCH_ROWS, PackingSettings.DEFAULT);
-        List<Row> scored = cx.spark().createDataFrame(jsc.parallelize(requests, Math.max(1, cx.partitions())), INPUT)
-                .mapPartitions(new LoglikelihoodRows(cx.model(), settings, progress), Encoders.row(LoglikelihoodOutput.schema(DataTypes.IntegerType)))
-                .collectAsList();
+        Map<String, String> settings = Map.of("threads", String.valueOf(cx.threads()), "batch_size", String.valueOf(BATCH_ROWS));
+        List<Row> scored = DataFrameInference.withResults(LlamaTask.LOGLIKELIHOOD, cx.spark().createDataFrame(
+                jsc.parallelize(requests, Math.max(1, cx.partitions())), INPUT), cx.model(), settings, progress, null).collectAsList();
         Row[][] bySample = new Row[selected.length][];
         for (int i = 0; i < selected.length; i++) {
             bySample[i] = new Row[docs.get(selected[i]).choices().size()];

@@ -1,7 +1,7 @@
 package io.sparkllama.udfs.ml;
 
 import io.sparkllama.udfs.DataFrameInference;
-import io.sparkllama.udfs.batch.LlamaTask;
+import io.sparkllama.udfs.LlamaTask;
 import java.util.Map;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;

@@ -1,6 +1,6 @@
 package io.sparkllama.udfs.ml;
 
-import io.sparkllama.udfs.batch.LlamaTask;
+import io.sparkllama.udfs.LlamaTask;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.sparkllama.udfs.sql;
 
 import io.sparkllama.udfs.ModelHandle;
-import io.sparkllama.udfs.batch.LlamaSettings;
+import io.sparkllama.udfs.LlamaSettings;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;

@@ -2,9 +2,9 @@ package io.sparkllama.udfs.sql;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.udfs.ModelHandle;
-import io.sparkllama.udfs.batch.LlamaSettings;
-import io.sparkllama.udfs.batch.LlamaTask;
-import io.sparkllama.udfs.batch.ModelBroadcasts;
+import io.sparkllama.udfs.LlamaSettings;
+import io.sparkllama.udfs.LlamaTask;
+import io.sparkllama.udfs.ModelBroadcasts;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;

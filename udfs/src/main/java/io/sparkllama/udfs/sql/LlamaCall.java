@@ -1,6 +1,6 @@
 package io.sparkllama.udfs.sql;
 
-import io.sparkllama.udfs.batch.LlamaTask;
+import io.sparkllama.udfs.LlamaTask;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;

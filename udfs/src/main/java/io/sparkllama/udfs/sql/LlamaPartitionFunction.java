@@ -1,20 +1,19 @@
 package io.sparkllama.udfs.sql;
 
+import io.sparkllama.udfs.InputColumns;
+import io.sparkllama.udfs.InputOrderJoin;
+import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.LlamaSettings;
+import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ModelHandle;
-import io.sparkllama.udfs.batch.BatchInference;
-import io.sparkllama.udfs.batch.InferenceInput;
-import io.sparkllama.udfs.batch.LlamaSettings;
-import io.sparkllama.udfs.batch.LlamaTask;
-import io.sparkllama.udfs.batch.MicroBatches;
-import io.sparkllama.udfs.batch.TaskInference;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -33,7 +32,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What {@link LlamaBatchEvalExec} runs on each partition: evaluates the call's arguments per row,
- * runs micro-batches through the engine, and emits each input row with the result struct appended.
+ * runs them through the task's row function (the jobs' streaming generation and packed scoring),
+ * and emits each input row with the result struct appended.
  */
 final class LlamaPartitionFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private final LlamaTask task;
@@ -54,31 +54,33 @@ final class LlamaPartitionFunction implements FlatMapFunction<Iterator<InternalR
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-        BatchInference inference = TaskInference.open(task, model, settings);
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws Exception {
         UnsafeProjection args = UnsafeProjection$.MODULE$.create(arguments, input);
         UnsafeProjection out = UnsafeProjection$.MODULE$.create(outputTypes);
         Function1<Object, Object> toCatalyst = CatalystTypeConverters.createToCatalystConverter(task.schema());
         int texts = task.textArguments().size();
         boolean hasSettings = arguments.size() > texts;
+        int[] textColumns = new int[texts];
+        for (int i = 0; i < texts; i++) {
+            textColumns[i] = i;
+        }
+        // The row function reads the evaluated arguments: the texts, then the settings map.
+        InputColumns columns = new InputColumns(textColumns, hasSettings ? texts : -1, -1, -1, -1, -1);
+        MapPartitionsFunction<Row, Row> results = task.rows(model, settings, columns, JobProgress.none(), null);
         // Rows are copied: the child may reuse one row object for every row it emits.
-        return new MicroBatches<InternalRow, InternalRow>(rows, LlamaTask.batchSize(settings), InternalRow::copy, batch -> {
-            List<InferenceInput> inputs = new ArrayList<>(batch.size());
-            for (InternalRow row : batch) {
-                UnsafeRow a = args.apply(row);
-                String[] values = new String[texts];
-                for (int i = 0; i < texts; i++) {
-                    values[i] = a.isNullAt(i) ? null : a.getUTF8String(i).toString();
-                }
-                inputs.add(new InferenceInput(values, hasSettings && !a.isNullAt(texts) ? settingsMap(a.getMap(texts)) : Map.of()));
+        return new InputOrderJoin<InternalRow, InternalRow>(rows, InternalRow::copy, row -> {
+            UnsafeRow a = args.apply(row);
+            Object[] values = new Object[texts + (hasSettings ? 1 : 0)];
+            for (int i = 0; i < texts; i++) {
+                values[i] = a.isNullAt(i) ? null : a.getUTF8String(i).toString();
             }
-            List<Row> results = inference.run(inputs);
-            List<InternalRow> joined = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                InternalRow struct = (InternalRow) toCatalyst.apply(results.get(i));
-                joined.add(out.apply(new JoinedRow(batch.get(i), new GenericInternalRow(new Object[] {struct}))).copy());
+            if (hasSettings) {
+                values[texts] = a.isNullAt(texts) ? null : CollectionConverters.asScala(settingsMap(a.getMap(texts))); // as a Row holds maps
             }
-            return joined;
+            return RowFactory.create(values);
+        }, results, (row, result) -> {
+            InternalRow struct = (InternalRow) toCatalyst.apply(result);
+            return out.apply(new JoinedRow(row, new GenericInternalRow(new Object[] {struct}))).copy();
         });
     }
 

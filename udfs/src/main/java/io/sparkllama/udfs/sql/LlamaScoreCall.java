@@ -1,6 +1,6 @@
 package io.sparkllama.udfs.sql;
 
-import io.sparkllama.udfs.batch.LlamaTask;
+import io.sparkllama.udfs.LlamaTask;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;

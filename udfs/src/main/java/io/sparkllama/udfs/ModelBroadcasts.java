@@ -1,9 +1,7 @@
-package io.sparkllama.udfs.batch;
+package io.sparkllama.udfs;
 
 import io.sparkllama.engine.settings.ActivationPrecision;
-import io.sparkllama.udfs.ExecutorModels;
-import io.sparkllama.udfs.ModelHandle;
-import io.sparkllama.udfs.ModelResolver;
+import io.sparkllama.engine.settings.KvCacheType;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,7 +18,7 @@ public final class ModelBroadcasts {
     private ModelBroadcasts() {
     }
 
-    /** @param settings {@code context}, {@code activations} and {@code model_transport} are read from here */
+    /** @param settings {@code context}, {@code activations}, {@code model_transport} and the KV cache's budget and type are read from here */
     public static Broadcast<ModelHandle> get(SparkContext sc, String model, String tokenizer, LlamaSettings settings) {
         int context = settings.integer("context", 0, 0);
         String activations = settings.string("activations", "int8");
@@ -28,10 +26,14 @@ public final class ModelBroadcasts {
         if (!activations.equals("int8") && !activations.equals("fp32")) {
             throw new IllegalArgumentException("setting activations must be int8 or fp32, got '" + activations + "'");
         }
-        String key = String.join("|", sc.applicationId(), model, String.valueOf(tokenizer), String.valueOf(context), activations, transport);
+        long kvCacheMemory = LlamaTask.kvCacheMemory(settings);
+        KvCacheType kvCacheType = LlamaTask.kvCacheType(settings);
+        String key = String.join("|", sc.applicationId(), model, String.valueOf(tokenizer), String.valueOf(context), activations, transport,
+                String.valueOf(kvCacheMemory), kvCacheType.name());
         return HANDLES.computeIfAbsent(key, k -> {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-            ModelHandle handle = ModelResolver.resolve(model, tokenizer, context, ActivationPrecision.ofLabel(activations), transport, jsc);
+            ModelHandle handle = ModelResolver.resolve(model, tokenizer, context, ActivationPrecision.ofLabel(activations), transport, jsc)
+                    .withMemoryBudgets(kvCacheMemory, 0).withKvCacheType(kvCacheType);
             ExecutorModels.engine(handle); // fail fast; in local mode the tasks reuse this very mapping
             return jsc.broadcast(handle);
         });

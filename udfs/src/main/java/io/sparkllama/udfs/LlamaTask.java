@@ -1,10 +1,16 @@
-package io.sparkllama.udfs.batch;
+package io.sparkllama.udfs;
 
-import io.sparkllama.engine.Engine;
+import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.generate.SamplingParams;
+import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.engine.settings.KvCacheMemory;
 import io.sparkllama.engine.settings.KvCacheType;
+import io.sparkllama.udfs.tokencache.TokenCache;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -13,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * What the SQL functions and the DataFrame API compute: the function's name, its text arguments,
- * its result struct, the settings a row may override, and how a task opens it on the engine.
+ * its result struct, the settings a row may override, and its row function with the jobs' defaults.
  */
 public enum LlamaTask {
     GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"),
@@ -33,6 +39,8 @@ public enum LlamaTask {
     /** Settings that hold for a whole task (session config or the DataFrame API's options), never per row. */
     public static final Set<String> TASK_SETTINGS = Set.of("threads", "batch_size", "context", "activations", "model_transport",
             "kv_cache_memory", "kv_cache_type");
+    /** Task-wide settings of the scoring tasks: tokens per packed step, prefix sharing. */
+    public static final Set<String> PACKING_SETTINGS = Set.of("step_tokens", "prefix_cache");
 
     private final String functionName;
     private final List<String> textArguments;
@@ -66,13 +74,67 @@ public enum LlamaTask {
         return schema;
     }
 
-    /** Opens this task's inference on an engine, for one Spark task. */
-    public BatchInference open(Engine engine, LlamaSettings settings, int threads) {
+    /**
+     * This task's row function (one result row of {@link #schema()} per input row, in order) with
+     * the jobs' defaults for every setting not in {@code settings}.
+     *
+     * @param tokenCache the token cache (score only), or null
+     */
+    public MapPartitionsFunction<Row, Row> rows(Broadcast<ModelHandle> model, LlamaSettings settings, InputColumns columns,
+                                                JobProgress progress, TokenCache tokenCache) {
         return switch (this) {
-            case GENERATE -> new GenerateInference(engine, settings, threads);
-            case SCORE -> new ScoreInference(engine, settings, threads);
-            case LOGLIKELIHOOD -> new LoglikelihoodInference(engine, settings, threads);
+            case GENERATE -> new GenerateRows(model, generateSettings(settings), columns, progress);
+            case SCORE -> new ScoreRows(model, scoreSettings(settings), columns, progress, tokenCache);
+            case LOGLIKELIHOOD -> new LoglikelihoodRows(model, loglikelihoodSettings(settings), columns, progress);
         };
+    }
+
+    /** The task-wide settings this task takes (the DataFrame API's options, the session's {@code spark.llama.*}). */
+    public Set<String> taskSettings() {
+        if (this == GENERATE) {
+            return TASK_SETTINGS;
+        }
+        Set<String> s = new java.util.HashSet<>(TASK_SETTINGS);
+        s.addAll(PACKING_SETTINGS);
+        return Set.copyOf(s);
+    }
+
+    /** Generation defaults: max_tokens 128, greedy (temperature 0, top_k 0, top_p 1), seed 42, batch_size 32. */
+    public static GenerateSettings generateSettings(LlamaSettings s) {
+        GenerateSettings g = new GenerateSettings(s.integer("max_tokens", 128, 0), s.number("temperature", 0f), s.integer("top_k", 0, 0),
+                s.number("top_p", 1f), s.longValue("seed", 42L), threads(s), s.integer("batch_size", 32, 1));
+        new SamplingParams(g.temperature(), g.topK(), g.topP(), g.seed()); // a bad combination fails here, not per row
+        return g;
+    }
+
+    /** Scoring defaults: stride half the context, batch_size {@link PackingSettings#DEFAULT_BATCH_ROWS}, packed. */
+    public static ScoreSettings scoreSettings(LlamaSettings s) {
+        return new ScoreSettings(threads(s), s.integer("stride", 0, 0), packedBatchSize(s), packing(s));
+    }
+
+    /** Loglikelihood defaults: batch_size {@link PackingSettings#DEFAULT_BATCH_ROWS}, packed. */
+    public static LoglikelihoodSettings loglikelihoodSettings(LlamaSettings s) {
+        return new LoglikelihoodSettings(threads(s), packedBatchSize(s), packing(s));
+    }
+
+    private static int threads(LlamaSettings s) {
+        return s.integer("threads", TaskThreads.TASK_CPUS, 0);
+    }
+
+    private static int packedBatchSize(LlamaSettings s) {
+        return s.integer("batch_size", PackingSettings.DEFAULT_BATCH_ROWS, 1);
+    }
+
+    private static PackingSettings packing(LlamaSettings s) {
+        int step = s.integer("step_tokens", PackedScorer.DEFAULT_STEP_TOKENS, 1);
+        if (step > PackedScorer.MAX_STEP_TOKENS) {
+            throw new InvalidRequestException("setting step_tokens must be <= " + PackedScorer.MAX_STEP_TOKENS + ", got " + step);
+        }
+        String cache = s.string("prefix_cache", "true");
+        if (!cache.equals("true") && !cache.equals("false")) {
+            throw new InvalidRequestException("setting prefix_cache must be true or false, got '" + cache + "'");
+        }
+        return new PackingSettings(step, Boolean.parseBoolean(cache));
     }
 
     /** {@code kv_cache_memory}: an executor's KV budget (a size such as 512m or 4g); 0 when unset. */
@@ -95,27 +157,14 @@ public enum LlamaTask {
      * on the driver with the key's name instead of failing each task.
      */
     public void check(LlamaSettings s) {
-        s.integer("threads", 0, 0);
-        batchSize(s);
         s.integer("context", 0, 0);
         kvCacheMemory(s);
         kvCacheType(s);
         switch (this) {
-            case GENERATE -> {
-                s.integer("max_tokens", 128, 0);
-                s.number("temperature", 0f);
-                s.integer("top_k", 0, 0);
-                s.number("top_p", 1f);
-                s.longValue("seed", 42L);
-            }
-            case SCORE -> s.integer("stride", 0, 0);
-            case LOGLIKELIHOOD -> { }
+            case GENERATE -> generateSettings(s);
+            case SCORE -> scoreSettings(s);
+            case LOGLIKELIHOOD -> loglikelihoodSettings(s);
         }
-    }
-
-    /** Rows pulled together from a partition and handed to the engine at once (as the jobs' {@code batch_size}). */
-    public static int batchSize(LlamaSettings settings) {
-        return settings.integer("batch_size", 32, 1);
     }
 
     private static StructType fields(StructField... f) {

@@ -1,4 +1,4 @@
-package io.sparkllama.udfs.batch;
+package io.sparkllama.udfs;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 import java.io.Serializable;
