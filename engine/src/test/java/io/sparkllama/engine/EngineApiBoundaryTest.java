@@ -62,7 +62,7 @@ class EngineApiBoundaryTest {
                 }
             }
         }
-        assertTrue(files > 200 && apiReferences > 100, "read " + files + " sources, " + apiReferences + " API references");
+        assertTrue(files > 200 && apiReferences > 50, "read " + files + " sources, " + apiReferences + " API references");
         assertEquals(List.of(), outside, "only " + new TreeSet<>(API) + " are the engine's API: give the caller an entry point there (docs/engine-api.md)");
     }
 
