@@ -11,6 +11,7 @@ import io.sparkllama.jobs.output.OutputGuard;
 import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.MaxAccumulator;
 import io.sparkllama.udfs.ModelHandle;
 import io.sparkllama.udfs.ModelResolver;
 import io.sparkllama.udfs.tokencache.TokenCache;
@@ -112,7 +113,8 @@ public final class InferenceRun {
     private static JobProgress progress(JavaSparkContext jsc, String job) {
         return new JobProgress(jsc.sc().longAccumulator(job + " rows"), jsc.sc().longAccumulator(job + " input tokens"),
                 jsc.sc().longAccumulator(job + " output tokens"), jsc.sc().longAccumulator(job + " error rows"),
-                jsc.sc().longAccumulator(job + " positions requested"), jsc.sc().longAccumulator(job + " positions computed"));
+                jsc.sc().longAccumulator(job + " positions requested"), jsc.sc().longAccumulator(job + " positions computed"),
+                MaxAccumulator.register(jsc.sc(), job + " executor KV peak bytes"), MaxAccumulator.register(jsc.sc(), job + " executor heap peak bytes"));
     }
 
     // The job's DataFrame API options, with the id (the token cache's key) and the per-row setting columns the input has.

@@ -28,7 +28,7 @@ final class RunRecord {
                 tokenCache == null ? null : new TokenCacheCounts(tokenCache.directory(), tokenCache.cachedRows().value(),
                         tokenCache.tokenizedRows().value(), tokenCache.rebuiltFiles().value()));
         Map<String, Object> metadata = RunMetadata.describe(spec, handle, summary, master);
-        metadata.put("memory", MemoryRecord.describe(engine, handle, master));
+        metadata.put("memory", MemoryRecord.describe(engine, handle, progress, master));
         if (scanned.csv() != null) {
             // How the CSV was read, as the scan found it: a rerun can be checked against the same reading.
             metadata.put("input_csv", Map.of("quote", String.valueOf(scanned.csv().quote()), "escape", String.valueOf(scanned.csv().escape()),

@@ -123,6 +123,11 @@ class ClusterTest {
         JobRunner.run("score", input.toString(), local, model.toString(), "partitions=2");
         finish(p, "score", out);
         assertEquals(rows(local), rows(out.toString()), "cluster rows = local[2] rows");
+        // The driver runs no task here: a KV peak above zero is the executors' own, sent back by accumulator.
+        com.fasterxml.jackson.databind.JsonNode memory = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("_spark_llama.json").toFile()).get("memory");
+        assertEquals("largest of the driver and each executor JVM that ran a task", memory.get("peaks_measured_in").asText(), memory.toString());
+        assertTrue(memory.get("kv_cache_peak_bytes").asLong() >= memory.get("kv_cache_block_bytes").asLong(), memory.toString());
         List<Path> logs = executorLogs(out);
         assertEquals(2, logs.size(), "one executor per Worker: " + logs);
         for (Path log : logs) {

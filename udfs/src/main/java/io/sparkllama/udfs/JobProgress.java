@@ -1,5 +1,6 @@
 package io.sparkllama.udfs;
 
+import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.engine.score.ScoringRequest;
 import io.sparkllama.engine.score.SequenceScore;
@@ -15,10 +16,19 @@ import org.apache.spark.util.LongAccumulator;
  * @param outputTokens       generated tokens (generate) or scored tokens (score, loglikelihood)
  * @param positionsRequested positions the scoring requests asked to run (null where not counted)
  * @param positionsComputed  positions actually run: the rest came from the prefix cache
+ * @param kvPeakBytes        the most KV-block bytes any executor JVM held at once (null where not recorded)
+ * @param heapPeakBytes      the largest heap peak of any executor JVM (null where not recorded)
  */
 public record JobProgress(LongAccumulator rows, LongAccumulator inputTokens, LongAccumulator outputTokens,
-                          LongAccumulator errors, LongAccumulator positionsRequested, LongAccumulator positionsComputed)
+                          LongAccumulator errors, LongAccumulator positionsRequested, LongAccumulator positionsComputed,
+                          MaxAccumulator kvPeakBytes, MaxAccumulator heapPeakBytes)
         implements Serializable {
+    /** Progress with the prefix cache's counts, without memory peaks. */
+    public JobProgress(LongAccumulator rows, LongAccumulator inputTokens, LongAccumulator outputTokens,
+                       LongAccumulator errors, LongAccumulator positionsRequested, LongAccumulator positionsComputed) {
+        this(rows, inputTokens, outputTokens, errors, positionsRequested, positionsComputed, null, null);
+    }
+
     /** Progress without the prefix cache's counts. */
     public JobProgress(LongAccumulator rows, LongAccumulator inputTokens, LongAccumulator outputTokens, LongAccumulator errors) {
         this(rows, inputTokens, outputTokens, errors, null, null);
@@ -29,6 +39,7 @@ public record JobProgress(LongAccumulator rows, LongAccumulator inputTokens, Lon
         return new JobProgress(null, null, null, null, null, null);
     }
 
+    /** Counts finished rows; with peaks recorded, also this JVM's KV and heap peaks so far (they only grow, so the last row's are the task's). */
     public void add(long r, long in, long out, long e) {
         if (rows == null) {
             return;
@@ -37,6 +48,10 @@ public record JobProgress(LongAccumulator rows, LongAccumulator inputTokens, Lon
         inputTokens.add(in);
         outputTokens.add(out);
         errors.add(e);
+        if (kvPeakBytes != null) {
+            kvPeakBytes.add(MemoryUsage.jvmKvPeakBytes());
+            heapPeakBytes.add(MemoryUsage.jvmHeapPeakBytes());
+        }
     }
 
     /** Scores {@code requests} with {@code scorer}, counting the positions asked for and run. */
