@@ -1,0 +1,202 @@
+package io.sparkllama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkllama.engine.Engine;
+import io.sparkllama.jobs.JobSummary;
+import io.sparkllama.jobs.RunMetadata;
+import io.sparkllama.jobs.TokenCacheCounts;
+import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.ModelChecksumException;
+import io.sparkllama.udfs.ModelFile;
+import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.ModelResolver;
+import io.sparkllama.udfs.ModelTransport;
+import io.sparkllama.udfs.ScoreOutput;
+import io.sparkllama.udfs.ScoreRows;
+import io.sparkllama.udfs.ScoreSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs with model, input and output on HDFS (a MiniDFSCluster on 127.0.0.1 in this JVM) on
+ * local[2]: the same rows as from local files, the token cache keyed on HDFS inputs, the {@code path}
+ * transport's one sha256-verified local copy per executor, and a model changed on HDFS after the
+ * driver hashed it refused with the checksum error.
+ */
+class HdfsJobsTest {
+    @TempDir
+    static Path tmp;
+
+    private static HdfsCluster hdfs;
+    private static Path model;
+    private static Path prompts;
+    private static Path texts;
+
+    @BeforeAll
+    static void start() throws IOException {
+        model = Files.createDirectories(tmp.resolve("model"));
+        Files.copy(TestSpark.requireShared("models/stories260K/stories260K.bin"), model.resolve("stories260K.bin"));
+        Files.copy(TestSpark.requireShared("models/stories260K/tok512.bin"), model.resolve("tok512.bin"));
+        prompts = tmp.resolve("prompts.jsonl");
+        Files.write(prompts, List.of(
+                "{\"id\": 1, \"prompt\": \"Once upon a time\"}",
+                "{\"id\": 2, \"prompt\": \"Lily went to the park\"}",
+                "{\"id\": 3, \"prompt\": \"The little fish\", \"temperature\": 0.9, \"seed\": 11}",
+                "{\"id\": 4, \"prompt\": null}",
+                "{\"id\": 5, \"prompt\": \"Tom had a dog\", \"max_tokens\": 5}"));
+        texts = tmp.resolve("texts.jsonl");
+        Files.write(texts, List.of(
+                "{\"id\": 1, \"text\": \"Once upon a time, there was a little girl named Lily.\"}",
+                "{\"id\": 2, \"text\": \"She liked to play outside in the sun.\"}",
+                "{\"id\": 3, \"text\": \"One day, she saw a big red ball.\"}",
+                "{\"id\": 4, \"text\": \"\"}"));
+        hdfs = HdfsCluster.start(tmp.resolve("dfs"));
+        hdfs.putFiles(model, "/models/stories260K");
+        hdfs.put(prompts, "/data/prompts.jsonl");
+        hdfs.put(texts, "/data/texts.jsonl");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hdfs != null) {
+            hdfs.close();
+        }
+    }
+
+    private static List<Row> rows(String output) {
+        return TestSpark.session().read().parquet(output).orderBy("id").collectAsList();
+    }
+
+    @Test
+    void generateFromHdfsToHdfsEqualsTheLocalRun() {
+        String[] settings = {"max_tokens=16", "partitions=2"};
+        JobSummary local = JobRunner.run("generate", prompts.toString(), tmp.resolve("gen-local").toString(), model.toString(), settings);
+        String out = hdfs.uri("/out/gen");
+        JobSummary remote = JobRunner.run("generate", hdfs.uri("/data/prompts.jsonl"), out, hdfs.uri("/models/stories260K"), settings);
+        assertEquals(5, remote.rows());
+        assertEquals(1, remote.errors(), "the null prompt");
+        assertEquals(local.outputTokens(), remote.outputTokens());
+        List<Row> expected = rows(tmp.resolve("gen-local").toString());
+        List<Row> actual = rows(out);
+        assertEquals(5, actual.size(), "rows in = rows out");
+        assertEquals(expected, actual, "every column of every row as from local files");
+        assertTrue(((String) actual.get(0).getAs("completion")).length() > 0);
+        Map<String, Object> meta = RunMetadata.read(out, TestSpark.session().sparkContext().hadoopConfiguration());
+        assertTrue(meta.toString().contains(hdfs.uri("/models/stories260K")), "the run record names the HDFS model: " + meta);
+    }
+
+    @Test
+    void scoreFromHdfsWithTheTokenCacheEqualsTheLocalRun() {
+        Path cache = tmp.resolve("cache");
+        String[] settings = {"partitions=2", "batch_size=2", "token_cache=" + cache};
+        JobSummary local = JobRunner.run("score", texts.toString(), tmp.resolve("score-local").toString(), model.toString(), "partitions=2",
+                "batch_size=2");
+        JobSummary first = JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/out/score1"), hdfs.uri("/models/stories260K"),
+                settings);
+        JobSummary second = JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/out/score2"), hdfs.uri("/models/stories260K"),
+                settings);
+        assertEquals(4, first.rows());
+        assertEquals(local.inputTokens(), first.inputTokens());
+        assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 0, 3, 0), first.tokenCache(), "3 texts tokenized (one is empty)");
+        assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 3, 0, 0), second.tokenCache(), "every text from the cache");
+        List<Row> expected = rows(tmp.resolve("score-local").toString());
+        assertEquals(4, expected.size());
+        assertEquals(expected, rows(hdfs.uri("/out/score1")));
+        assertEquals(expected, rows(hdfs.uri("/out/score2")));
+        for (Row r : expected.subList(0, 3)) {
+            assertNull(r.getAs("error"));
+            assertNotNull(r.getAs("token_logprobs"));
+        }
+    }
+
+    @Test
+    void pathTransportCopiesTheHdfsModelOncePerExecutorVerifiedBySha256() throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        ModelHandle h = ModelResolver.resolve(hdfs.uri("/models/stories260K"), null, 0, Engine.DEFAULT_PRECISION, "path", jsc);
+        assertEquals(2, h.files().size());
+        for (ModelFile f : h.files()) {
+            assertEquals(sha256(model.resolve(f.name())), f.sha256(), "the driver's digest of " + f.source());
+            assertTrue(f.source().startsWith("hdfs://"), f.source());
+        }
+        var handle = jsc.broadcast(h);
+        // Four tasks on local[2]'s one executor JVM: each reports where it found the copy and what it hashes to.
+        List<String> seen = jsc.parallelize(List.of(1, 2, 3, 4), 4).map(i -> {
+            Path copy = ModelTransport.materialize(handle.value()).model();
+            StringBuilder b = new StringBuilder().append(ProcessHandle.current().pid()).append(' ').append(copy);
+            for (ModelFile f : handle.value().files()) {
+                b.append(' ').append(f.name()).append('=').append(sha256(copy.resolve(f.name())));
+            }
+            return b.toString();
+        }).collect();
+        assertEquals(4, seen.size());
+        assertEquals(1, seen.stream().distinct().count(), "one copy per executor JVM: " + seen);
+        for (ModelFile f : h.files()) {
+            assertTrue(seen.get(0).contains(f.name() + "=" + f.sha256()), "the copy hashes to the driver's digest: " + seen.get(0));
+        }
+        assertTrue(!seen.get(0).contains("hdfs:"), "a local copy: " + seen.get(0));
+    }
+
+    @Test
+    void aModelChangedOnHdfsAfterTheDriverHashedItFailsWithTheChecksumError() throws IOException {
+        hdfs.putFiles(model, "/models/changing");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        ModelHandle h = ModelResolver.resolve(hdfs.uri("/models/changing"), null, 0, Engine.DEFAULT_PRECISION, "path", jsc);
+        byte[] changed = Files.readAllBytes(model.resolve("stories260K.bin"));
+        changed[1000] ^= 1;
+        hdfs.write("/models/changing/stories260K.bin", changed);
+
+        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
+                jsc.sc().longAccumulator());
+        ScoreRows f = new ScoreRows(jsc.broadcast(h), new ScoreSettings(1, 0, 8), progress);
+        Dataset<Row> input = TestSpark.session().read().json(hdfs.uri("/data/texts.jsonl"));
+        Exception e = assertThrows(Exception.class,
+                () -> input.mapPartitions(f, Encoders.row(ScoreOutput.schema(DataTypes.LongType))).collectAsList());
+        ModelChecksumException cause = find(e);
+        assertNotNull(cause, "a ModelChecksumException in the cause chain of " + e);
+        String expected = "model file stories260K.bin at " + hdfs.uri("/models/changing/stories260K.bin") + " (copy on this executor) has sha256 "
+                + sha256(changed) + " but the driver computed " + sha256(model.resolve("stories260K.bin")) + " for "
+                + hdfs.uri("/models/changing/stories260K.bin");
+        assertTrue(cause.getMessage().startsWith(expected), cause.getMessage());
+    }
+
+    private static ModelChecksumException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelChecksumException m) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        return sha256(Files.readAllBytes(file));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
