@@ -10,6 +10,7 @@ import io.sparkllama.engine.Engine;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
 import io.sparkllama.jobs.TokenCacheCounts;
+import io.sparkllama.jobs.storage.StorageAccessException;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.ModelChecksumException;
 import io.sparkllama.udfs.ModelFile;
@@ -24,9 +25,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivilegedExceptionAction;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -41,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The jobs with model, input and output on HDFS (a MiniDFSCluster on 127.0.0.1 in this JVM) on
  * local[2]: the same rows as from local files, the token cache keyed on HDFS inputs, the {@code path}
  * transport's one sha256-verified local copy per executor, and a model changed on HDFS after the
- * driver hashed it refused with the checksum error.
+ * driver hashed it refused with the checksum error; an unreachable namenode and a permission denied
+ * refused on the driver, before any task, with one error naming the URI.
  */
 class HdfsJobsTest {
     @TempDir
@@ -177,6 +186,75 @@ class HdfsJobsTest {
                 + sha256(changed) + " but the driver computed " + sha256(model.resolve("stories260K.bin")) + " for "
                 + hdfs.uri("/models/changing/stories260K.bin");
         assertTrue(cause.getMessage().startsWith(expected), cause.getMessage());
+    }
+
+    @Test
+    void anUnreachableNamenodeIsOneDriverErrorNamingTheUriBeforeAnyTask() throws Exception {
+        org.apache.hadoop.conf.Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
+        conf.setInt("ipc.client.connect.max.retries", 0); // Hadoop's default retries ten times, a second apart
+        try {
+            String down = "hdfs://127.0.0.1:1";
+            StorageAccessException input = refusedBeforeAnyTask(() -> JobRunner.run("score", down + "/data/texts.jsonl",
+                    hdfs.uri("/out/never"), hdfs.uri("/models/stories260K")));
+            assertTrue(input.getMessage().startsWith("cannot read input " + down + "/data/texts.jsonl: nothing answers at " + down + " ("),
+                    input.getMessage());
+            assertTrue(input.getMessage().endsWith("); check the host and port in the URI (or spark.hadoop.fs.defaultFS) and that the"
+                    + " namenode is running"), input.getMessage());
+            StorageAccessException model = refusedBeforeAnyTask(() -> JobRunner.run("score", hdfs.uri("/data/texts.jsonl"),
+                    hdfs.uri("/out/never"), down + "/models/stories260K"));
+            assertTrue(model.getMessage().startsWith("cannot read model " + down + "/models/stories260K: nothing answers at " + down),
+                    model.getMessage());
+            StorageAccessException output = refusedBeforeAnyTask(() -> JobRunner.run("score", hdfs.uri("/data/texts.jsonl"),
+                    down + "/out/x", hdfs.uri("/models/stories260K")));
+            assertTrue(output.getMessage().startsWith("cannot write output " + down + "/out/x: nothing answers at " + down),
+                    output.getMessage());
+        } finally {
+            conf.unset("ipc.client.connect.max.retries");
+        }
+    }
+
+    @Test
+    void permissionDeniedOnHdfsIsOneDriverErrorNamingTheUserAndUri() throws Exception {
+        FileSystem fs = hdfs.fs();
+        hdfs.put(texts, "/secret/texts.jsonl");
+        fs.setPermission(new org.apache.hadoop.fs.Path("/secret"), new FsPermission((short) 0700));
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/readonly"), new FsPermission((short) 0755));
+        fs.setPermission(new org.apache.hadoop.fs.Path("/data"), new FsPermission((short) 0755));
+        UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"users"});
+
+        StorageAccessException input = refusedBeforeAnyTask(() -> alice.doAs((PrivilegedExceptionAction<JobSummary>) () ->
+                JobRunner.run("score", hdfs.uri("/secret/texts.jsonl"), hdfs.uri("/tmp/alice-out"), hdfs.uri("/models/stories260K"))));
+        assertTrue(input.getMessage().startsWith("cannot read input " + hdfs.uri("/secret/texts.jsonl") + ": permission denied to user alice ("
+                + "Permission denied: user=alice, access=EXECUTE, inode=\"/secret"), input.getMessage());
+        assertTrue(input.getMessage().endsWith("); grant that user read access (hdfs dfs -chmod, -chown or -setfacl) or run the job as a"
+                + " user who has it"), input.getMessage());
+
+        StorageAccessException output = refusedBeforeAnyTask(() -> alice.doAs((PrivilegedExceptionAction<JobSummary>) () ->
+                JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/readonly/out"), hdfs.uri("/models/stories260K"))));
+        assertTrue(output.getMessage().startsWith("cannot write output " + hdfs.uri("/readonly/out") + ": permission denied to user alice ("
+                + "Permission denied: user=alice, access=WRITE, inode=\"/readonly"), output.getMessage());
+        assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/readonly/.out.spark-llama-lock")), "no lock taken");
+    }
+
+    /** Runs a job that must fail on the driver with a StorageAccessException, and checks no Spark job started. */
+    private static StorageAccessException refusedBeforeAnyTask(org.junit.jupiter.api.function.Executable job) throws Exception {
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        var sc = TestSpark.session().sparkContext();
+        sc.addSparkListener(counter);
+        try {
+            StorageAccessException e = assertThrows(StorageAccessException.class, job);
+            sc.listenerBus().waitUntilEmpty();
+            assertEquals(0, jobs.get(), "no Spark job (so no task) before the error");
+            return e;
+        } finally {
+            sc.removeSparkListener(counter);
+        }
     }
 
     private static ModelChecksumException find(Throwable t) {
