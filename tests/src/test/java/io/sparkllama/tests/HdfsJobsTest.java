@@ -42,6 +42,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * driver hashed it refused with the checksum error; an unreachable namenode and a permission denied
  * refused on the driver, before any task, with one error naming the URI.
  */
+@Tag("storage")
 class HdfsJobsTest {
     @TempDir
     static Path tmp;

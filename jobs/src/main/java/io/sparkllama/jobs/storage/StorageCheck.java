@@ -91,7 +91,8 @@ public final class StorageCheck {
         String scheme = new Path(uri).toUri().getScheme();
         boolean s3 = scheme != null && scheme.startsWith("s3");
         String detail = firstLine(e);
-        if (s3 && mentions(e, "NoAuthWithAWSException", "No AWS Credentials", "Unable to load credentials")) {
+        if (s3 && mentions(e, "NoAuthWithAWSException", "NoAwsCredentialsException", "No AWS Credentials", "No AWS credentials",
+                "Unable to load credentials")) {
             return new StorageAccessException("cannot " + verb + " " + role + " " + uri + ": no S3 credentials were found (" + detail
                     + "); set spark.hadoop.fs.s3a.access.key and spark.hadoop.fs.s3a.secret.key (or"
                     + " spark.hadoop.fs.s3a.aws.credentials.provider)", e);
@@ -99,9 +100,11 @@ public final class StorageCheck {
         if (isA(e, ConnectException.class, UnknownHostException.class, NoRouteToHostException.class, SocketTimeoutException.class)
                 || mentions(e, "ConnectTimeoutException", "Unable to execute HTTP request", "Connection refused")) {
             if (s3) {
-                String endpoint = conf.get("fs.s3a.endpoint", "the AWS default");
+                String bucket = new Path(uri).toUri().getHost();
+                String endpoint = conf.get("fs.s3a.bucket." + bucket + ".endpoint", conf.get("fs.s3a.endpoint", "(the AWS default)"));
                 return new StorageAccessException("cannot " + verb + " " + role + " " + uri + ": the S3 endpoint " + endpoint
-                        + " does not answer (" + detail + "); set spark.hadoop.fs.s3a.endpoint to a reachable endpoint (and"
+                        + " does not answer (" + detail + "); set spark.hadoop.fs.s3a.endpoint (or fs.s3a.bucket." + bucket
+                        + ".endpoint) to a reachable endpoint (and"
                         + " spark.hadoop.fs.s3a.path.style.access=true for a server other than AWS)", e);
             }
             String authority = new Path(uri).toUri().getAuthority();
