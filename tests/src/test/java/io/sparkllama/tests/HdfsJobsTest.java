@@ -65,22 +65,10 @@ class HdfsJobsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        model = Files.createDirectories(tmp.resolve("model"));
-        Files.copy(TestSpark.requireShared("models/stories260K/stories260K.bin"), model.resolve("stories260K.bin"));
-        Files.copy(TestSpark.requireShared("models/stories260K/tok512.bin"), model.resolve("tok512.bin"));
-        prompts = tmp.resolve("prompts.jsonl");
-        Files.write(prompts, List.of(
-                "{\"id\": 1, \"prompt\": \"Once upon a time\"}",
-                "{\"id\": 2, \"prompt\": \"Lily went to the park\"}",
-                "{\"id\": 3, \"prompt\": \"The little fish\", \"temperature\": 0.9, \"seed\": 11}",
-                "{\"id\": 4, \"prompt\": null}",
-                "{\"id\": 5, \"prompt\": \"Tom had a dog\", \"max_tokens\": 5}"));
-        texts = tmp.resolve("texts.jsonl");
-        Files.write(texts, List.of(
-                "{\"id\": 1, \"text\": \"Once upon a time, there was a little girl named Lily.\"}",
-                "{\"id\": 2, \"text\": \"She liked to play outside in the sun.\"}",
-                "{\"id\": 3, \"text\": \"One day, she saw a big red ball.\"}",
-                "{\"id\": 4, \"text\": \"\"}"));
+        StorageInputs in = StorageInputs.write(tmp);
+        model = in.model();
+        prompts = in.prompts();
+        texts = in.texts();
         hdfs = HdfsCluster.start(tmp.resolve("dfs"));
         hdfs.putFiles(model, "/models/stories260K");
         hdfs.put(prompts, "/data/prompts.jsonl");

@@ -9,7 +9,6 @@ import io.sparkllama.jobs.RunMetadata;
 import io.sparkllama.jobs.storage.StorageAccessException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +43,10 @@ class S3JobsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        model = Files.createDirectories(tmp.resolve("model"));
-        Files.copy(TestSpark.requireShared("models/stories260K/stories260K.bin"), model.resolve("stories260K.bin"));
-        Files.copy(TestSpark.requireShared("models/stories260K/tok512.bin"), model.resolve("tok512.bin"));
-        prompts = tmp.resolve("prompts.jsonl");
-        Files.write(prompts, List.of(
-                "{\"id\": 1, \"prompt\": \"Once upon a time\"}",
-                "{\"id\": 2, \"prompt\": \"Lily went to the park\"}",
-                "{\"id\": 3, \"prompt\": \"The little fish\", \"temperature\": 0.9, \"seed\": 11}"));
-        texts = tmp.resolve("texts.jsonl");
-        Files.write(texts, List.of(
-                "{\"id\": 1, \"text\": \"Once upon a time, there was a little girl named Lily.\"}",
-                "{\"id\": 2, \"text\": \"She liked to play outside in the sun.\"}",
-                "{\"id\": 3, \"text\": \"One day, she saw a big red ball.\"}"));
+        StorageInputs in = StorageInputs.write(tmp);
+        model = in.model();
+        prompts = in.prompts();
+        texts = in.texts();
         s3 = S3Server.start(tmp.resolve("s3"));
         s3.createBucket("llama");
         s3.createBucket("nokeys");
@@ -64,16 +54,7 @@ class S3JobsTest {
 
         // What a user passes as --conf spark.hadoop.fs.s3a.*=...: set on the live SparkConf (read by
         // executors' model copies) and on the driver's Hadoop configuration (read by the driver and Spark's readers).
-        SETTINGS.put("fs.s3a.endpoint", s3.endpoint());
-        SETTINGS.put("fs.s3a.endpoint.region", "us-east-1");
-        SETTINGS.put("fs.s3a.path.style.access", "true");
-        SETTINGS.put("fs.s3a.access.key", S3Server.ACCESS_KEY);
-        SETTINGS.put("fs.s3a.secret.key", S3Server.SECRET_KEY);
-        SETTINGS.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        SETTINGS.put("fs.s3a.attempts.maximum", "1");
-        SETTINGS.put("fs.s3a.retry.limit", "1");
-        // S3Proxy answers 501 to the SDK's multi-object delete (its checksum headers): delete one key at a time.
-        SETTINGS.put("fs.s3a.multiobjectdelete.enable", "false");
+        SETTINGS.putAll(s3.hadoopSettings());
         // Per-bucket settings for the refusals: a bucket with no keys, one with a wrong secret, one behind a dead endpoint.
         SETTINGS.put("fs.s3a.bucket.nokeys.access.key", "");
         SETTINGS.put("fs.s3a.bucket.nokeys.secret.key", "");
@@ -115,16 +96,16 @@ class S3JobsTest {
         JobRunner.run("generate", prompts.toString(), tmp.resolve("gen-local").toString(), model.toString(), "max_tokens=12", "partitions=2");
         JobSummary gen = JobRunner.run("generate", "s3a://llama/data/prompts.jsonl", "s3a://llama/out/gen", "s3a://llama/models/stories260K",
                 "max_tokens=12", "partitions=2");
-        assertEquals(3, gen.rows());
-        assertEquals(0, gen.errors());
+        assertEquals(StorageInputs.PROMPT_ROWS, gen.rows());
+        assertEquals(1, gen.errors(), "the null prompt");
         List<Row> expected = rows(tmp.resolve("gen-local").toString());
-        assertEquals(3, expected.size());
+        assertEquals(StorageInputs.PROMPT_ROWS, expected.size());
         assertEquals(expected, rows("s3a://llama/out/gen"), "every column of every row as from local files");
 
         JobRunner.run("score", texts.toString(), tmp.resolve("score-local").toString(), model.toString(), "partitions=2");
         JobSummary score = JobRunner.run("score", "s3a://llama/data/texts.jsonl", "s3a://llama/out/score", "s3a://llama/models/stories260K",
                 "partitions=2");
-        assertEquals(3, score.rows());
+        assertEquals(StorageInputs.TEXT_ROWS, score.rows());
         assertEquals(rows(tmp.resolve("score-local").toString()), rows("s3a://llama/out/score"));
         Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
         Map<String, Object> meta = RunMetadata.read("s3a://llama/out/score", conf);

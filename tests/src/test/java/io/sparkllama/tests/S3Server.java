@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,6 +74,25 @@ final class S3Server implements AutoCloseable {
     /** http://127.0.0.1:port */
     String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * The S3A settings that reach this server (what a user passes as {@code spark.hadoop.fs.s3a.*}):
+     * endpoint, path-style requests, keys; one attempt per request, so refusals come at once.
+     */
+    Map<String, String> hadoopSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("fs.s3a.endpoint", endpoint());
+        m.put("fs.s3a.endpoint.region", "us-east-1");
+        m.put("fs.s3a.path.style.access", "true");
+        m.put("fs.s3a.access.key", ACCESS_KEY);
+        m.put("fs.s3a.secret.key", SECRET_KEY);
+        m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        m.put("fs.s3a.attempts.maximum", "1");
+        m.put("fs.s3a.retry.limit", "1");
+        // S3Proxy answers 501 to the SDK's multi-object delete (its checksum headers): delete one key at a time.
+        m.put("fs.s3a.multiobjectdelete.enable", "false");
+        return m;
     }
 
     /** Creates an empty bucket (with the filesystem backend, a directory). */
