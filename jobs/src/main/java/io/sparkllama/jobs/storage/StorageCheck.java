@@ -91,6 +91,11 @@ public final class StorageCheck {
         String scheme = new Path(uri).toUri().getScheme();
         boolean s3 = scheme != null && scheme.startsWith("s3");
         String detail = firstLine(e);
+        if (mentions(e, "No FileSystem for scheme", "S3AFileSystem not found")) {
+            return new StorageAccessException("cannot " + verb + " " + role + " " + uri + ": no Hadoop filesystem for " + scheme
+                    + ":// on the classpath (" + detail + "); add its connector to the job's classpath (for s3a:"
+                    + " org.apache.hadoop:hadoop-aws with the AWS SDK S3 client, see docs/storage.md)", e);
+        }
         if (s3 && mentions(e, "NoAuthWithAWSException", "NoAwsCredentialsException", "No AWS Credentials", "No AWS credentials",
                 "Unable to load credentials")) {
             return new StorageAccessException("cannot " + verb + " " + role + " " + uri + ": no S3 credentials were found (" + detail
