@@ -8,6 +8,7 @@ import io.sparkllama.engine.Engine;
 import io.sparkllama.jobs.output.CanonicalPath;
 import io.sparkllama.jobs.output.OutputCommit;
 import io.sparkllama.jobs.output.OutputGuard;
+import io.sparkllama.jobs.storage.StorageCheck;
 import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.ExecutorModels;
 import io.sparkllama.udfs.JobProgress;
@@ -48,12 +49,14 @@ public final class InferenceRun {
         Configuration conf = jsc.hadoopConfiguration();
         JobSpec spec = JobPaths.absolute(given, jsc.getConf().get("spark.submit.deployMode", "client"), conf);
 
-        // Paths and input first: nothing is hashed, loaded or written before these pass.
+        // Paths and input first: nothing is hashed, loaded or written before these pass (and the
+        // storage behind each path answers and lets this user in).
         Map<String, String> reads = new LinkedHashMap<>();
         reads.put("input", spec.input());
         reads.put("model", spec.model());
         reads.put("tokenizer", spec.tokenizer());
         reads.put("token cache", spec.tokenCache());
+        StorageCheck.job(reads, spec.output(), conf);
         CanonicalPath output = OutputGuard.check(spec.output(), common.mode(), reads, conf);
         InputScan.Result scanned = InputScan.scan(spec.input(), common.inputFormat(), spec.stringColumns(), common.badRows(),
                 common.csv(), spec.tokenCache() != null, conf);

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The jobs through SparkSubmit on a real standalone cluster (Master + 2 Workers on 127.0.0.1):
  * results identical to local[2], one model load per executor JVM, and a job that survives the
- * kill of an executor mid-run with every row exactly once.
+ * kill of an executor mid-run with every row exactly once; a job with model, input and output on HDFS
+ * (a MiniDFSCluster in this JVM) or on S3 (S3Proxy on 127.0.0.1, keys as {@code --conf spark.hadoop.fs.s3a.*})
+ * gives the local rows, each executor copying the model once.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -55,6 +62,17 @@ class ClusterTest {
     }
 
     private static Process submit(String job, Path input, Path out, String... settings) throws IOException {
+        return submit(job, input.toString(), out.toString(), model.toString(), job + "-" + out.getFileName(), settings);
+    }
+
+    /** spark-submit of {@code job} on the cluster, its output in {@code tmp/<log>.log}. */
+    private static Process submit(String job, String input, String out, String modelPath, String log, String... settings) throws IOException {
+        return submit(job, input, out, modelPath, log, Map.of(), settings);
+    }
+
+    /** As above with extra Spark conf ({@code --conf KEY=VALUE}). */
+    private static Process submit(String job, String input, String out, String modelPath, String log, Map<String, String> sparkConf,
+                                  String... settings) throws IOException {
         String flags = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
                 + " -Dlog4j2.configurationFile=" + TestSpark.repo().resolve("conf/log4j2.properties");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
@@ -67,20 +85,26 @@ class ClusterTest {
                 "--master", cluster.url(), "--class", "io.sparkllama.jobs.SparkLlama",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.extraJavaOptions=" + flags,
-                "--conf", "spark.task.maxFailures=4",
-                jar.toString(), job, "--input", input.toString(), "--output", out.toString(), "--model", model.toString()));
+                "--conf", "spark.task.maxFailures=4"));
+        sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+        cmd.addAll(List.of(
+                jar.toString(), job, "--input", input, "--output", out, "--model", modelPath));
         for (String s : settings) {
             cmd.add("--set");
             cmd.add(s);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(job + "-" + out.getFileName() + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(log + ".log").toFile());
         pb.environment().putAll(cluster.environment());
         return pb.start();
     }
 
     private static String finish(Process p, String job, Path out) throws IOException, InterruptedException {
+        return finish(p, job + "-" + out.getFileName());
+    }
+
+    private static String finish(Process p, String logName) throws IOException, InterruptedException {
         boolean done = p.waitFor(4, TimeUnit.MINUTES);
-        String log = Files.readString(tmp.resolve(job + "-" + out.getFileName() + ".log"), StandardCharsets.UTF_8);
+        String log = Files.readString(tmp.resolve(logName + ".log"), StandardCharsets.UTF_8);
         assertTrue(done, "spark-submit did not finish:\n" + log);
         assertEquals(0, p.exitValue(), log);
         return log;
@@ -177,5 +201,66 @@ class ClusterTest {
         assertEquals(64, got.stream().map(r -> r.getAs("id")).distinct().count(), "no duplicate ids");
         assertEquals(rows(local), got, "values identical to an undisturbed local[2] run");
         assertTrue(executorLogs(out).size() - before.size() >= 3, "the Worker started a replacement executor");
+    }
+    @Test
+    @Order(3)
+    void scoreWithModelInputAndOutputOnHdfsEqualsLocalAndCopiesOncePerExecutor() throws Exception {
+        Path input = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl");
+        try (HdfsCluster hdfs = HdfsCluster.start(tmp.resolve("dfs"))) {
+            hdfs.putFiles(model, "/models/stories260K");
+            hdfs.put(input, "/data/story-texts.jsonl");
+            String out = hdfs.uri("/out/score");
+            Process p = submit("score", hdfs.uri("/data/story-texts.jsonl"), out, hdfs.uri("/models/stories260K"), "score-hdfs",
+                    "partitions=4", "batch_size=2");
+            String local = tmp.resolve("score-local-for-hdfs").toString();
+            JobRunner.run("score", input.toString(), local, model.toString(), "partitions=2");
+            finish(p, "score-hdfs");
+            assertEquals(rows(local), rows(out), "rows from HDFS on the cluster = local rows");
+            int executorsThatLoaded = 0;
+            for (Path log : executorLogs(null)) {
+                long loads = Files.readAllLines(log).stream().filter(l -> l.contains("loaded model " + hdfs.uri("/models/stories260K"))).count();
+                assertTrue(loads <= 1, "at most one copy and load of the HDFS model per executor JVM: " + log);
+                executorsThatLoaded += (int) loads;
+            }
+            assertTrue(executorsThatLoaded >= 1, "an executor copied the model from HDFS");
+        }
+    }
+    @Test
+    @Order(4)
+    void scoreWithModelInputAndOutputOnS3EqualsLocalWithCredentialsFromSparkConf() throws Exception {
+        Path input = TestSpark.repo().resolve("datasets/samples/story-texts.jsonl");
+        try (S3Server s3 = S3Server.start(tmp.resolve("s3"))) {
+            // A bucket name of its own: Hadoop caches filesystems by bucket, and S3JobsTest's server is gone.
+            String bucket = "s3a://llama-cluster";
+            s3.createBucket("llama-cluster");
+            Configuration c = new Configuration();
+            Map<String, String> sparkConf = new LinkedHashMap<>();
+            s3.hadoopSettings().forEach((k, v) -> {
+                c.set(k, v);
+                sparkConf.put("spark.hadoop." + k, v);
+            });
+            try (FileSystem fs = FileSystem.newInstance(URI.create(bucket + "/"), c)) {
+                for (String f : List.of("stories260K.bin", "tok512.bin")) {
+                    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(model.resolve(f).toUri()),
+                            new org.apache.hadoop.fs.Path(bucket + "/models/stories260K/" + f));
+                }
+                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(input.toUri()), new org.apache.hadoop.fs.Path(bucket + "/data/texts.jsonl"));
+                Process p = submit("score", bucket + "/data/texts.jsonl", bucket + "/out/score", bucket + "/models/stories260K", "score-s3",
+                        sparkConf, "partitions=4", "batch_size=2");
+                String local = tmp.resolve("score-local-for-s3").toString();
+                JobRunner.run("score", input.toString(), local, model.toString(), "partitions=2");
+                finish(p, "score-s3");
+                Path copied = tmp.resolve("score-s3-copy");
+                fs.copyToLocalFile(false, new org.apache.hadoop.fs.Path(bucket + "/out/score"), new org.apache.hadoop.fs.Path(copied.toUri()), true);
+                assertEquals(rows(local), rows(copied.toString()), "rows from S3 on the cluster = local rows");
+            }
+            int executorsThatLoaded = 0;
+            for (Path log : executorLogs(null)) {
+                long loads = Files.readAllLines(log).stream().filter(l -> l.contains("loaded model " + bucket + "/models/stories260K")).count();
+                assertTrue(loads <= 1, "at most one copy and load of the S3 model per executor JVM: " + log);
+                executorsThatLoaded += (int) loads;
+            }
+            assertTrue(executorsThatLoaded >= 1, "an executor copied the model from S3 with the keys from Spark conf");
+        }
     }
 }

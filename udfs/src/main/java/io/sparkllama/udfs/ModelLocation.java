@@ -10,6 +10,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * A model path as the user gave it: a local path or {@code file:} URI (read with java.nio), or any
@@ -99,8 +101,12 @@ public final class ModelLocation {
         return new org.apache.hadoop.fs.Path(given);
     }
 
+    // Spark's Hadoop settings (spark.hadoop.fs.s3a.endpoint, credentials, ...) on the driver and
+    // on executors alike; a bare Configuration holds only the *-site.xml files.
     private FileSystem fs() throws IOException {
-        return hadoopPath().getFileSystem(new Configuration());
+        SparkEnv env = SparkEnv.get();
+        Configuration conf = env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+        return hadoopPath().getFileSystem(conf);
     }
 
     @Override

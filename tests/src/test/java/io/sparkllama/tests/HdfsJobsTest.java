@@ -1,0 +1,266 @@
+package io.sparkllama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkllama.engine.Engine;
+import io.sparkllama.jobs.JobSummary;
+import io.sparkllama.jobs.RunMetadata;
+import io.sparkllama.jobs.TokenCacheCounts;
+import io.sparkllama.jobs.storage.StorageAccessException;
+import io.sparkllama.udfs.JobProgress;
+import io.sparkllama.udfs.ModelChecksumException;
+import io.sparkllama.udfs.ModelFile;
+import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.ModelResolver;
+import io.sparkllama.udfs.ModelTransport;
+import io.sparkllama.udfs.DataFrameInference;
+import io.sparkllama.udfs.LlamaTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivilegedExceptionAction;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs with model, input and output on HDFS (a MiniDFSCluster on 127.0.0.1 in this JVM) on
+ * local[2]: the same rows as from local files, the token cache keyed on HDFS inputs, the {@code path}
+ * transport's one sha256-verified local copy per executor, and a model changed on HDFS after the
+ * driver hashed it refused with the checksum error; an unreachable namenode and a permission denied
+ * refused on the driver, before any task, with one error naming the URI.
+ */
+@Tag("storage")
+class HdfsJobsTest {
+    @TempDir
+    static Path tmp;
+
+    private static HdfsCluster hdfs;
+    private static Path model;
+    private static Path prompts;
+    private static Path texts;
+
+    @BeforeAll
+    static void start() throws IOException {
+        StorageInputs in = StorageInputs.write(tmp);
+        model = in.model();
+        prompts = in.prompts();
+        texts = in.texts();
+        hdfs = HdfsCluster.start(tmp.resolve("dfs"));
+        hdfs.putFiles(model, "/models/stories260K");
+        hdfs.put(prompts, "/data/prompts.jsonl");
+        hdfs.put(texts, "/data/texts.jsonl");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hdfs != null) {
+            hdfs.close();
+        }
+    }
+
+    private static List<Row> rows(String output) {
+        return TestSpark.session().read().parquet(output).orderBy("id").collectAsList();
+    }
+
+    @Test
+    void generateFromHdfsToHdfsEqualsTheLocalRun() {
+        String[] settings = {"max_tokens=16", "partitions=2"};
+        JobSummary local = JobRunner.run("generate", prompts.toString(), tmp.resolve("gen-local").toString(), model.toString(), settings);
+        String out = hdfs.uri("/out/gen");
+        JobSummary remote = JobRunner.run("generate", hdfs.uri("/data/prompts.jsonl"), out, hdfs.uri("/models/stories260K"), settings);
+        assertEquals(5, remote.rows());
+        assertEquals(1, remote.errors(), "the null prompt");
+        assertEquals(local.outputTokens(), remote.outputTokens());
+        List<Row> expected = rows(tmp.resolve("gen-local").toString());
+        List<Row> actual = rows(out);
+        assertEquals(5, actual.size(), "rows in = rows out");
+        assertEquals(expected, actual, "every column of every row as from local files");
+        assertTrue(((String) actual.get(0).getAs("completion")).length() > 0);
+        Map<String, Object> meta = RunMetadata.read(out, TestSpark.session().sparkContext().hadoopConfiguration());
+        assertTrue(meta.toString().contains(hdfs.uri("/models/stories260K")), "the run record names the HDFS model: " + meta);
+    }
+
+    @Test
+    void scoreFromHdfsWithTheTokenCacheEqualsTheLocalRun() {
+        Path cache = tmp.resolve("cache");
+        String[] settings = {"partitions=2", "batch_size=2", "token_cache=" + cache};
+        JobSummary local = JobRunner.run("score", texts.toString(), tmp.resolve("score-local").toString(), model.toString(), "partitions=2",
+                "batch_size=2");
+        JobSummary first = JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/out/score1"), hdfs.uri("/models/stories260K"),
+                settings);
+        JobSummary second = JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/out/score2"), hdfs.uri("/models/stories260K"),
+                settings);
+        assertEquals(4, first.rows());
+        assertEquals(local.inputTokens(), first.inputTokens());
+        assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 0, 3, 0), first.tokenCache(), "3 texts tokenized (one is empty)");
+        assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 3, 0, 0), second.tokenCache(), "every text from the cache");
+        List<Row> expected = rows(tmp.resolve("score-local").toString());
+        assertEquals(4, expected.size());
+        assertEquals(expected, rows(hdfs.uri("/out/score1")));
+        assertEquals(expected, rows(hdfs.uri("/out/score2")));
+        for (Row r : expected.subList(0, 3)) {
+            assertNull(r.getAs("error"));
+            assertNotNull(r.getAs("token_logprobs"));
+        }
+    }
+
+    @Test
+    void pathTransportCopiesTheHdfsModelOncePerExecutorVerifiedBySha256() throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        ModelHandle h = ModelResolver.resolve(hdfs.uri("/models/stories260K"), null, 0, Engine.DEFAULT_PRECISION, "path", jsc);
+        assertEquals(2, h.files().size());
+        for (ModelFile f : h.files()) {
+            assertEquals(sha256(model.resolve(f.name())), f.sha256(), "the driver's digest of " + f.source());
+            assertTrue(f.source().startsWith("hdfs://"), f.source());
+        }
+        var handle = jsc.broadcast(h);
+        // Four tasks on local[2]'s one executor JVM: each reports where it found the copy and what it hashes to.
+        List<String> seen = jsc.parallelize(List.of(1, 2, 3, 4), 4).map(i -> {
+            Path copy = ModelTransport.materialize(handle.value()).model();
+            StringBuilder b = new StringBuilder().append(ProcessHandle.current().pid()).append(' ').append(copy);
+            for (ModelFile f : handle.value().files()) {
+                b.append(' ').append(f.name()).append('=').append(sha256(copy.resolve(f.name())));
+            }
+            return b.toString();
+        }).collect();
+        assertEquals(4, seen.size());
+        assertEquals(1, seen.stream().distinct().count(), "one copy per executor JVM: " + seen);
+        for (ModelFile f : h.files()) {
+            assertTrue(seen.get(0).contains(f.name() + "=" + f.sha256()), "the copy hashes to the driver's digest: " + seen.get(0));
+        }
+        assertTrue(!seen.get(0).contains("hdfs:"), "a local copy: " + seen.get(0));
+    }
+
+    @Test
+    void aModelChangedOnHdfsAfterTheDriverHashedItFailsWithTheChecksumError() throws IOException {
+        hdfs.putFiles(model, "/models/changing");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        ModelHandle h = ModelResolver.resolve(hdfs.uri("/models/changing"), null, 0, Engine.DEFAULT_PRECISION, "path", jsc);
+        byte[] changed = Files.readAllBytes(model.resolve("stories260K.bin"));
+        changed[1000] ^= 1;
+        hdfs.write("/models/changing/stories260K.bin", changed);
+
+        JobProgress progress = new JobProgress(jsc.sc().longAccumulator(), jsc.sc().longAccumulator(), jsc.sc().longAccumulator(),
+                jsc.sc().longAccumulator());
+        Dataset<Row> input = TestSpark.session().read().json(hdfs.uri("/data/texts.jsonl"));
+        Exception e = assertThrows(Exception.class, () -> DataFrameInference.withResults(LlamaTask.SCORE, input, jsc.broadcast(h),
+                Map.of("threads", "1", "batch_size", "8"), progress, null).collectAsList());
+        ModelChecksumException cause = find(e);
+        assertNotNull(cause, "a ModelChecksumException in the cause chain of " + e);
+        String expected = "model file stories260K.bin at " + hdfs.uri("/models/changing/stories260K.bin") + " (copy on this executor) has sha256 "
+                + sha256(changed) + " but the driver computed " + sha256(model.resolve("stories260K.bin")) + " for "
+                + hdfs.uri("/models/changing/stories260K.bin");
+        assertTrue(cause.getMessage().startsWith(expected), cause.getMessage());
+    }
+
+    @Test
+    void anUnreachableNamenodeIsOneDriverErrorNamingTheUriBeforeAnyTask() throws Exception {
+        org.apache.hadoop.conf.Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
+        conf.setInt("ipc.client.connect.max.retries", 0); // Hadoop's default retries ten times, a second apart
+        try {
+            String down = "hdfs://127.0.0.1:1";
+            StorageAccessException input = refusedBeforeAnyTask(() -> JobRunner.run("score", down + "/data/texts.jsonl",
+                    hdfs.uri("/out/never"), hdfs.uri("/models/stories260K")));
+            assertTrue(input.getMessage().startsWith("cannot read input " + down + "/data/texts.jsonl: nothing answers at " + down + " ("),
+                    input.getMessage());
+            assertTrue(input.getMessage().endsWith("); check the host and port in the URI (or spark.hadoop.fs.defaultFS) and that the"
+                    + " namenode is running"), input.getMessage());
+            StorageAccessException model = refusedBeforeAnyTask(() -> JobRunner.run("score", hdfs.uri("/data/texts.jsonl"),
+                    hdfs.uri("/out/never"), down + "/models/stories260K"));
+            assertTrue(model.getMessage().startsWith("cannot read model " + down + "/models/stories260K: nothing answers at " + down),
+                    model.getMessage());
+            StorageAccessException output = refusedBeforeAnyTask(() -> JobRunner.run("score", hdfs.uri("/data/texts.jsonl"),
+                    down + "/out/x", hdfs.uri("/models/stories260K")));
+            assertTrue(output.getMessage().startsWith("cannot write output " + down + "/out/x: nothing answers at " + down),
+                    output.getMessage());
+        } finally {
+            conf.unset("ipc.client.connect.max.retries");
+        }
+    }
+
+    @Test
+    void permissionDeniedOnHdfsIsOneDriverErrorNamingTheUserAndUri() throws Exception {
+        FileSystem fs = hdfs.fs();
+        hdfs.put(texts, "/secret/texts.jsonl");
+        fs.setPermission(new org.apache.hadoop.fs.Path("/secret"), new FsPermission((short) 0700));
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/readonly"), new FsPermission((short) 0755));
+        fs.setPermission(new org.apache.hadoop.fs.Path("/data"), new FsPermission((short) 0755));
+        UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"users"});
+
+        StorageAccessException input = refusedBeforeAnyTask(() -> alice.doAs((PrivilegedExceptionAction<JobSummary>) () ->
+                JobRunner.run("score", hdfs.uri("/secret/texts.jsonl"), hdfs.uri("/tmp/alice-out"), hdfs.uri("/models/stories260K"))));
+        assertTrue(input.getMessage().startsWith("cannot read input " + hdfs.uri("/secret/texts.jsonl") + ": permission denied to user alice ("
+                + "Permission denied: user=alice, access=EXECUTE, inode=\"/secret"), input.getMessage());
+        assertTrue(input.getMessage().endsWith("); grant that user read access (hdfs dfs -chmod, -chown or -setfacl) or run the job as a"
+                + " user who has it"), input.getMessage());
+
+        StorageAccessException output = refusedBeforeAnyTask(() -> alice.doAs((PrivilegedExceptionAction<JobSummary>) () ->
+                JobRunner.run("score", hdfs.uri("/data/texts.jsonl"), hdfs.uri("/readonly/out"), hdfs.uri("/models/stories260K"))));
+        assertTrue(output.getMessage().startsWith("cannot write output " + hdfs.uri("/readonly/out") + ": permission denied to user alice ("
+                + "Permission denied: user=alice, access=WRITE, inode=\"/readonly"), output.getMessage());
+        assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/readonly/.out.spark-llama-lock")), "no lock taken");
+    }
+
+    /** Runs a job that must fail on the driver with a StorageAccessException, and checks no Spark job started. */
+    private static StorageAccessException refusedBeforeAnyTask(org.junit.jupiter.api.function.Executable job) throws Exception {
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        var sc = TestSpark.session().sparkContext();
+        sc.addSparkListener(counter);
+        try {
+            StorageAccessException e = assertThrows(StorageAccessException.class, job);
+            sc.listenerBus().waitUntilEmpty();
+            assertEquals(0, jobs.get(), "no Spark job (so no task) before the error");
+            return e;
+        } finally {
+            sc.removeSparkListener(counter);
+        }
+    }
+
+    private static ModelChecksumException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelChecksumException m) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        return sha256(Files.readAllBytes(file));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
