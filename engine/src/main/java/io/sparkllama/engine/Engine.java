@@ -1,5 +1,9 @@
 package io.sparkllama.engine;
 
+import io.sparkllama.engine.chat.ChatTemplate;
+import io.sparkllama.engine.chat.JinjaChatTemplate;
+import io.sparkllama.engine.error.ChatTemplateException;
+import io.sparkllama.engine.format.ChatTemplateSource;
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
 import io.sparkllama.engine.model.KvCacheMemory;
@@ -10,6 +14,8 @@ import io.sparkllama.engine.tensor.ActivationPrecision;
 import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded model ready for inference: mapped weights, tokenizer and the forward pass. Thread-safe
@@ -28,9 +34,15 @@ public final class Engine implements AutoCloseable {
     private final Transformer transformer;
     private final long kvCacheMemory;
     private final KvCacheType kvCacheType;
+    /** The model file's own chat template, or null. */
+    private final ChatTemplateSource chatTemplateSource;
+    /** Chat templates by name, built once. */
+    private final Map<String, ChatTemplate> chatTemplates = new ConcurrentHashMap<>();
 
-    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
+    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType,
+                   ChatTemplateSource chatTemplateSource) {
         this.model = model;
+        this.chatTemplateSource = chatTemplateSource;
         this.kvCacheMemory = KvCacheMemory.orDefault(kvCacheMemory);
         this.kvCacheType = kvCacheType;
         int ctx = model.config().contextLength();
@@ -56,7 +68,13 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory,
                               KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory, kvCacheType);
+        LoadedModel loaded = ModelLoader.load(model, tokenizer);
+        try {
+            return new Engine(loaded, maxContext, precision, kvCacheMemory, kvCacheType, ChatTemplateSource.find(model));
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 
     /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
@@ -77,12 +95,31 @@ public final class Engine implements AutoCloseable {
     /** As {@link #open(LoadedModel, int, ActivationPrecision, long)} with the sessions' default KV element type. */
     public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(model, maxContext, precision, kvCacheMemory, kvCacheType);
+        return new Engine(model, maxContext, precision, kvCacheMemory, kvCacheType, null);
     }
 
     /** {@link #open(LoadedModel, int, ActivationPrecision)} at the default precision. */
     public static Engine open(LoadedModel model, int maxContext) {
         return open(model, maxContext, DEFAULT_PRECISION);
+    }
+
+    /**
+     * The chat template of this name: {@code llama2} or {@code llama3} (hand-written, as Meta's
+     * reference code), or {@code model}, the model file's own rendered with Jinja.
+     *
+     * @throws ChatTemplateException for another name, or {@code model} when the file carries none
+     */
+    public ChatTemplate chatTemplate(String name) {
+        return chatTemplates.computeIfAbsent(name, n -> {
+            if (!n.equals("model")) {
+                return ChatTemplate.named(n, model.tokenizer());
+            }
+            if (chatTemplateSource == null) {
+                throw new ChatTemplateException("template: the model file carries no chat template (GGUF tokenizer.chat_template or"
+                        + " chat_template in tokenizer_config.json); set template to llama2 or llama3");
+            }
+            return new JinjaChatTemplate(chatTemplateSource, model.tokenizer());
+        });
     }
 
     public ModelConfig config() {
