@@ -1,8 +1,12 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
+import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.sampling.LogitBias;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.udfs.ExecutorModels;
+import io.sparkllama.udfs.GenerateOptions;
 import io.sparkllama.udfs.GenerateOutput;
 import io.sparkllama.udfs.GenerateRows;
 import io.sparkllama.udfs.GenerateSettings;
@@ -13,11 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
-/** Completions for a prompt table (columns {@code id}, {@code prompt}), written as Parquet. */
+/**
+ * Completions for a prompt table (columns {@code id} and {@code prompt}, or chat {@code messages};
+ * per-row settings in {@link #ROW_SETTINGS}), {@code n} output rows per input row, written as Parquet.
+ */
 public final class GenerateJob {
-    static final Set<String> SETTINGS = union(CommonSettings.KEYS, Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"));
+    static final Set<String> SETTINGS = union(CommonSettings.KEYS, Set.of("max_tokens", "temperature", "top_k", "top_p", "seed",
+            "min_p", "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop", "n", "template"));
 
     private GenerateJob() {
     }
@@ -57,14 +67,71 @@ public final class GenerateJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             GenerateSettings gen = generation;
-            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt"), List.of("max_tokens", "seed", "temperature"), schema -> {
-                RequiredColumns.require(input, schema, "id");
-                RequiredColumns.requireSortable(input, schema, "id");
-                RequiredColumns.require(input, schema, "prompt", DataTypes.StringType);
-                RequiredColumns.optional(input, schema, "max_tokens", DataTypes.LongType, DataTypes.IntegerType);
-                RequiredColumns.optional(input, schema, "seed", DataTypes.LongType, DataTypes.IntegerType);
-                RequiredColumns.optional(input, schema, "temperature", DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
-            }, GenerateOutput::schema, (model, progress, tokenCache) -> new GenerateRows(model, gen, progress), recorded, null);
+            return new JobSpec("generate", input, output, common, model, tokenizer, "prompt", List.of("prompt", "system"), ROW_SETTINGS,
+                    schema -> checkInput(input, schema), GenerateOutput::schema, (model, progress, tokenCache) -> {
+                        checkAgainstModel(gen.options(), ExecutorModels.engine(model.value()));
+                        return new GenerateRows(model, gen, progress);
+                    }, recorded, null);
+        }
+    }
+
+    /** Per-row settings the job reads where the input has them. */
+    static final List<String> ROW_SETTINGS = List.of("max_tokens", "seed", "temperature", "top_k", "top_p", "min_p",
+            "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop", "n", "messages", "template");
+
+    private static void checkInput(String input, StructType schema) {
+        RequiredColumns.require(input, schema, "id");
+        RequiredColumns.requireSortable(input, schema, "id");
+        if (!RequiredColumns.optional(input, schema, "messages", MESSAGES)) {
+            RequiredColumns.require(input, schema, "prompt", DataTypes.StringType);
+        }
+        RequiredColumns.optional(input, schema, "prompt", DataTypes.StringType);
+        RequiredColumns.optional(input, schema, "system", DataTypes.StringType);
+        RequiredColumns.optional(input, schema, "template", DataTypes.StringType);
+        for (String integer : List.of("max_tokens", "seed", "top_k", "n")) {
+            RequiredColumns.optional(input, schema, integer, DataTypes.LongType, DataTypes.IntegerType);
+        }
+        for (String number : List.of("temperature", "top_p", "min_p", "repetition_penalty", "frequency_penalty", "presence_penalty")) {
+            RequiredColumns.optional(input, schema, number, DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
+        }
+        RequiredColumns.optional(input, schema, "stop", DataTypes.StringType, DataTypes.createArrayType(DataTypes.StringType, true),
+                DataTypes.createArrayType(DataTypes.StringType, false));
+        List<DataType> biasTypes = new java.util.ArrayList<>(List.of(DataTypes.StringType));
+        for (DataType k : List.of(DataTypes.IntegerType, DataTypes.LongType)) {
+            for (DataType v : List.of(DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType)) {
+                biasTypes.add(DataTypes.createMapType(k, v, true));
+                biasTypes.add(DataTypes.createMapType(k, v, false));
+            }
+        }
+        RequiredColumns.optional(input, schema, "logit_bias", biasTypes.toArray(DataType[]::new));
+    }
+
+    /** {@code messages}: an array of structs of string {@code role} and {@code content}, fields in either order (JSON input sorts them). */
+    private static final DataType[] MESSAGES = messageTypes();
+
+    private static DataType[] messageTypes() {
+        List<DataType> types = new java.util.ArrayList<>();
+        for (boolean nullable : new boolean[] {true, false}) {
+            for (String[] order : new String[][] {{"role", "content"}, {"content", "role"}}) {
+                for (boolean fieldsNullable : new boolean[] {true, false}) {
+                    StructType struct = new StructType()
+                            .add(order[0], DataTypes.StringType, fieldsNullable).add(order[1], DataTypes.StringType, fieldsNullable);
+                    types.add(DataTypes.createArrayType(struct, nullable));
+                }
+            }
+        }
+        return types.toArray(DataType[]::new);
+    }
+
+    /** Job settings that only the model can check (a logit_bias id over its vocabulary, an explicit template it lacks), on the driver before any task. */
+    private static void checkAgainstModel(GenerateOptions o, Engine engine) {
+        try {
+            LogitBias.of(o.logitBias()).requireWithin(engine.config().vocabSize());
+            if (o.chatAll()) {
+                engine.chatTemplate(o.template());
+            }
+        } catch (InvalidRequestException e) {
+            throw new JobConfigException("generate: " + e.getMessage());
         }
     }
 

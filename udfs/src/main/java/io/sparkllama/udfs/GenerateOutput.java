@@ -15,6 +15,7 @@ public final class GenerateOutput {
     public static StructType schema(DataType idType) {
         return new StructType(new StructField[] {
             new StructField("id", idType, true, Metadata.empty()),
+            new StructField("sample_index", DataTypes.IntegerType, true, Metadata.empty()),
             new StructField("prompt", DataTypes.StringType, true, Metadata.empty()),
             new StructField("completion", DataTypes.StringType, true, Metadata.empty()),
             new StructField("prompt_tokens", DataTypes.IntegerType, true, Metadata.empty()),

@@ -5,7 +5,6 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.sampling.SamplingParams;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,7 +14,8 @@ import org.apache.spark.sql.RowFactory;
 /**
  * The generate job's {@code mapPartitions} function: the partition's rows stream through one
  * running batch of at most {@code batch_size} sequences ({@link GenerationStream}: a row joins as
- * another finishes), and there is one output row per input row, in input order. A row that cannot
+ * another finishes), and there are {@code n} output rows per input row ({@link SampleRows}: one per
+ * sample, with its {@code sample_index}), in input order. A row that cannot
  * be served (null or empty prompt, prompt over the context, bad settings) gets an {@code error}
  * value and the partition goes on; anything else fails the task, so Spark retries it. The engine
  * session is closed when the input ends, and in any case when the task ends ({@link TaskScope}).
@@ -40,7 +40,8 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         InferenceSession session = TaskScope.closeAtTaskEnd(
                 TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
         int batch = Math.max(1, settings.batchSize());
-        return new GenerationStream(rows, session.batchGenerator(batch), REORDER_ROWS_PER_SLOT * batch, new Codec(engine), session::close);
+        return new GenerationStream(new SampleRows(rows, settings.options().n()), session.batchGenerator(batch), REORDER_ROWS_PER_SLOT * batch,
+                new Codec(engine), session::close);
     }
 
     /** Rows to requests and results to the generate job's output rows, counting progress. */
@@ -53,14 +54,14 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
 
         @Override
         public GenerationRequest request(Row in) {
-            return GenerateRows.this.request(engine, in);
+            return RowRequests.of(engine, in, settings);
         }
 
         @Override
         public Row completed(Row in, GenerationResult r) {
             int promptTokens = r.promptTokens().length;
             progress.add(1, promptTokens, r.tokens().length, 0);
-            return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens,
+            return RowFactory.create(id(in), sampleIndex(in), RowRequests.stringOr(in, "prompt"), r.text(), promptTokens,
                     SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
         }
 
@@ -70,41 +71,16 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         }
     }
 
-    private GenerationRequest request(Engine engine, Row in) {
-        String prompt = in.getAs("prompt");
-        if (prompt == null || prompt.isEmpty()) {
-            throw new InvalidRequestException(prompt == null ? "prompt is null" : "prompt is empty");
-        }
-        SamplingParams sampling = new SamplingParams(
-                floatOr(in, "temperature", settings.temperature()), settings.topK(), settings.topP(), longOr(in, "seed", settings.seed()));
-        int maxTokens = (int) longOr(in, "max_tokens", settings.maxTokens());
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), maxTokens, sampling);
-    }
-
     private Row errorRow(Row in, InvalidRequestException e) {
         progress.add(1, 0, 0, 1);
-        return RowFactory.create(id(in), in.getAs("prompt"), null, null, null, null, null, e.getMessage());
+        return RowFactory.create(id(in), sampleIndex(in), RowRequests.stringOr(in, "prompt"), null, null, null, null, null, e.getMessage());
     }
 
     private static Object id(Row in) {
         return in.get(in.fieldIndex("id"));
     }
 
-    private static int fieldIndex(Row row, String name) {
-        try {
-            return row.fieldIndex(name);
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
-    }
-
-    private static float floatOr(Row row, String name, float fallback) {
-        int i = fieldIndex(row, name);
-        return i < 0 || row.isNullAt(i) ? fallback : ((Number) row.get(i)).floatValue();
-    }
-
-    private static long longOr(Row row, String name, long fallback) {
-        int i = fieldIndex(row, name);
-        return i < 0 || row.isNullAt(i) ? fallback : ((Number) row.get(i)).longValue();
+    private static int sampleIndex(Row in) {
+        return (int) RowRequests.longOr(in, SampleRows.SAMPLE_INDEX, 0);
     }
 }

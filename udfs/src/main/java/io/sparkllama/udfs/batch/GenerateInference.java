@@ -5,7 +5,9 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.sampling.LogitBias;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.udfs.GenerateOptions;
 import io.sparkllama.udfs.SparkValues;
 import io.sparkllama.udfs.TaskKvCache;
 import java.util.ArrayList;
@@ -61,10 +63,21 @@ final class GenerateInference implements BatchInference {
             throw new InvalidRequestException(prompt == null ? "prompt is null" : "prompt is empty");
         }
         LlamaSettings s = settings.with(in.settings(), LlamaTask.GENERATE.rowSettings());
-        // The generate job's defaults (GenerateJob.Config).
-        SamplingParams sampling = new SamplingParams(s.number("temperature", 0f), s.integer("top_k", 0, 0), s.number("top_p", 1f),
-                s.longValue("seed", 42L));
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), s.integer("max_tokens", 128, 0), sampling);
+        return new GenerationRequest(engine.tokenizer().encode(prompt, true), s.integer("max_tokens", 128, 0), sampling(s), new int[0], stop(s));
+    }
+
+    /** The sampling settings with the generate job's defaults (GenerateJob.Config); {@code logit_bias} is JSON text. */
+    static SamplingParams sampling(LlamaSettings s) {
+        String bias = s.string("logit_bias", null);
+        return new SamplingParams(s.number("temperature", 0f), s.integer("top_k", 0, 0), s.number("top_p", 1f), s.longValue("seed", 42L),
+                s.number("min_p", 0f), s.number("repetition_penalty", 1f), s.number("frequency_penalty", 0f),
+                s.number("presence_penalty", 0f), bias == null ? LogitBias.NONE : LogitBias.of(GenerateOptions.parseLogitBias(bias)));
+    }
+
+    /** {@code stop} as JSON text, e.g. {@code ["\n\n"]}. */
+    static List<String> stop(LlamaSettings s) {
+        String stop = s.string("stop", null);
+        return stop == null ? List.of() : GenerateOptions.parseStop(stop);
     }
 
     @Override

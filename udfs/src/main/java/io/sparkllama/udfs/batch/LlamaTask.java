@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
  * its result struct, the settings a row may override, and how a task opens it on the engine.
  */
 public enum LlamaTask {
-    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"),
+    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed", "min_p",
+            "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop"),
             fields(field("completion", DataTypes.StringType), field("prompt_tokens", DataTypes.IntegerType),
                     field("token_ids", ints()), field("token_logprobs", floats()), field("finish_reason", DataTypes.StringType),
                     field("error", DataTypes.StringType))),
@@ -103,10 +104,8 @@ public enum LlamaTask {
         switch (this) {
             case GENERATE -> {
                 s.integer("max_tokens", 128, 0);
-                s.number("temperature", 0f);
-                s.integer("top_k", 0, 0);
-                s.number("top_p", 1f);
-                s.longValue("seed", 42L);
+                GenerateInference.sampling(s);
+                GenerateInference.stop(s);
             }
             case SCORE -> s.integer("stride", 0, 0);
             case LOGLIKELIHOOD -> { }
