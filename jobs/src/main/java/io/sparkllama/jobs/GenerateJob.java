@@ -44,11 +44,19 @@ public final class GenerateJob {
         public static Config from(JobArguments args) {
             Settings s = new Settings("generate", args.settings(), SETTINGS);
             CommonSettings common = CommonSettings.from(s);
-            GenerateSettings gen = new GenerateSettings(
-                    s.integer("max_tokens", 128, 0), s.number("temperature", 0f), s.integer("top_k", 0, 0),
-                    s.number("top_p", 1f), s.longValue("seed", 42L), common.threads(), common.batchSize());
+            GenerateSettings gen;
             try {
-                new SamplingParams(gen.temperature(), gen.topK(), gen.topP(), gen.seed());
+                GenerateOptions options = new GenerateOptions(s.number("min_p", 0f), s.number("repetition_penalty", 1f),
+                        s.number("frequency_penalty", 0f), s.number("presence_penalty", 0f),
+                        s.values().containsKey("logit_bias") ? GenerateOptions.parseLogitBias(s.string("logit_bias", null)) : Map.of(),
+                        s.values().containsKey("stop") ? GenerateOptions.parseStop(s.string("stop", null)) : List.of(),
+                        s.integer("n", 1, 1, GenerateOptions.MAX_N), s.choice("template", "model", "llama2", "llama3", "model"),
+                        s.values().containsKey("template"));
+                gen = new GenerateSettings(
+                        s.integer("max_tokens", 128, 0), s.number("temperature", 0f), s.integer("top_k", 0, 0),
+                        s.number("top_p", 1f), s.longValue("seed", 42L), common.threads(), common.batchSize(), options);
+                new SamplingParams(gen.temperature(), gen.topK(), gen.topP(), gen.seed(), options.minP(), options.repetitionPenalty(),
+                        options.frequencyPenalty(), options.presencePenalty(), LogitBias.of(options.logitBias()));
             } catch (InvalidRequestException e) {
                 throw new JobConfigException("generate: " + e.getMessage());
             }
@@ -62,6 +70,15 @@ public final class GenerateJob {
             recorded.put("top_k", generation.topK());
             recorded.put("top_p", generation.topP());
             recorded.put("seed", generation.seed());
+            GenerateOptions o = generation.options();
+            recorded.put("min_p", o.minP());
+            recorded.put("repetition_penalty", o.repetitionPenalty());
+            recorded.put("frequency_penalty", o.frequencyPenalty());
+            recorded.put("presence_penalty", o.presencePenalty());
+            recorded.put("logit_bias", new java.util.TreeMap<>(o.logitBias()));
+            recorded.put("stop", o.stop());
+            recorded.put("n", o.n());
+            recorded.put("template", o.template());
             recorded.put("threads", common.threads());
             recorded.put("batch_size", common.batchSize());
             recorded.put("context", common.context());

@@ -1,14 +1,8 @@
 package io.sparkllama.udfs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.generate.GenerationRequest;
-import io.sparkllama.engine.sampling.LogitBias;
+import io.sparkllama.engine.generate.GenerationSettingsJson;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +23,6 @@ public record GenerateOptions(float minP, float repetitionPenalty, float frequen
     public static final int MAX_N = 16;
     public static final GenerateOptions DEFAULTS = new GenerateOptions(0f, 1f, 0f, 0f, Map.of(), List.of(), 1, "model", false);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public GenerateOptions {
         logitBias = Map.copyOf(logitBias);
         stop = List.copyOf(stop);
@@ -45,52 +37,13 @@ public record GenerateOptions(float minP, float repetitionPenalty, float frequen
         return (int) n;
     }
 
-    /** {@code stop} as a JSON array of strings, e.g. {@code ["\n\n", "The end"]}. */
+    /** {@code stop} as a JSON array of strings ({@link GenerationSettingsJson#stop}). */
     public static List<String> parseStop(String json) {
-        JsonNode node = parse("stop", json, "a JSON array of strings, e.g. [\"\\n\\n\", \"The end\"]");
-        if (!node.isArray()) {
-            throw new InvalidRequestException("stop must be a JSON array of strings, e.g. [\"\\n\\n\", \"The end\"], got " + json);
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode s : node) {
-            if (!s.isTextual()) {
-                throw new InvalidRequestException("stop must be a JSON array of strings; element " + out.size() + " is " + s);
-            }
-            out.add(s.asText());
-        }
-        new GenerationRequest(new int[] {0}, 0, io.sparkllama.engine.sampling.SamplingParams.GREEDY, new int[0], out); // the same limits as a request
-        return out;
+        return GenerationSettingsJson.stop(json);
     }
 
-    /** {@code logit_bias} as a JSON object from token id to bias, e.g. {@code {"13": -100, "29": 2.5}}. */
+    /** {@code logit_bias} as a JSON object from token id to bias ({@link GenerationSettingsJson#logitBias}). */
     public static Map<Integer, Float> parseLogitBias(String json) {
-        JsonNode node = parse("logit_bias", json, "a JSON object from token id to bias, e.g. {\"13\": -100}");
-        if (!node.isObject()) {
-            throw new InvalidRequestException("logit_bias must be a JSON object from token id to bias, e.g. {\"13\": -100}, got " + json);
-        }
-        Map<Integer, Float> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            int id;
-            try {
-                id = Integer.parseInt(e.getKey().trim());
-            } catch (NumberFormatException x) {
-                throw new InvalidRequestException("logit_bias key '" + e.getKey() + "' is not a token id");
-            }
-            if (!e.getValue().isNumber()) {
-                throw new InvalidRequestException("logit_bias for id " + id + " must be a number, got " + e.getValue());
-            }
-            out.put(id, e.getValue().floatValue());
-        }
-        LogitBias.of(out); // the same checks as a request
-        return out;
-    }
-
-    private static JsonNode parse(String field, String json, String what) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new InvalidRequestException(field + " must be " + what + "; not JSON: " + json);
-        }
+        return GenerationSettingsJson.logitBias(json);
     }
 }
