@@ -3,6 +3,7 @@ package io.sparkllama.engine;
 import io.sparkllama.engine.chat.ChatTemplate;
 import io.sparkllama.engine.chat.JinjaChatTemplate;
 import io.sparkllama.engine.error.ChatTemplateException;
+import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.format.ChatTemplateSource;
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
@@ -34,15 +35,17 @@ public final class Engine implements AutoCloseable {
     private final Transformer transformer;
     private final long kvCacheMemory;
     private final KvCacheType kvCacheType;
-    /** The model file's own chat template, or null. */
-    private final ChatTemplateSource chatTemplateSource;
+    /** The model file or directory, read for its own chat template on first use; null for an engine over a loaded model. */
+    private final Path modelPath;
+    /** The outcome of looking for the model file's own template, once: its source, or the exception saying why there is none. */
+    private Object modelTemplate;
     /** Chat templates by name, built once. */
     private final Map<String, ChatTemplate> chatTemplates = new ConcurrentHashMap<>();
 
     private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType,
-                   ChatTemplateSource chatTemplateSource) {
+                   Path modelPath) {
         this.model = model;
-        this.chatTemplateSource = chatTemplateSource;
+        this.modelPath = modelPath;
         this.kvCacheMemory = KvCacheMemory.orDefault(kvCacheMemory);
         this.kvCacheType = kvCacheType;
         int ctx = model.config().contextLength();
@@ -68,13 +71,7 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory,
                               KvCacheType kvCacheType) {
         VectorSupport.check();
-        LoadedModel loaded = ModelLoader.load(model, tokenizer);
-        try {
-            return new Engine(loaded, maxContext, precision, kvCacheMemory, kvCacheType, ChatTemplateSource.find(model));
-        } catch (RuntimeException e) {
-            loaded.close();
-            throw e;
-        }
+        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory, kvCacheType, model);
     }
 
     /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
@@ -114,12 +111,24 @@ public final class Engine implements AutoCloseable {
             if (!n.equals("model")) {
                 return ChatTemplate.named(n, model.tokenizer());
             }
-            if (chatTemplateSource == null) {
-                throw new ChatTemplateException("template: the model file carries no chat template (GGUF tokenizer.chat_template or"
-                        + " chat_template in tokenizer_config.json); set template to llama2 or llama3");
-            }
-            return new JinjaChatTemplate(chatTemplateSource, model.tokenizer());
+            return new JinjaChatTemplate(modelTemplateSource(), model.tokenizer());
         });
+    }
+
+    private synchronized ChatTemplateSource modelTemplateSource() {
+        if (modelTemplate == null) {
+            try {
+                ChatTemplateSource source = modelPath == null ? null : ChatTemplateSource.find(modelPath);
+                modelTemplate = source != null ? source : new ChatTemplateException("template: the model file carries no chat template"
+                        + " (GGUF tokenizer.chat_template or chat_template in tokenizer_config.json); set template to llama2 or llama3");
+            } catch (ModelFormatException e) {
+                modelTemplate = new ChatTemplateException("template: " + e.getMessage());
+            }
+        }
+        if (modelTemplate instanceof ChatTemplateException e) {
+            throw new ChatTemplateException(e.getMessage());
+        }
+        return (ChatTemplateSource) modelTemplate;
     }
 
     public ModelConfig config() {

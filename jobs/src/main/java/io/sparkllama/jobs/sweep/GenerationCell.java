@@ -61,12 +61,12 @@ public final class GenerationCell {
         double[] em = new double[selected.length];
         List<Row> samples = new ArrayList<>();
         for (Row r : out) {
-            int i = r.getInt(0);
+            int i = r.getInt(r.fieldIndex("id"));
             GenerationDoc d = docs.get(selected[i]);
-            String completion = r.isNullAt(2) ? null : r.getString(2);
+            String completion = r.getAs("completion");
             String extracted = completion == null ? null : d.cut(completion);
             em[i] = completion != null && d.matches(completion) ? 1 : 0;
-            samples.add(RowFactory.create(i, d.id(), d.prompt(), d.answer(), completion, extracted, em[i], r.isNullAt(7) ? null : r.getString(7)));
+            samples.add(RowFactory.create(i, d.id(), d.prompt(), d.answer(), completion, extracted, em[i], r.<String>getAs("error")));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         MeanWithStderr m = MeanWithStderr.of(em);
