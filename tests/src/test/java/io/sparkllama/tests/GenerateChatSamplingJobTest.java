@@ -14,20 +14,14 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.LogitBias;
 import io.sparkllama.engine.sampling.SamplingParams;
-import io.sparkllama.jobs.GenerateJob;
-import io.sparkllama.jobs.JobArguments;
 import io.sparkllama.jobs.JobConfigException;
 import io.sparkllama.udfs.SampleSeeds;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +36,7 @@ class GenerateChatSamplingJobTest {
     Path tmp;
 
     private static io.sparkllama.jobs.JobSummary run(String input, String output, String model, String... settings) {
-        List<String> all = new ArrayList<>(List.of("generate", "--input", input, "--output", output, "--model", model));
-        for (String s : settings) {
-            all.add("--set");
-            all.add(s);
-        }
-        JobArguments a = JobArguments.parse("generate", all.toArray(String[]::new), 1, Set.of("input", "output", "model", "tokenizer"), Set.of());
-        return GenerateJob.run(TestSpark.session(), a, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return JobRunner.run("generate", input, output, model, settings);
     }
 
     @Test
