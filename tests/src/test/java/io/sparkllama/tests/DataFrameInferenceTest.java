@@ -62,6 +62,39 @@ class DataFrameInferenceTest {
         }
     }
 
+    /** min_p, the penalties, logit_bias and stop as options: the job's very tokens; a bad stop list names the option. */
+    @Test
+    void generateTakesTheSamplingOptionsAsTheJobDoes() {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String input = TestSpark.repo().resolve("datasets/samples/story-openings.jsonl").toString();
+        String out = tmp.resolve("job-sampling").toString();
+        String[] settings = {"max_tokens=24", "min_p=0.05", "repetition_penalty=1.3", "frequency_penalty=0.4", "presence_penalty=0.2",
+            "logit_bias={\"13\": -100}", "stop=[\"e \", \".\"]"};
+        JobRunner.run("generate", input, out, model.toString(), settings);
+        Map<Object, Row> job = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out).collectAsList(), "id");
+        Dataset<Row> in = TestSpark.session().read().json(input)
+                .withColumn("row_settings", expr("map('max_tokens', CAST(max_tokens AS STRING), 'temperature', CAST(temperature AS STRING),"
+                        + " 'seed', CAST(seed AS STRING))"));
+        Map<String, String> options = new java.util.HashMap<>(Map.of("settings_col", "row_settings", "batch_size", "8"));
+        for (String kv : settings) {
+            options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        List<Row> rows = DataFrameInference.generate(in, model.toString(), options).collectAsList();
+        assertEquals(36, rows.size());
+        int stopped = 0;
+        for (Row r : rows) {
+            Row j = job.get(r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
+            assertEquals((String) j.getAs("completion"), r.getAs("completion"));
+            assertEquals((String) j.getAs("finish_reason"), r.getAs("finish_reason"));
+            stopped += "stop".equals(r.getAs("finish_reason")) ? 1 : 0;
+        }
+        assertTrue(stopped > 0, "some rows end at a stop string");
+        options.put("stop", "[1]");
+        assertEquals("generate: option stop must be a JSON array of strings; element 0 is 1",
+                assertThrows(IllegalArgumentException.class, () -> DataFrameInference.generate(in, model.toString(), options)).getMessage());
+    }
+
     @Test
     void scoreAndLoglikelihoodEqualTheJobs() throws IOException {
         Path model = TestSpark.requireShared("models/stories260K");
