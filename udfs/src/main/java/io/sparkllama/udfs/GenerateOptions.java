@@ -2,8 +2,8 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.generate.LogitBias;
 import io.sparkllama.engine.generate.GenerationSettingsJson;
+import io.sparkllama.engine.generate.LogitBias;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.sparkllama.engine.chat;
 
-import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.error.ChatTemplateException;
+import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package io.sparkllama.engine.chat;
 
-import io.sparkllama.engine.generate.ChatMessage;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -8,6 +7,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.sparkllama.engine.error.ChatTemplateException;
 import io.sparkllama.engine.format.ChatTemplateSource;
+import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,9 +2,9 @@ package io.sparkllama.engine.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkllama.engine.error.ModelFormatException;
 import io.sparkllama.engine.format.gguf.GgufFile;
 import io.sparkllama.engine.format.gguf.GgufMetadata;
-import io.sparkllama.engine.error.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

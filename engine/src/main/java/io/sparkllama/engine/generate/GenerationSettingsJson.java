@@ -3,8 +3,6 @@ package io.sparkllama.engine.generate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkllama.engine.error.InvalidRequestException;
-import io.sparkllama.engine.generate.LogitBias;
-import io.sparkllama.engine.generate.SamplingParams;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
