@@ -32,10 +32,10 @@ public record JobSpec(String job, String input, String output, CommonSettings co
 
     /** Every column the job itself reads: the id, the text columns and the optional ones (the others are carried to the output). */
     public List<String> columns() {
-        List<String> all = new java.util.ArrayList<>();
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(); // generate's system is both a text and a per-row column
         all.add("id");
         all.addAll(stringColumns);
         all.addAll(optionalColumns);
-        return all;
+        return List.copyOf(all);
     }
 }

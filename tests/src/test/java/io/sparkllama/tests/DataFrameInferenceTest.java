@@ -95,6 +95,51 @@ class DataFrameInferenceTest {
                 assertThrows(IllegalArgumentException.class, () -> DataFrameInference.generate(in, model.toString(), options)).getMessage());
     }
 
+    /** Samples and chat rows through the DataFrame API give the generate job's rows; sample_index is the first result column. */
+    @Test
+    void generateTakesSamplesAndChatColumnsAsTheJobDoes() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        Path input = tmp.resolve("chat.jsonl");
+        Files.writeString(input, String.join("\n",
+                "{\"id\": 1, \"prompt\": \"Once upon a time\", \"sys\": \"Be brief.\", \"k\": 1}",
+                "{\"id\": 2, \"prompt\": \"The little fish\", \"k\": 3}",
+                "{\"id\": 3, \"prompt\": \"Tom had a dog\", \"k\": 99}") + "\n");
+        String out = tmp.resolve("job-chat").toString();
+        Files.writeString(tmp.resolve("job-in.jsonl"), Files.readString(input).replace("\"sys\"", "\"system\"").replace("\"k\"", "\"n\""));
+        JobRunner.run("generate", tmp.resolve("job-in.jsonl").toString(), out, model.toString(), "max_tokens=12", "temperature=0.9",
+                "template=llama2");
+        List<Row> job = TestSpark.session().read().parquet(out).orderBy("id", "sample_index").collectAsList();
+
+        Dataset<Row> in = TestSpark.session().read().json(input.toString());
+        Dataset<Row> generated = DataFrameInference.generate(in, model.toString(), Map.of("max_tokens", "12", "temperature", "0.9",
+                "template", "llama2", "system_col", "sys", "n_col", "k"));
+        assertInputKept(in, generated);
+        List<String> names = List.of(generated.schema().fieldNames());
+        assertEquals(List.of("id", "k", "prompt", "sys", "sample_index", "completion", "prompt_tokens", "token_ids", "token_logprobs",
+                "finish_reason", "error"), names);
+        List<Row> rows = generated.orderBy("id", "sample_index").collectAsList();
+        assertEquals(5, rows.size(), "1 + 3 samples + 1 error row");
+        assertEquals(job.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Row j = job.get(i);
+            String at = "id " + r.getAs("id") + "/" + r.getAs("sample_index");
+            assertEquals((Object) j.getAs("sample_index"), r.getAs("sample_index"), at);
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), at);
+            assertEquals((String) j.getAs("completion"), r.getAs("completion"), at);
+            assertEquals((String) j.getAs("error"), r.getAs("error"), at);
+        }
+        assertEquals("n must be in [1, 16], got 99", rows.get(4).getAs("error"));
+        assertEquals(3L, rows.stream().filter(r -> (Long) r.getAs("id") == 2L).count());
+
+        Dataset<Row> plain = TestSpark.session().read().json(input.toString()).drop("k");
+        assertEquals(List.of("id", "prompt", "sys", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"),
+                List.of(DataFrameInference.generate(plain, model.toString(), Map.of("max_tokens", "2")).schema().fieldNames()),
+                "no sample_index without samples");
+        assertEquals("generate: option n must be in [1, 16], got 17", assertThrows(IllegalArgumentException.class,
+                () -> DataFrameInference.generate(plain, model.toString(), Map.of("n", "17"))).getMessage());
+    }
+
     @Test
     void scoreAndLoglikelihoodEqualTheJobs() throws IOException {
         Path model = TestSpark.requireShared("models/stories260K");
