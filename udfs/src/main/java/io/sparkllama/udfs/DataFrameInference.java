@@ -106,20 +106,21 @@ public final class DataFrameInference {
                 }
             });
         }
-        // Samples: each row once per sample, with its index appended after the input's columns.
+        SampleRows.Count samples = null;
+        List<StructField> results = new ArrayList<>(Arrays.asList(task.schema().fields()));
         if (task == LlamaTask.GENERATE) {
+            GenerateOptions generate = LlamaTask.generateSettings(settings).options();
             try {
-                LlamaTask.generateSettings(settings).options().checkAgainst(ExecutorModels.engine(model.value()));
+                generate.checkAgainst(ExecutorModels.engine(model.value()));
             } catch (InvalidRequestException e) {
                 throw new IllegalArgumentException(name + ": option " + e.getMessage(), e);
             }
-        }
-        SampleRows.Count samples = null;
-        List<StructField> results = new ArrayList<>(Arrays.asList(task.schema().fields()));
-        if (task == LlamaTask.GENERATE && (rowColumns.containsKey("n") || LlamaTask.generateSettings(settings).options().n() > 1)) {
-            samples = new SampleRows.Count(rowColumns.getOrDefault("n", -1), LlamaTask.generateSettings(settings).options().n());
-            rowColumns.put(SampleRows.SAMPLE_INDEX, schema.fields().length);
-            results.add(0, new StructField(SampleRows.SAMPLE_INDEX, DataTypes.IntegerType, true, Metadata.empty()));
+            // Samples: each row once per sample, with its index appended after the input's columns.
+            if (rowColumns.containsKey("n") || generate.n() > 1) {
+                samples = new SampleRows.Count(rowColumns.getOrDefault("n", -1), generate.n());
+                rowColumns.put(SampleRows.SAMPLE_INDEX, schema.fields().length);
+                results.add(0, new StructField(SampleRows.SAMPLE_INDEX, DataTypes.IntegerType, true, Metadata.empty()));
+            }
         }
         InputColumns columns = new InputColumns(texts, optional(name, schema, given, "settings_col", Kind.SETTINGS),
                 optional(name, schema, given, "id_col", Kind.ANY), rowColumns);
