@@ -1,7 +1,14 @@
 package io.sparkllama.engine;
 
+import io.sparkllama.engine.chat.ChatTemplate;
+import io.sparkllama.engine.chat.JinjaChatTemplate;
+import io.sparkllama.engine.error.ChatTemplateException;
+import io.sparkllama.engine.error.ModelFormatException;
+import io.sparkllama.engine.format.ChatTemplateSource;
 import io.sparkllama.engine.format.LoadedModel;
 import io.sparkllama.engine.format.ModelLoader;
+import io.sparkllama.engine.generate.ChatMessage;
+import io.sparkllama.engine.generate.ChatPrompt;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.model.ModelConfig;
 import io.sparkllama.engine.model.Transformer;
@@ -13,6 +20,9 @@ import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.engine.tensor.kernel.VectorSupport;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded model ready for inference: mapped weights, tokenizer and the forward pass. Thread-safe
@@ -31,9 +41,17 @@ public final class Engine implements AutoCloseable {
     private final Transformer transformer;
     private final long kvCacheMemory;
     private final KvCacheType kvCacheType;
+    /** The model file or directory, read for its own chat template on first use; null for an engine over a loaded model. */
+    private final Path modelPath;
+    /** The outcome of looking for the model file's own template, once: its source, or the exception saying why there is none. */
+    private Object modelTemplate;
+    /** Chat templates by name, built once. */
+    private final Map<String, ChatTemplate> chatTemplates = new ConcurrentHashMap<>();
 
-    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
+    private Engine(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType,
+                   Path modelPath) {
         this.model = model;
+        this.modelPath = modelPath;
         this.kvCacheMemory = KvCacheMemory.orDefault(kvCacheMemory);
         this.kvCacheType = kvCacheType;
         int ctx = model.config().contextLength();
@@ -59,7 +77,7 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Path model, Path tokenizer, int maxContext, ActivationPrecision precision, long kvCacheMemory,
                               KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory, kvCacheType);
+        return new Engine(ModelLoader.load(model, tokenizer), maxContext, precision, kvCacheMemory, kvCacheType, model);
     }
 
     /** {@link #open(Path, Path, int, ActivationPrecision)} at the default precision. */
@@ -80,12 +98,59 @@ public final class Engine implements AutoCloseable {
     /** As {@link #open(LoadedModel, int, ActivationPrecision, long)} with the sessions' default KV element type. */
     public static Engine open(LoadedModel model, int maxContext, ActivationPrecision precision, long kvCacheMemory, KvCacheType kvCacheType) {
         VectorSupport.check();
-        return new Engine(model, maxContext, precision, kvCacheMemory, kvCacheType);
+        return new Engine(model, maxContext, precision, kvCacheMemory, kvCacheType, null);
     }
 
     /** {@link #open(LoadedModel, int, ActivationPrecision)} at the default precision. */
     public static Engine open(LoadedModel model, int maxContext) {
         return open(model, maxContext, DEFAULT_PRECISION);
+    }
+
+    /**
+     * The chat template of this name: {@code llama2} or {@code llama3} (hand-written, as Meta's
+     * reference code), or {@code model}, the model file's own rendered with Jinja.
+     *
+     * @throws ChatTemplateException for another name, or {@code model} when the file carries none
+     */
+    public ChatTemplate chatTemplate(String name) {
+        return chatTemplates.computeIfAbsent(name, n -> {
+            if (!n.equals("model")) {
+                return ChatTemplate.named(n, model.tokenizer());
+            }
+            return new JinjaChatTemplate(modelTemplateSource(), model.tokenizer());
+        });
+    }
+
+    /**
+     * {@code messages} rendered by the chat template {@code template} ({@link #chatTemplate}): the
+     * callers' way to a chat request, without the template types.
+     *
+     * @throws ChatTemplateException for an unknown or missing template, or one that fails to render
+     */
+    public ChatPrompt chatPrompt(String template, List<ChatMessage> messages) {
+        ChatTemplate t = chatTemplate(template);
+        return new ChatPrompt(t.encode(messages), t.stopTokens());
+    }
+
+    /** Checks that the chat template {@code name} exists for this model (a driver-side check before any row). */
+    public void requireChatTemplate(String name) {
+        chatTemplate(name);
+    }
+
+    private synchronized ChatTemplateSource modelTemplateSource() {
+        if (modelTemplate == null) {
+            try {
+                ChatTemplateSource source = modelPath == null ? null : ChatTemplateSource.find(modelPath);
+                modelTemplate = source != null ? source : new ChatTemplateException("template: the model file carries no chat template"
+                        + " (GGUF tokenizer.chat_template or chat_template in tokenizer_config.json); set template to llama2 or llama3");
+            } catch (ModelFormatException e) {
+                modelTemplate = new ChatTemplateException("template: " + e.getMessage());
+            }
+        }
+        if (modelTemplate instanceof ChatTemplateException e) {
+            throw new ChatTemplateException(e.getMessage());
+        }
+        return (ChatTemplateSource) modelTemplate;
     }
 
     /** The model's hyperparameters (dimensions, layers, vocabulary size, context). */

@@ -74,6 +74,7 @@ public final class InferenceRun {
                                         OutputCommit commit, PrintStream out) {
         CommonSettings common = spec.common();
         ModelHandle handle = resolveModel(spec, jsc, out);
+        spec.checkModel().accept(ExecutorModels.engine(handle));
         InputTable input = InputTable.read(spark, spec, scanned, out);
         Broadcast<ModelHandle> model = jsc.broadcast(handle);
         JobProgress progress = progress(jsc, spec.job());

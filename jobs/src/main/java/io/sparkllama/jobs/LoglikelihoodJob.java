@@ -36,7 +36,7 @@ public final class LoglikelihoodJob {
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "context", DataTypes.StringType);
                 RequiredColumns.require(input, schema, "continuation", DataTypes.StringType);
-            }, LlamaTask.LOGLIKELIHOOD, RecordedSettings.options(settings), recorded, null);
+            }, engine -> { }, LlamaTask.LOGLIKELIHOOD, RecordedSettings.options(settings), recorded, null);
         }
     }
 

@@ -1,9 +1,13 @@
 package io.sparkllama.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A job's resolved settings by setting name, read from its settings record ({@code maxTokens} is
@@ -12,6 +16,8 @@ import java.util.Map;
  * options.
  */
 final class RecordedSettings {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private RecordedSettings() {
     }
 
@@ -27,13 +33,28 @@ final class RecordedSettings {
         return recorded;
     }
 
-    /** The job's settings as the DataFrame API's options (each component is one of its option keys). */
+    /**
+     * The job's settings as the DataFrame API's options (each component is one of its option keys;
+     * a map or list as JSON text, such as {@code logit_bias} and {@code stop}; a null one left unset).
+     */
     static Map<String, String> options(Record job) {
         Map<String, Object> values = new LinkedHashMap<>();
         put(values, job);
         Map<String, String> options = new LinkedHashMap<>();
-        values.forEach((k, v) -> options.put(k, String.valueOf(v)));
+        values.forEach((k, v) -> {
+            if (v != null) {
+                options.put(k, v instanceof Map<?, ?> || v instanceof List<?> ? json(k, v) : String.valueOf(v));
+            }
+        });
         return options;
+    }
+
+    private static String json(String setting, Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write setting " + setting + " as JSON", e);
+        }
     }
 
     private static void put(Map<String, Object> recorded, Record r) {
@@ -46,6 +67,8 @@ final class RecordedSettings {
             }
             if (value instanceof Record nested) {
                 put(recorded, nested);
+            } else if (value instanceof Map<?, ?> map) {
+                recorded.put(settingName(c.getName()), new TreeMap<>(map)); // a stable order in the run record
             } else {
                 recorded.put(settingName(c.getName()), value);
             }

@@ -40,7 +40,7 @@ public final class ScoreJob {
                 RequiredColumns.require(input, schema, "id");
                 RequiredColumns.requireSortable(input, schema, "id");
                 RequiredColumns.require(input, schema, "text", DataTypes.StringType);
-            }, LlamaTask.SCORE, RecordedSettings.options(scoring), recorded, tokenCache);
+            }, engine -> { }, LlamaTask.SCORE, RecordedSettings.options(scoring), recorded, tokenCache);
         }
     }
 

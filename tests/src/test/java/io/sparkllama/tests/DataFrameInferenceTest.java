@@ -62,6 +62,84 @@ class DataFrameInferenceTest {
         }
     }
 
+    /** min_p, the penalties, logit_bias and stop as options: the job's very tokens; a bad stop list names the option. */
+    @Test
+    void generateTakesTheSamplingOptionsAsTheJobDoes() {
+        Path model = TestSpark.requireShared("models/stories260K");
+        String input = TestSpark.repo().resolve("datasets/samples/story-openings.jsonl").toString();
+        String out = tmp.resolve("job-sampling").toString();
+        String[] settings = {"max_tokens=24", "min_p=0.05", "repetition_penalty=1.3", "frequency_penalty=0.4", "presence_penalty=0.2",
+            "logit_bias={\"13\": -100}", "stop=[\"e \", \".\"]"};
+        JobRunner.run("generate", input, out, model.toString(), settings);
+        Map<Object, Row> job = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out).collectAsList(), "id");
+        Dataset<Row> in = TestSpark.session().read().json(input)
+                .withColumn("row_settings", expr("map('max_tokens', CAST(max_tokens AS STRING), 'temperature', CAST(temperature AS STRING),"
+                        + " 'seed', CAST(seed AS STRING))"));
+        Map<String, String> options = new java.util.HashMap<>(Map.of("settings_col", "row_settings", "batch_size", "8"));
+        for (String kv : settings) {
+            options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        List<Row> rows = DataFrameInference.generate(in, model.toString(), options).collectAsList();
+        assertEquals(36, rows.size());
+        int stopped = 0;
+        for (Row r : rows) {
+            Row j = job.get(r.getAs("id"));
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), "id " + r.getAs("id"));
+            assertEquals((String) j.getAs("completion"), r.getAs("completion"));
+            assertEquals((String) j.getAs("finish_reason"), r.getAs("finish_reason"));
+            stopped += "stop".equals(r.getAs("finish_reason")) ? 1 : 0;
+        }
+        assertTrue(stopped > 0, "some rows end at a stop string");
+        options.put("stop", "[1]");
+        assertEquals("generate: option stop must be a JSON array of strings; element 0 is 1",
+                assertThrows(IllegalArgumentException.class, () -> DataFrameInference.generate(in, model.toString(), options)).getMessage());
+    }
+
+    /** Samples and chat rows through the DataFrame API give the generate job's rows; sample_index is the first result column. */
+    @Test
+    void generateTakesSamplesAndChatColumnsAsTheJobDoes() throws IOException {
+        Path model = TestSpark.requireShared("models/stories260K");
+        Path input = tmp.resolve("chat.jsonl");
+        Files.writeString(input, String.join("\n",
+                "{\"id\": 1, \"prompt\": \"Once upon a time\", \"sys\": \"Be brief.\", \"k\": 1}",
+                "{\"id\": 2, \"prompt\": \"The little fish\", \"k\": 3}",
+                "{\"id\": 3, \"prompt\": \"Tom had a dog\", \"k\": 99}") + "\n");
+        String out = tmp.resolve("job-chat").toString();
+        Files.writeString(tmp.resolve("job-in.jsonl"), Files.readString(input).replace("\"sys\"", "\"system\"").replace("\"k\"", "\"n\""));
+        JobRunner.run("generate", tmp.resolve("job-in.jsonl").toString(), out, model.toString(), "max_tokens=12", "temperature=0.9",
+                "template=llama2");
+        List<Row> job = TestSpark.session().read().parquet(out).orderBy("id", "sample_index").collectAsList();
+
+        Dataset<Row> in = TestSpark.session().read().json(input.toString());
+        Dataset<Row> generated = DataFrameInference.generate(in, model.toString(), Map.of("max_tokens", "12", "temperature", "0.9",
+                "template", "llama2", "system_col", "sys", "n_col", "k"));
+        assertInputKept(in, generated);
+        List<String> names = List.of(generated.schema().fieldNames());
+        assertEquals(List.of("id", "k", "prompt", "sys", "sample_index", "completion", "prompt_tokens", "token_ids", "token_logprobs",
+                "finish_reason", "error"), names);
+        List<Row> rows = generated.orderBy("id", "sample_index").collectAsList();
+        assertEquals(5, rows.size(), "1 + 3 samples + 1 error row");
+        assertEquals(job.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Row j = job.get(i);
+            String at = "id " + r.getAs("id") + "/" + r.getAs("sample_index");
+            assertEquals((Object) j.getAs("sample_index"), r.getAs("sample_index"), at);
+            assertEquals(j.getList(j.fieldIndex("token_ids")), r.getList(r.fieldIndex("token_ids")), at);
+            assertEquals((String) j.getAs("completion"), r.getAs("completion"), at);
+            assertEquals((String) j.getAs("error"), r.getAs("error"), at);
+        }
+        assertEquals("n must be in [1, 16], got 99", rows.get(4).getAs("error"));
+        assertEquals(3L, rows.stream().filter(r -> (Long) r.getAs("id") == 2L).count());
+
+        Dataset<Row> plain = TestSpark.session().read().json(input.toString()).drop("k");
+        assertEquals(List.of("id", "prompt", "sys", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"),
+                List.of(DataFrameInference.generate(plain, model.toString(), Map.of("max_tokens", "2")).schema().fieldNames()),
+                "no sample_index without samples");
+        assertEquals("generate: option n must be in [1, 16], got 17", assertThrows(IllegalArgumentException.class,
+                () -> DataFrameInference.generate(plain, model.toString(), Map.of("n", "17"))).getMessage());
+    }
+
     @Test
     void scoreAndLoglikelihoodEqualTheJobs() throws IOException {
         Path model = TestSpark.requireShared("models/stories260K");

@@ -2,8 +2,11 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.udfs.tokencache.TokenCache;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +17,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -26,16 +31,19 @@ import org.apache.spark.sql.types.StructType;
  * see {@link LlamaTask}), computed by the jobs' row functions ({@link GenerateRows} streaming,
  * {@link ScoreRows} and {@link LoglikelihoodRows} packed with the prefix cache). Options: the input
  * columns ({@code prompt_col}, {@code text_col}, {@code context_col}, {@code continuation_col}),
- * {@code settings_col} (a {@code map<string,string>} column of per-row settings), numeric per-row
- * override columns for generate ({@code max_tokens_col}, {@code temperature_col}, {@code seed_col}),
+ * {@code settings_col} (a {@code map<string,string>} column of per-row settings), per-row setting
+ * columns for generate ({@code <setting>_col} for each of {@link #GENERATE_COLUMNS}),
  * {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
- * {@code top_k}, {@code top_p}, {@code seed}, {@code stride}, {@code threads}, {@code batch_size},
+ * {@code top_k}, {@code top_p}, {@code seed}, {@code min_p}, the penalties, {@code logit_bias} and
+ * {@code stop} (JSON text), {@code n} and {@code template} (generate), {@code stride}, {@code threads}, {@code batch_size},
  * {@code step_tokens}, {@code prefix_cache}, {@code context}, {@code activations},
  * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
+ * With samples (option {@code n} over 1, or an {@code n_col}) each input row comes once per sample,
+ * and {@code sample_index} is the first result column.
  */
 public final class DataFrameInference {
-    /** Numeric columns that override a generation setting per row, by option. */
-    private static final List<String> OVERRIDE_COLUMNS = List.of("max_tokens_col", "temperature_col", "seed_col");
+    /** Generate's per-row setting columns (option {@code <name>_col}) and what each must hold. */
+    private static final Map<String, Kind> GENERATE_COLUMNS = generateColumns();
 
     private DataFrameInference() {
     }
@@ -83,20 +91,44 @@ public final class DataFrameInference {
         int[] texts = new int[task.textArguments().size()];
         for (int i = 0; i < texts.length; i++) {
             String option = task.textArguments().get(i) + "_col";
-            texts[i] = column(name, schema, given.getOrDefault(option, task.textArguments().get(i)), option, Kind.TEXT);
+            String column = given.getOrDefault(option, task.textArguments().get(i));
+            // A chat input (messages_col) may have no prompt column.
+            boolean optionalText = task == LlamaTask.GENERATE && given.containsKey("messages_col") && !given.containsKey(option);
+            texts[i] = optionalText && !Arrays.asList(schema.fieldNames()).contains(column) ? -1
+                    : column(name, schema, column, option, Kind.TEXT);
         }
-        int[] overrides = new int[OVERRIDE_COLUMNS.size()];
-        for (int i = 0; i < overrides.length; i++) {
-            String option = OVERRIDE_COLUMNS.get(i);
-            overrides[i] = given.containsKey(option) ? column(name, schema, given.get(option), option, Kind.NUMBER) : -1;
+        Map<String, Integer> rowColumns = new HashMap<>();
+        if (task == LlamaTask.GENERATE) {
+            GENERATE_COLUMNS.forEach((setting, kind) -> {
+                int c = optional(name, schema, given, setting + "_col", kind);
+                if (c >= 0) {
+                    rowColumns.put(setting, c);
+                }
+            });
+        }
+        SampleRows.Count samples = null;
+        List<StructField> results = new ArrayList<>(Arrays.asList(task.schema().fields()));
+        if (task == LlamaTask.GENERATE) {
+            GenerateOptions generate = LlamaTask.generateSettings(settings).options();
+            try {
+                generate.checkAgainst(ExecutorModels.engine(model.value()));
+            } catch (InvalidRequestException e) {
+                throw new IllegalArgumentException(name + ": option " + e.getMessage(), e);
+            }
+            // Samples: each row once per sample, with its index appended after the input's columns.
+            if (rowColumns.containsKey("n") || generate.n() > 1) {
+                samples = new SampleRows.Count(rowColumns.getOrDefault("n", -1), generate.n());
+                rowColumns.put(SampleRows.SAMPLE_INDEX, schema.fields().length);
+                results.add(0, new StructField(SampleRows.SAMPLE_INDEX, DataTypes.IntegerType, true, Metadata.empty()));
+            }
         }
         InputColumns columns = new InputColumns(texts, optional(name, schema, given, "settings_col", Kind.SETTINGS),
-                optional(name, schema, given, "id_col", Kind.ANY), overrides[0], overrides[1], overrides[2]);
+                optional(name, schema, given, "id_col", Kind.ANY), rowColumns);
         String prefix = given.getOrDefault("output_prefix", "");
-        StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + task.schema().fields().length);
+        StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + results.size());
         int n = schema.fields().length;
         Set<String> taken = new HashSet<>(Arrays.asList(schema.fieldNames()));
-        for (StructField f : task.schema().fields()) {
+        for (StructField f : results) {
             String out = prefix + f.name();
             if (taken.contains(out)) {
                 throw new IllegalArgumentException(name + ": the input already has a column '" + out + "'; set output_prefix (e.g. 'llama_')"
@@ -104,7 +136,7 @@ public final class DataFrameInference {
             }
             fields[n++] = new StructField(out, f.dataType(), true, f.metadata());
         }
-        AppendResults f = new AppendResults(task.rows(model, settings, columns, progress, tokenCache));
+        AppendResults f = new AppendResults(task.rows(model, settings, columns, progress, tokenCache), samples);
         return df.mapPartitions(f, Encoders.row(new StructType(fields)));
     }
 
@@ -116,7 +148,8 @@ public final class DataFrameInference {
         known.addAll(List.of("tokenizer", "output_prefix", "settings_col", "id_col"));
         task.textArguments().forEach(a -> known.add(a + "_col"));
         if (task == LlamaTask.GENERATE) {
-            known.addAll(OVERRIDE_COLUMNS);
+            GENERATE_COLUMNS.keySet().forEach(c -> known.add(c + "_col"));
+            known.addAll(LlamaTask.GENERATE_FRAME_OPTIONS);
         }
         for (String key : given.keySet()) {
             if (!known.contains(key)) {
@@ -137,6 +170,21 @@ public final class DataFrameInference {
     }
 
     private enum Kind { TEXT, NUMBER, SETTINGS, ANY }
+
+    private static Map<String, Kind> generateColumns() {
+        Map<String, Kind> m = new LinkedHashMap<>();
+        for (String number : List.of("max_tokens", "temperature", "seed", "top_k", "top_p", "min_p", "repetition_penalty",
+                "frequency_penalty", "presence_penalty", "n")) {
+            m.put(number, Kind.NUMBER);
+        }
+        m.put("system", Kind.TEXT);
+        m.put("template", Kind.TEXT);
+        // JSON text or a map / array column; messages an array of role/content structs (RowRequests reads them).
+        m.put("logit_bias", Kind.ANY);
+        m.put("stop", Kind.ANY);
+        m.put("messages", Kind.ANY);
+        return Map.copyOf(m);
+    }
 
     private static int optional(String function, StructType schema, Map<String, String> given, String option, Kind kind) {
         return given.containsKey(option) ? column(function, schema, given.get(option), option, kind) : -1;

@@ -5,9 +5,7 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.SamplingParams;
 import java.util.Iterator;
-import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -17,7 +15,9 @@ import org.apache.spark.sql.RowFactory;
  * Completions of a partition's prompts, the row function of {@code generate} (job, DataFrame API,
  * SQL): the rows stream through one running batch of at most {@code batch_size} sequences
  * ({@link GenerationStream}: a row joins as another finishes), and there is one result row
- * ({@link LlamaTask#GENERATE}'s fields) per input row, in input order. A row that cannot be served
+ * ({@link LlamaTask#GENERATE}'s fields) per input row, in input order (for {@code n} samples the
+ * input already holds each row once per sample, {@link SampleRows}). Rows become requests in
+ * {@link RowRequests} (plain prompts and chats, per-row settings). A row that cannot be served
  * (null or empty prompt, prompt over the context, bad settings) gets an {@code error} value and the
  * partition goes on; anything else fails the task, so Spark retries it. The engine session is
  * closed when the input ends, and in any case when the task ends ({@link TaskScope}).
@@ -31,7 +31,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     private final InputColumns columns;
     private final JobProgress progress;
 
-    /** @param columns the prompt (one text column), and optionally per-row settings and numeric override columns */
+    /** @param columns the prompt (one text column), and optionally per-row settings and per-row setting columns */
     public GenerateRows(Broadcast<ModelHandle> model, GenerateSettings settings, InputColumns columns, JobProgress progress) {
         this.model = model;
         this.settings = settings;
@@ -58,7 +58,7 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
 
         @Override
         public GenerationRequest request(Row in) {
-            return GenerateRows.this.request(engine, in);
+            return RowRequests.of(engine, in, settings, columns);
         }
 
         @Override
@@ -74,23 +74,5 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
             progress.add(1, 0, 0, 1);
             return RowFactory.create(null, null, null, null, null, e.getMessage());
         }
-    }
-
-    private GenerationRequest request(Engine engine, Row in) {
-        String prompt = columns.text(in, 0);
-        if (prompt == null || prompt.isEmpty()) {
-            throw new InvalidRequestException(prompt == null ? "prompt is null" : "prompt is empty");
-        }
-        // A row's settings map, then its numeric columns, override the defaults.
-        Map<String, String> own = columns.settings(in);
-        LlamaSettings row = new LlamaSettings(Map.of()).with(own, LlamaTask.GENERATE.rowSettings());
-        float temperature = row.number("temperature", settings.temperature());
-        long seed = row.longValue("seed", settings.seed());
-        int maxTokens = row.integer("max_tokens", settings.maxTokens(), 0);
-        SamplingParams sampling = new SamplingParams(InputColumns.number(in, columns.temperature(), temperature).floatValue(),
-                row.integer("top_k", settings.topK(), 0), row.number("top_p", settings.topP()),
-                InputColumns.number(in, columns.seed(), seed).longValue());
-        int rowMaxTokens = (int) InputColumns.number(in, columns.maxTokens(), maxTokens).longValue();
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), rowMaxTokens, sampling);
     }
 }

@@ -7,23 +7,25 @@ import org.apache.spark.sql.Row;
 /**
  * Where a row function finds its inputs in a row, by column position (-1: absent): the text
  * columns (prompt; text; context and continuation), a {@code map<string,string>} column of per-row
- * settings, the id (the token cache's key), and numeric columns that override generation settings
- * per row ({@code max_tokens}, {@code temperature}, {@code seed}).
+ * settings, the id (the token cache's key), and generate's per-row columns by setting name
+ * ({@code max_tokens}, {@code temperature}, ..., {@code messages}, {@code n}; {@code sample_index}
+ * where {@link SampleRows} appended it).
  */
-public record InputColumns(int[] texts, int settings, int id, int maxTokens, int temperature, int seed) implements Serializable {
+public record InputColumns(int[] texts, int settings, int id, Map<String, Integer> rowColumns) implements Serializable {
     public InputColumns {
         texts = texts.clone();
+        rowColumns = Map.copyOf(rowColumns);
     }
 
     /** Only text columns, at these positions. */
     public static InputColumns texts(int... texts) {
-        return new InputColumns(texts, -1, -1, -1, -1, -1);
+        return new InputColumns(texts, -1, -1, Map.of());
     }
 
-    /** The {@code i}-th text argument of {@code row}, or null. */
+    /** The {@code i}-th text argument of {@code row}, or null (also when the column is absent). */
     public String text(Row row, int i) {
         int c = texts[i];
-        return row.isNullAt(c) ? null : row.getString(c);
+        return c < 0 || row.isNullAt(c) ? null : row.getString(c);
     }
 
     /** The row's own settings; empty without a settings column or when the row's map is null. */
@@ -34,6 +36,11 @@ public record InputColumns(int[] texts, int settings, int id, int maxTokens, int
     /** The row's id (null without an id column). */
     public Object id(Row row) {
         return id < 0 ? null : row.get(id);
+    }
+
+    /** The position of the per-row column for setting {@code name}, or -1. */
+    public int column(String name) {
+        return rowColumns.getOrDefault(name, -1);
     }
 
     /** The number in column {@code column} of {@code row}, or {@code fallback} when the column is absent or null. */

@@ -1,12 +1,14 @@
 package io.sparkllama.udfs;
 
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.generate.LogitBias;
 import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.engine.settings.KvCacheMemory;
 import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.udfs.tokencache.TokenCache;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * its result struct, the settings a row may override, and its row function with the jobs' defaults.
  */
 public enum LlamaTask {
-    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"),
+    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed", "min_p",
+            "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop"),
             fields(field("completion", DataTypes.StringType), field("prompt_tokens", DataTypes.IntegerType),
                     field("token_ids", ints()), field("token_logprobs", floats()), field("finish_reason", DataTypes.StringType),
                     field("error", DataTypes.StringType))),
@@ -39,6 +42,11 @@ public enum LlamaTask {
     /** Settings that hold for a whole task (session config or the DataFrame API's options), never per row. */
     public static final Set<String> TASK_SETTINGS = Set.of("threads", "batch_size", "context", "activations", "model_transport",
             "kv_cache_memory", "kv_cache_type");
+    /**
+     * Generate's options for the DataFrame API only (a SQL call gives one value per row): {@code n}
+     * samples per row, each a row of its own ({@link SampleRows}), and the chat {@code template}.
+     */
+    public static final Set<String> GENERATE_FRAME_OPTIONS = Set.of("n", "template");
     /** Task-wide settings of the scoring tasks: tokens per packed step, prefix sharing. */
     public static final Set<String> PACKING_SETTINGS = Set.of("step_tokens", "prefix_cache");
 
@@ -99,11 +107,23 @@ public enum LlamaTask {
         return Set.copyOf(s);
     }
 
-    /** Generation defaults: max_tokens 128, greedy (temperature 0, top_k 0, top_p 1), seed 42, batch_size 32. */
+    /**
+     * Generation defaults: max_tokens 128, greedy (temperature 0, top_k 0, top_p 1), seed 42,
+     * batch_size 32, and {@link GenerateOptions#DEFAULTS} ({@code logit_bias} and {@code stop} as
+     * JSON text; {@code n} and {@code template} are the DataFrame API's, see {@link #GENERATE_FRAME_OPTIONS}).
+     */
     public static GenerateSettings generateSettings(LlamaSettings s) {
+        String bias = s.string("logit_bias", null);
+        String stop = s.string("stop", null);
+        GenerateOptions options = new GenerateOptions(s.number("min_p", 0f), s.number("repetition_penalty", 1f),
+                s.number("frequency_penalty", 0f), s.number("presence_penalty", 0f),
+                bias == null ? Map.of() : GenerateOptions.parseLogitBias(bias), stop == null ? List.of() : GenerateOptions.parseStop(stop),
+                GenerateOptions.checkN(s.integer("n", 1, 1)), GenerateOptions.checkTemplate(s.string("template", null)));
         GenerateSettings g = new GenerateSettings(s.integer("max_tokens", 128, 0), s.number("temperature", 0f), s.integer("top_k", 0, 0),
-                s.number("top_p", 1f), s.longValue("seed", 42L), threads(s), s.integer("batch_size", 32, 1));
-        new SamplingParams(g.temperature(), g.topK(), g.topP(), g.seed()); // a bad combination fails here, not per row
+                s.number("top_p", 1f), s.longValue("seed", 42L), threads(s), s.integer("batch_size", 32, 1), options);
+        // A bad combination fails here, not per row.
+        new SamplingParams(g.temperature(), g.topK(), g.topP(), g.seed(), options.minP(), options.repetitionPenalty(),
+                options.frequencyPenalty(), options.presencePenalty(), LogitBias.of(options.logitBias()));
         return g;
     }
 

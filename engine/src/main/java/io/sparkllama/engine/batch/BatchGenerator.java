@@ -159,9 +159,9 @@ public final class BatchGenerator implements GenerationLoop {
     private void enqueue(long tag, GenerationRequest request, int maxNew) {
         long now = System.nanoTime();
         if (maxNew == 0) {
-            ready.add(new SequenceState(tag, request, 0, null, now)); // nothing to compute: reported at the next step
+            ready.add(new SequenceState(tag, request, 0, null, 0, now)); // nothing to compute: reported at the next step
         } else {
-            waiting.addLast(new SequenceState(tag, request, maxNew, model.newCache(kv), now));
+            waiting.addLast(new SequenceState(tag, request, maxNew, model.newCache(kv), model.config().vocabSize(), now));
         }
     }
 
@@ -308,10 +308,23 @@ public final class BatchGenerator implements GenerationLoop {
             int off = j * vocab;
             int at = s.count == 0 ? s.prompt.length - 1 : s.pos; // the position these logits were computed at (for errors)
             double lse = FiniteLogits.logSumExp(logits, off, vocab, at);
-            int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng);
+            int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng, s.counts);
             chosen[j] = next;
             chosenLogprobs[j] = (float) FiniteLogits.logprob(logits[off + next], lse, at);
         }
+    }
+
+    /** Whether the last token completed a stop string; the text is then cut where the match starts. */
+    private static boolean reachedStopString(SequenceState s, int oldSize) {
+        if (s.stopStrings.isEmpty()) {
+            return false;
+        }
+        int at = s.stopStrings.firstMatch(s.text, oldSize);
+        if (at < 0) {
+            return false;
+        }
+        s.text.truncate(at);
+        return true;
     }
 
     /** Appends a sampled token to its sequence; true when the sequence is done. */
@@ -321,12 +334,20 @@ public final class BatchGenerator implements GenerationLoop {
         }
         s.logprobs[s.count] = logprob;
         s.out[s.count++] = next;
+        if (s.counts != null) {
+            s.counts.addGenerated(next);
+        }
         if (tokenizer.isStopToken(next) || s.request.isStopToken(next)) {
             s.reason = FinishReason.STOP;
             return true;
         }
+        int oldSize = s.text.size();
         s.text.append(tokenizer.decodeBytes(s.previous, next));
         s.previous = next;
+        if (reachedStopString(s, oldSize)) {
+            s.reason = FinishReason.STOP;
+            return true;
+        }
         if (s.count == s.maxNew) {
             return true;
         }

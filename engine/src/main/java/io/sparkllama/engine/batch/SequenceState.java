@@ -4,8 +4,10 @@ import io.sparkllama.engine.generate.FinishReason;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
+import io.sparkllama.engine.generate.StopStrings;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.sampling.SeededRandom;
+import io.sparkllama.engine.sampling.TokenCounts;
 import io.sparkllama.engine.tokenizer.TextAssembler;
 import java.util.Arrays;
 
@@ -21,6 +23,9 @@ final class SequenceState {
     final float[] logprobs;
     final TextAssembler text = new TextAssembler();
     final KvCache cache;
+    /** Ids seen so far, for the penalties; null when the request has none. */
+    final TokenCounts counts;
+    final StopStrings stopStrings;
     /** Tokens to prefill: the prompt, or after a preemption the prompt and every sampled token but the pending one. */
     int[] feed;
     /** Tokens of {@link #feed} already run through the model. */
@@ -34,7 +39,7 @@ final class SequenceState {
     final long joinedNanos;
     long firstTokenNanos;
 
-    SequenceState(long tag, GenerationRequest request, int maxNew, KvCache cache, long now) {
+    SequenceState(long tag, GenerationRequest request, int maxNew, KvCache cache, int vocab, long now) {
         this.tag = tag;
         this.request = request;
         this.prompt = request.promptTokens();
@@ -45,6 +50,8 @@ final class SequenceState {
         this.out = new int[maxNew];
         this.logprobs = new float[maxNew];
         this.previous = prompt[prompt.length - 1];
+        this.counts = maxNew > 0 && request.sampling().penalizes() ? TokenCounts.forPrompt(vocab, prompt, maxNew) : null;
+        this.stopStrings = request.stopStrings().isEmpty() ? StopStrings.NONE : new StopStrings(request.stopStrings());
         this.joinedNanos = now;
     }
 

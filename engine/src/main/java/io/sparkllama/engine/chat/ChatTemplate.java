@@ -1,6 +1,7 @@
 package io.sparkllama.engine.chat;
 
-import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.error.ChatTemplateException;
+import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public interface ChatTemplate {
         return switch (name) {
             case "llama2" -> new Llama2ChatTemplate(tokenizer);
             case "llama3" -> new Llama3ChatTemplate(tokenizer);
-            default -> throw new InvalidRequestException("unknown chat template '" + name + "' (use llama2 or llama3)");
+            default -> throw new ChatTemplateException("template: unknown chat template '" + name + "' (use llama2, llama3 or model)");
         };
     }
 }

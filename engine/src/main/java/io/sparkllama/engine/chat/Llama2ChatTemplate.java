@@ -1,6 +1,7 @@
 package io.sparkllama.engine.chat;
 
 import io.sparkllama.engine.error.InvalidRequestException;
+import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.sparkllama.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkllama.engine.chat.ChatMessage;
+import io.sparkllama.engine.generate.ChatMessage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.MemoryUsage;
-import io.sparkllama.engine.chat.ChatMessage;
 import io.sparkllama.engine.chat.ChatTemplate;
 import io.sparkllama.engine.error.SparkLlamaException;
 import io.sparkllama.engine.format.TokenizerLoader;
+import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.GenerationSettingsJson;
+import io.sparkllama.engine.generate.LogitBias;
 import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.settings.ActivationPrecision;
@@ -31,19 +33,32 @@ public final class LlamaCli {
             usage: llama <command> [options]
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
-                       [--top-k K] [--top-p P] [--seed K] [--threads N] [--context N] [--activations A]
-                       [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
-              chat     --model M [--tokenizer T] --messages JSON --template llama2|llama3 [generate options]
+                       [--top-k K] [--top-p P] [--min-p P] [--repetition-penalty R] [--frequency-penalty F]
+                       [--presence-penalty F] [--logit-bias JSON] [--stop JSON] [--seed K] [--threads N]
+                       [--context N] [--activations A] [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
+              chat     --model M [--tokenizer T] --messages JSON [--template llama2|llama3|model] [generate options]
               score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A]
                        [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
             A (Q8_0 and Q4_0 weights only): int8 quantizes activations per block of 32 as llama.cpp does
             (default, faster); fp32 multiplies the dequantized weights in fp32.
             B: bytes of off-heap KV cache, e.g. 512m or 4g (default half the max heap, at least 256m).
+            --logit-bias is a JSON object from token id to bias ({"13": -100}), --stop a JSON array of strings.
             With --json each command prints one JSON object. chat's JSON is an array of {"role", "content"}
-            (roles system, user, assistant; the last from the user); it prints what generate prints.""";
+            (roles system, user, assistant; the last from the user); it prints what generate prints.
+            chat's --template defaults to model: the model file's own chat template (GGUF or tokenizer_config.json).""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The options generate and chat share. */
+    private static final Set<String> SAMPLING = Set.of("model", "tokenizer", "max-tokens", "temperature", "top-k", "top-p", "min-p",
+            "repetition-penalty", "frequency-penalty", "presence-penalty", "logit-bias", "stop", "seed", "threads", "context",
+            "activations", "kv-cache-memory", "kv-cache-type");
+
+    private static Set<String> union(Set<String> a, String... more) {
+        Set<String> s = new java.util.HashSet<>(a);
+        s.addAll(List.of(more));
+        return s;
+    }
 
     private LlamaCli() {
     }
@@ -73,10 +88,10 @@ public final class LlamaCli {
         switch (args[0]) {
             case "tokenize" -> tokenize(CliArguments.parse("tokenize", args, 1, Set.of("tokenizer", "text", "model"), Set.of("json", "no-bos")), out);
             case "generate" -> generate(CliArguments.parse("generate", args, 1,
-                    Set.of("model", "tokenizer", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"),
+                    union(SAMPLING, "prompt"),
                     Set.of("json")), out);
             case "chat" -> chat(CliArguments.parse("chat", args, 1,
-                    Set.of("model", "tokenizer", "messages", "template", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"),
+                    union(SAMPLING, "messages", "template"),
                     Set.of("json")), out);
             case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
@@ -110,7 +125,7 @@ public final class LlamaCli {
     private static void generate(CliArguments a, PrintStream out) {
         try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
             int[] prompt = engine.tokenizer().encode(a.require("prompt"), true);
-            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a)));
+            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a), new int[0], stop(a)));
             printGeneration(a, out, a.require("prompt"), r, MemoryUsage.of(session));
         }
     }
@@ -118,17 +133,24 @@ public final class LlamaCli {
     private static void chat(CliArguments a, PrintStream out) {
         List<ChatMessage> messages = ChatMessagesJson.parse(a.require("messages"));
         try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
-            ChatTemplate template = ChatTemplate.named(a.require("template"), engine.tokenizer());
+            ChatTemplate template = engine.chatTemplate(a.get("template", "model"));
             int[] prompt = template.encode(messages);
             GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a),
-                    template.stopTokens()));
+                    template.stopTokens(), stop(a)));
             printGeneration(a, out, "", r, MemoryUsage.of(session));
         }
     }
 
     private static SamplingParams sampling(CliArguments a) {
-        return new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0),
-                a.floatValue("top-p", 1f), a.longValue("seed", 42));
+        String bias = a.get("logit-bias", null);
+        return new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0), a.floatValue("top-p", 1f), a.longValue("seed", 42),
+                a.floatValue("min-p", 0f), a.floatValue("repetition-penalty", 1f), a.floatValue("frequency-penalty", 0f),
+                a.floatValue("presence-penalty", 0f), bias == null ? LogitBias.NONE : LogitBias.of(GenerationSettingsJson.logitBias(bias)));
+    }
+
+    private static List<String> stop(CliArguments a) {
+        String stop = a.get("stop", null);
+        return stop == null ? List.of() : GenerationSettingsJson.stop(stop);
     }
 
     /** Prints a completion: the JSON fields of generate, or the text after {@code prefix} and a summary line. */

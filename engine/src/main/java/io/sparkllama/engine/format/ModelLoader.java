@@ -106,7 +106,7 @@ public final class ModelLoader {
     }
 
     /** The largest {@code .gguf} file in {@code dir}, or null when it has none. */
-    private static Path ggufIn(Path dir) {
+    static Path ggufIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p))
                     .max(Comparator.comparingLong(ModelLoader::size)).orElse(null);

@@ -3,7 +3,7 @@ package io.sparkllama.engine.generate;
 /**
  * A completion: the generated ids (a final stop token included), the log-probability of each
  * under the model's own distribution (log-softmax of the raw logits, before temperature), the
- * completion's text (stop token excluded) and timings.
+ * completion's text (stop token excluded; cut before a stop string) and timings.
  */
 public record GenerationResult(
         int[] promptTokens,

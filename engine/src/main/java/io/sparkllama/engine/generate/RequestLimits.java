@@ -13,7 +13,8 @@ public final class RequestLimits {
      * The most new tokens {@code req} can get: its own limit, cut so that prompt and completion fit
      * the context (the last token is sampled but never run).
      *
-     * @throws InvalidRequestException for a prompt over the context or ids outside the vocabulary
+     * @throws InvalidRequestException for a prompt over the context, or prompt or {@code logit_bias} ids
+     *         outside the vocabulary
      */
     public static int maxNewTokens(GenerationRequest req, Transformer model) {
         int[] prompt = req.promptTokens();
@@ -27,6 +28,7 @@ public final class RequestLimits {
                 throw new InvalidRequestException("prompt token id " + id + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
+        req.sampling().logitBias().requireWithin(vocab);
         return Math.min(req.maxTokens(), limit - prompt.length + 1);
     }
 

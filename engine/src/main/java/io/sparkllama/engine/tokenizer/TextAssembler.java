@@ -16,6 +16,33 @@ public final class TextAssembler {
         size += piece.length;
     }
 
+    /** Bytes collected so far. */
+    public int size() {
+        return size;
+    }
+
+    /** The first offset {@code >= from} where {@code needle}'s bytes start, or -1. */
+    public int indexOf(byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from), last = size - needle.length; i <= last; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Drops every byte from {@code newSize} on. */
+    public void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("cannot truncate " + size + " bytes to " + newSize);
+        }
+        size = newSize;
+    }
+
     /** The text so far; a UTF-8 sequence cut off at the end, or an invalid one, becomes U+FFFD. */
     @Override
     public String toString() {

@@ -8,6 +8,7 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.SharedFiles;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
+import io.sparkllama.engine.generate.LogitBias;
 import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.model.KvBlockPool;
 import io.sparkllama.engine.parallel.WorkerPool;
@@ -145,7 +146,13 @@ class BatchGeneratorTest {
                 case 1 -> new SamplingParams(0.9f, 0, 1f, 100 + i);
                 default -> new SamplingParams(1.1f, 40, 0.9f, 200 + i);
             };
-            reqs.add(new GenerationRequest(prompt, maxTokens, p));
+            if (i % 4 == 1) {
+                // min-p, the penalties (per-sequence counts) and a bias: the same bits in any batch too.
+                p = new SamplingParams(p.temperature(), p.topK(), p.topP(), p.seed(), 0.05f, 1.3f, 0.4f, 0.2f,
+                        LogitBias.of(java.util.Map.of(5, 2f, 9, -100f)));
+            }
+            List<String> stop = i % 4 == 2 ? List.of("e ", ".") : List.of();
+            reqs.add(new GenerationRequest(prompt, maxTokens, p, new int[0], stop));
         }
         return reqs;
     }

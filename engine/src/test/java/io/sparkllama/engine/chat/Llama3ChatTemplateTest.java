@@ -1,5 +1,6 @@
 package io.sparkllama.engine.chat;
 
+import io.sparkllama.engine.generate.ChatMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -48,6 +48,27 @@ class ChatCommandTest {
         assertTrue(reason.equals("stop") || reason.equals("length"), reason);
     }
 
+    /** generate's --stop, --logit-bias and the penalties; chat's default template is the model's own, which stories260K lacks. */
+    @Test
+    void samplingFlagsAndTheModelTemplate() throws Exception {
+        String model = SharedFiles.require("models/stories260K/stories260K.bin").toString();
+        JsonNode free = run("generate", "--model", model, "--prompt", "Once upon a time", "--max-tokens", "30", "--json");
+        String text = free.get("text").asText();
+        JsonNode stopped = run("generate", "--model", model, "--prompt", "Once upon a time", "--max-tokens", "30", "--stop", "[\"zz\", \"e\"]", "--json");
+        assertEquals(text.substring(0, text.indexOf('e')), stopped.get("text").asText());
+        assertEquals("stop", stopped.get("finish_reason").asText());
+        int first = free.get("token_ids").get(0).asInt();
+        JsonNode banned = run("generate", "--model", model, "--prompt", "Once upon a time", "--max-tokens", "1",
+                "--logit-bias", "{\"" + first + "\": -100}", "--repetition-penalty", "1.2", "--json");
+        assertTrue(banned.get("token_ids").get(0).asInt() != first, "a -100 bias moves greedy off its first choice");
+        io.sparkllama.engine.error.InvalidRequestException e = assertThrows(io.sparkllama.engine.error.InvalidRequestException.class,
+                () -> run("generate", "--model", model, "--prompt", "x", "--stop", "[1]"));
+        assertEquals("stop must be a JSON array of strings; element 0 is 1", e.getMessage());
+        io.sparkllama.engine.error.ChatTemplateException t = assertThrows(io.sparkllama.engine.error.ChatTemplateException.class,
+                () -> run("chat", "--model", model, "--messages", "[{\"role\":\"user\",\"content\":\"hi\"}]"));
+        assertTrue(t.getMessage().startsWith("template: the model file carries no chat template"), t.getMessage());
+    }
+
     @Test
     void badMessagesAreAUsageError() {
         assertThrows(UsageException.class, () -> run("chat", "--model", "x", "--messages", "{not json", "--template", "llama2"));

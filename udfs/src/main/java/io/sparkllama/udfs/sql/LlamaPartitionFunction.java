@@ -20,8 +20,8 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.MapData;
@@ -65,7 +65,7 @@ final class LlamaPartitionFunction implements FlatMapFunction<Iterator<InternalR
             textColumns[i] = i;
         }
         // The row function reads the evaluated arguments: the texts, then the settings map.
-        InputColumns columns = new InputColumns(textColumns, hasSettings ? texts : -1, -1, -1, -1, -1);
+        InputColumns columns = new InputColumns(textColumns, hasSettings ? texts : -1, -1, Map.of());
         MapPartitionsFunction<Row, Row> results = task.rows(model, settings, columns, JobProgress.none(), null);
         // Rows are copied: the child may reuse one row object for every row it emits.
         return new InputOrderJoin<InternalRow, InternalRow>(rows, InternalRow::copy, row -> {

@@ -1,4 +1,4 @@
-package io.sparkllama.engine.chat;
+package io.sparkllama.engine.generate;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 
