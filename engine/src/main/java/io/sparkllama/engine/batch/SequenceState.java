@@ -6,6 +6,7 @@ import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.RequestLimits;
 import io.sparkllama.engine.model.KvCache;
 import io.sparkllama.engine.sampling.SeededRandom;
+import io.sparkllama.engine.structured.MatchState;
 import io.sparkllama.engine.tokenizer.TextAssembler;
 import java.util.Arrays;
 
@@ -19,6 +20,12 @@ final class SequenceState {
     final SeededRandom rng;
     final int[] out;
     final float[] logprobs;
+    /** Alternatives per generated token ({@link GenerationRequest#topLogprobs}), {@code topK} per token. */
+    final int topK;
+    final int[] topIds;
+    final float[] topLogprobs;
+    /** Where the completion stands in its output grammar, or null when unconstrained. */
+    MatchState match;
     final TextAssembler text = new TextAssembler();
     final KvCache cache;
     /** Tokens to prefill: the prompt, or after a preemption the prompt and every sampled token but the pending one. */
@@ -44,6 +51,10 @@ final class SequenceState {
         this.rng = new SeededRandom(request.sampling().seed());
         this.out = new int[maxNew];
         this.logprobs = new float[maxNew];
+        this.topK = request.topLogprobs();
+        this.topIds = new int[maxNew * topK];
+        this.topLogprobs = new float[maxNew * topK];
+        this.match = request.constraint() == null ? null : request.constraint().start();
         this.previous = prompt[prompt.length - 1];
         this.joinedNanos = now;
     }
@@ -69,6 +80,6 @@ final class SequenceState {
     GenerationResult result(long now) {
         long first = firstTokenNanos == 0 ? now : firstTokenNanos;
         return new GenerationResult(prompt, Arrays.copyOf(out, count), Arrays.copyOf(logprobs, count), text.toString(),
-                reason, first - joinedNanos, now - first);
+                reason, first - joinedNanos, now - first, topK, Arrays.copyOf(topIds, count * topK), Arrays.copyOf(topLogprobs, count * topK));
     }
 }
