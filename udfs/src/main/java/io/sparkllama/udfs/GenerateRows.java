@@ -6,11 +6,14 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.structured.OutputConstraint;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The generate job's {@code mapPartitions} function: the partition's rows stream through one
@@ -27,11 +30,15 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<ModelHandle> model;
     private final GenerateSettings settings;
     private final JobProgress progress;
+    /** The {@code parsed} column's type, or null when the output has none. */
+    private final StructType parsedType;
 
     public GenerateRows(Broadcast<ModelHandle> model, GenerateSettings settings, JobProgress progress) {
         this.model = model;
         this.settings = settings;
         this.progress = progress;
+        String outputSchema = settings.output().outputSchema();
+        this.parsedType = outputSchema == null ? null : ParsedColumn.type(outputSchema, settings.output().jsonSchema());
     }
 
     @Override
@@ -60,8 +67,14 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         public Row completed(Row in, GenerationResult r) {
             int promptTokens = r.promptTokens().length;
             progress.add(1, promptTokens, r.tokens().length, 0);
-            return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens,
-                    SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
+            Object alternatives = SparkValues.alternatives(r.topK(), r.topIds(), r.topLogprobs());
+            if (parsedType == null) {
+                return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens,
+                        SparkValues.boxed(r.tokens()), SparkValues.boxed(r.logprobs()), r.finishReason().label(), null, alternatives);
+            }
+            return RowFactory.create(id(in), in.getAs("prompt"), r.text(), promptTokens, SparkValues.boxed(r.tokens()),
+                    SparkValues.boxed(r.logprobs()), r.finishReason().label(), null, alternatives,
+                    ParsedColumn.parse(r.text(), parsedType));
         }
 
         @Override
@@ -78,12 +91,28 @@ public final class GenerateRows implements MapPartitionsFunction<Row, Row> {
         SamplingParams sampling = new SamplingParams(
                 floatOr(in, "temperature", settings.temperature()), settings.topK(), settings.topP(), longOr(in, "seed", settings.seed()));
         int maxTokens = (int) longOr(in, "max_tokens", settings.maxTokens());
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), maxTokens, sampling);
+        int topLogprobs = (int) longOr(in, "top_logprobs", settings.output().topLogprobs());
+        return new GenerationRequest(engine.tokenizer().encode(prompt, true), maxTokens, sampling).withOutput(topLogprobs, constraint(in));
+    }
+
+    /** A row's own {@code json_schema} or {@code choices} replaces the job's constraint. */
+    private OutputConstraint constraint(Row in) {
+        int schema = fieldIndex(in, "json_schema");
+        int choices = fieldIndex(in, "choices");
+        String rowSchema = schema < 0 || in.isNullAt(schema) ? null : in.getString(schema);
+        List<String> rowChoices = choices < 0 || in.isNullAt(choices) ? null : in.getList(choices);
+        if (rowSchema == null && rowChoices == null) {
+            return settings.output().constraint();
+        }
+        return OutputOptions.constraint(rowSchema, rowChoices);
     }
 
     private Row errorRow(Row in, InvalidRequestException e) {
         progress.add(1, 0, 0, 1);
-        return RowFactory.create(id(in), in.getAs("prompt"), null, null, null, null, null, e.getMessage());
+        if (parsedType == null) {
+            return RowFactory.create(id(in), in.getAs("prompt"), null, null, null, null, null, e.getMessage(), null);
+        }
+        return RowFactory.create(id(in), in.getAs("prompt"), null, null, null, null, null, e.getMessage(), null, null);
     }
 
     private static Object id(Row in) {
