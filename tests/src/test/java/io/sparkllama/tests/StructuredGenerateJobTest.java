@@ -77,10 +77,10 @@ class StructuredGenerateJobTest {
             assertEquals("stop", r.getAs("finish_reason"), completion);
             List<Integer> ids = r.getList(r.fieldIndex("completion_token_ids"));
             List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
-            List<List<Row>> top = r.getList(r.fieldIndex("top_logprobs"));
+            List<Object> top = r.getList(r.fieldIndex("top_logprobs"));
             assertEquals(ids.size(), top.size());
             for (int t = 0; t < ids.size(); t++) {
-                List<Row> alt = top.get(t);
+                List<Row> alt = alternatives(top, t);
                 assertEquals(3, alt.size());
                 for (int j = 0; j < 3; j++) {
                     if ((int) alt.get(j).getAs("id") == ids.get(t)) {
@@ -117,10 +117,16 @@ class StructuredGenerateJobTest {
         String integer = rows.get(3).getAs("completion");
         assertTrue(JSON.readTree(integer).isIntegralNumber(), integer);
         assertNull(rows.get(3).getAs("top_logprobs"));
-        List<List<Row>> top = rows.get(4).getList(rows.get(4).fieldIndex("top_logprobs"));
+        List<Object> top = rows.get(4).getList(rows.get(4).fieldIndex("top_logprobs"));
         assertEquals(16, top.size());
         List<Integer> ids = rows.get(4).getList(rows.get(4).fieldIndex("completion_token_ids"));
-        assertEquals(ids.get(0), top.get(0).get(0).getAs("id"), "greedy takes the first alternative");
+        assertEquals(2, alternatives(top, 0).size());
+        assertEquals(ids.get(0), alternatives(top, 0).get(0).getAs("id"), "greedy takes the first alternative");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Row> alternatives(List<Object> top, int token) {
+        return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) top.get(token));
     }
 
     @Test
