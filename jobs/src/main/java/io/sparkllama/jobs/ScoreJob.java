@@ -1,6 +1,7 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
+import io.sparkllama.engine.sampling.TopLogprobs;
 import io.sparkllama.udfs.ScoreOutput;
 import io.sparkllama.udfs.ScoreRows;
 import io.sparkllama.udfs.ScoreSettings;
@@ -14,7 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}), written as Parquet. */
 public final class ScoreJob {
-    static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache")),
+    static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache", "top_logprobs")),
             PackingKeys.KEYS);
 
     private ScoreJob() {
@@ -32,7 +33,8 @@ public final class ScoreJob {
                 TokenCacheSetup.localDirectory(tokenCache); // a remote URI fails here, before Spark starts
             }
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), PackingKeys.batchSize(s), PackingKeys.from(s)), tokenCache);
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), PackingKeys.batchSize(s), PackingKeys.from(s),
+                            s.integer("top_logprobs", 0, 0, TopLogprobs.MAX_K)), tokenCache);
         }
 
         JobSpec spec() {
@@ -45,6 +47,7 @@ public final class ScoreJob {
             recorded.put("context", common.context());
             recorded.put("balance_by_length", common.balanceByLength());
             recorded.put("token_cache", tokenCache == null ? "off" : tokenCache);
+            recorded.put("top_logprobs", scoring.topLogprobs());
             ScoreSettings sc = scoring;
             return new JobSpec("score", input, output, common, model, tokenizer, "text", List.of("text"), List.of(), schema -> {
                 RequiredColumns.require(input, schema, "id");

@@ -22,6 +22,8 @@ public final class ScoreOutput {
             new StructField("mean_nll", DataTypes.DoubleType, true, Metadata.empty()),
             new StructField("perplexity", DataTypes.DoubleType, true, Metadata.empty()),
             new StructField("error", DataTypes.StringType, true, Metadata.empty()),
+            new StructField("top_logprobs", DataTypes.createArrayType(DataTypes.createArrayType(GenerateOutput.ALTERNATIVE, false), false), true,
+                    Metadata.empty()),
         });
     }
 }
