@@ -7,7 +7,10 @@ import io.sparkllama.engine.InferenceSession;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.engine.structured.MatchState;
 import io.sparkllama.engine.structured.OutputConstraint;
+import io.sparkllama.engine.structured.TokenMask;
+import io.sparkllama.engine.structured.TokenTrie;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +47,7 @@ public final class ConstrainedDecodingBench {
         kinds.put("choices", OutputConstraint.choices(List.of("positive", "negative", "neutral", "mixed feelings")));
         Map<String, double[]> msPerToken = new LinkedHashMap<>();
         Map<String, Long> tokens = new LinkedHashMap<>();
+        Map<String, Object> maskOnly = new LinkedHashMap<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (Engine engine = Engine.open(model, tokenizer, 0); InferenceSession session = engine.newSession(1)) {
             for (int round = 0; round <= rounds; round++) {
@@ -67,6 +71,9 @@ public final class ConstrainedDecodingBench {
                     r.put("load_average_before", load);
                     runs.add(r);
                     System.err.println(r);
+                    if (round == rounds && k.getValue() != null) {
+                        maskOnly.put(k.getKey(), maskMicros(engine, reqs, results, k.getValue()));
+                    }
                     if (round > 0) {
                         msPerToken.computeIfAbsent(k.getKey(), x -> new double[rounds])[round - 1] = ms / n;
                         tokens.merge(k.getKey(), n, Long::sum);
@@ -89,8 +96,45 @@ public final class ConstrainedDecodingBench {
             medians.put(k, m);
         }
         result.put("medians", medians);
+        result.put("mask_only_us_per_token", maskOnly);
         result.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(medians));
+        System.out.println("mask only, us per token (median of 5 replays): " + maskOnly);
+    }
+
+    /**
+     * The mask step alone, without the forward pass (so far less exposed to a shared machine's
+     * noise): replays each completion's grammar states and times {@link TokenMask#apply} at each
+     * token; the median over 5 replays of the mean microseconds per token.
+     */
+    private static double maskMicros(Engine engine, List<GenerationRequest> reqs, List<GenerationResult> results, OutputConstraint c) {
+        int vocab = engine.config().vocabSize();
+        TokenMask mask = new TokenMask(vocab);
+        float[] logits = new float[vocab];
+        double[] perReplay = new double[5];
+        for (int replay = 0; replay < perReplay.length; replay++) {
+            long nanos = 0;
+            long n = 0;
+            for (int i = 0; i < results.size(); i++) {
+                int[] prompt = reqs.get(i).promptTokens();
+                int previous = prompt[prompt.length - 1];
+                MatchState state = c.start();
+                int[] out = results.get(i).tokens();
+                for (int t = 0; t < out.length && state != null && !state.done(); t++) {
+                    long t0 = System.nanoTime();
+                    mask.apply(state, reqs.get(i).maxTokens() - t, TokenTrie.of(engine.tokenizer(), previous), new int[0], logits, 0, vocab);
+                    nanos += System.nanoTime() - t0;
+                    n++;
+                    if (engine.tokenizer().isStopToken(out[t])) {
+                        break;
+                    }
+                    state = state.step(engine.tokenizer().decodeBytes(previous, out[t]));
+                    previous = out[t];
+                }
+            }
+            perReplay[replay] = nanos / 1e3 / Math.max(1, n);
+        }
+        return Rounded.of(Median.of(perReplay));
     }
 }
