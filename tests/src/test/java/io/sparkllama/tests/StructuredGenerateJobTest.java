@@ -124,6 +124,27 @@ class StructuredGenerateJobTest {
         assertEquals(ids.get(0), alternatives(top, 0).get(0).getAs("id"), "greedy takes the first alternative");
     }
 
+    @Test
+    void dataFrameApiTakesTheSameOptions() throws IOException {
+        String model = TestSpark.requireShared("models/stories260K").toString();
+        org.apache.spark.sql.Dataset<Row> in = TestSpark.session().sql(
+                "SELECT 1 AS id, 'The cat was' AS prompt, map('choices', '[\"happy\",\"sad\"]') AS s UNION ALL "
+                + "SELECT 2, 'Tom', map('json_schema', '{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}') UNION ALL "
+                + "SELECT 3, 'Sue', map('json_schema', '{\"type\":\"int\"}')");
+        List<Row> rows = io.sparkllama.udfs.DataFrameInference.generate(in, model,
+                java.util.Map.of("settings_col", "s", "top_logprobs", "2", "temperature", "1.0", "max_tokens", "20")).orderBy("id").collectAsList();
+        String label = rows.get(0).getAs("completion");
+        assertTrue(List.of("happy", "sad").contains(label), label);
+        assertTrue(JSON.readTree(rows.get(1).<String>getAs("completion")).get("n").isIntegralNumber(), rows.get(1).<String>getAs("completion"));
+        List<Object> top = rows.get(1).getList(rows.get(1).fieldIndex("top_logprobs"));
+        assertEquals(rows.get(1).getList(rows.get(1).fieldIndex("token_ids")).size(), top.size());
+        assertEquals(2, alternatives(top, 0).size());
+        assertEquals("json_schema: $.type \"int\" is not supported; use object, array, string, number, integer or boolean", rows.get(2).getAs("error"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> io.sparkllama.udfs.DataFrameInference.generate(in, model,
+                java.util.Map.of("json_schema", "{\"type\":\"array\"}")));
+        assertEquals("generate: option json_schema: $ is an array without \"items\"", bad.getMessage());
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Row> alternatives(List<Object> top, int token) {
         return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) top.get(token));

@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * see {@link LlamaTask}). Options: the input columns ({@code prompt_col}, {@code text_col},
  * {@code context_col}, {@code continuation_col}), {@code settings_col} (a {@code map<string,string>}
  * column of per-row settings), {@code output_prefix}, {@code tokenizer}, and the settings
- * ({@code max_tokens}, {@code temperature}, {@code top_k}, {@code top_p}, {@code seed},
+ * ({@code max_tokens}, {@code temperature}, {@code top_k}, {@code top_p}, {@code seed}, {@code top_logprobs},
+ * {@code json_schema}, {@code choices} (a JSON array of strings),
  * {@code stride}, {@code threads}, {@code batch_size}, {@code context}, {@code activations},
  * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
  */

@@ -6,6 +6,7 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.sampling.SamplingParams;
+import io.sparkllama.udfs.OutputOptions;
 import io.sparkllama.udfs.SparkValues;
 import io.sparkllama.udfs.TaskKvCache;
 import java.util.ArrayList;
@@ -43,14 +44,14 @@ final class GenerateInference implements BatchInference {
                 requests.add(request);
                 slots.add(i);
             } catch (InvalidRequestException e) {
-                out[i] = RowFactory.create(null, null, null, null, null, e.getMessage());
+                out[i] = RowFactory.create(null, null, null, null, null, e.getMessage(), null);
             }
         }
         List<GenerationResult> results = requests.isEmpty() ? List.of() : session.generateAll(requests, batchSize);
         for (int k = 0; k < requests.size(); k++) {
             GenerationResult r = results.get(k);
             out[slots.get(k)] = RowFactory.create(r.text(), requests.get(k).promptTokens().length, SparkValues.boxed(r.tokens()),
-                    SparkValues.boxed(r.logprobs()), r.finishReason().label(), null);
+                    SparkValues.boxed(r.logprobs()), r.finishReason().label(), null, SparkValues.alternatives(r.topK(), r.topIds(), r.topLogprobs()));
         }
         return Arrays.asList(out);
     }
@@ -64,7 +65,16 @@ final class GenerateInference implements BatchInference {
         // The generate job's defaults (GenerateJob.Config).
         SamplingParams sampling = new SamplingParams(s.number("temperature", 0f), s.integer("top_k", 0, 0), s.number("top_p", 1f),
                 s.longValue("seed", 42L));
-        return new GenerationRequest(engine.tokenizer().encode(prompt, true), s.integer("max_tokens", 128, 0), sampling);
+        OutputOptions output = outputOptions(s);
+        return new GenerationRequest(engine.tokenizer().encode(prompt, true), s.integer("max_tokens", 128, 0), sampling)
+                .withOutput(output.topLogprobs(), output.constraint());
+    }
+
+    /** {@code top_logprobs}, {@code json_schema} and {@code choices} (a JSON array of strings) of merged settings. */
+    static OutputOptions outputOptions(LlamaSettings s) {
+        String choices = s.string("choices", null);
+        return new OutputOptions(s.integer("top_logprobs", 0, 0), s.string("json_schema", null),
+                choices == null ? null : OutputOptions.parseChoices(choices), null);
     }
 
     @Override

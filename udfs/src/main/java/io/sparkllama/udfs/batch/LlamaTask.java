@@ -3,6 +3,7 @@ package io.sparkllama.udfs.batch;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.model.KvCacheMemory;
 import io.sparkllama.engine.model.KvCacheType;
+import io.sparkllama.udfs.GenerateOutput;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.types.DataType;
@@ -16,10 +17,12 @@ import org.apache.spark.sql.types.StructType;
  * its result struct, the settings a row may override, and how a task opens it on the engine.
  */
 public enum LlamaTask {
-    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed"),
+    GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed", "top_logprobs",
+            "json_schema", "choices"),
             fields(field("completion", DataTypes.StringType), field("prompt_tokens", DataTypes.IntegerType),
                     field("token_ids", ints()), field("token_logprobs", floats()), field("finish_reason", DataTypes.StringType),
-                    field("error", DataTypes.StringType))),
+                    field("error", DataTypes.StringType),
+                    field("top_logprobs", DataTypes.createArrayType(DataTypes.createArrayType(GenerateOutput.ALTERNATIVE, false), false)))),
     SCORE("llama_score", List.of("text"), Set.of("stride"),
             fields(field("token_ids", ints()), field("token_logprobs", floats()), field("sum_logprob", DataTypes.DoubleType),
                     field("n_scored", DataTypes.IntegerType), field("mean_nll", DataTypes.DoubleType),
@@ -107,6 +110,7 @@ public enum LlamaTask {
                 s.integer("top_k", 0, 0);
                 s.number("top_p", 1f);
                 s.longValue("seed", 42L);
+                GenerateInference.outputOptions(s).constraint(); // an invalid schema fails the query on the driver
             }
             case SCORE -> s.integer("stride", 0, 0);
             case LOGLIKELIHOOD -> { }
