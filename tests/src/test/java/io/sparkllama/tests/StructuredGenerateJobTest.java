@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkllama.jobs.GenerateJob;
-import io.sparkllama.jobs.JobArguments;
 import io.sparkllama.jobs.JobConfigException;
 import io.sparkllama.jobs.JobSummary;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,15 +29,8 @@ class StructuredGenerateJobTest {
     @TempDir
     Path tmp;
 
-    private JobSummary run(String input, String output, String... settings) {
-        List<String> all = new ArrayList<>(List.of("generate", "--input", input, "--output", output, "--model",
-                TestSpark.requireShared("models/stories260K").toString()));
-        for (String s : settings) {
-            all.add("--set");
-            all.add(s);
-        }
-        JobArguments a = JobArguments.parse("generate", all.toArray(new String[0]), 1, Set.of("input", "output", "model", "tokenizer"), Set.of());
-        return GenerateJob.run(TestSpark.session(), a, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    private static JobSummary run(String input, String output, String... settings) {
+        return JobRunner.run("generate", input, output, TestSpark.requireShared("models/stories260K").toString(), settings);
     }
 
     @Test
