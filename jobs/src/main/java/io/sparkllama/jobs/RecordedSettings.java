@@ -32,10 +32,25 @@ final class RecordedSettings {
         Map<String, Object> values = new LinkedHashMap<>();
         put(values, job);
         Map<String, String> options = new LinkedHashMap<>();
-        values.forEach((k, v) -> options.put(k, String.valueOf(v)));
+        values.forEach((k, v) -> options.put(k, option(v)));
         return options;
     }
 
+    /** A setting as an option's text: a list (choices) as a JSON array of strings. */
+    private static String option(Object value) {
+        if (value instanceof java.util.List<?> list) {
+            try {
+                return JSON.writeValueAsString(list);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write setting " + list + " as JSON", e);
+            }
+        }
+        return String.valueOf(value);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    // An unset optional setting (null: no json_schema, no output_schema) is neither recorded nor an option.
     private static void put(Map<String, Object> recorded, Record r) {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Object value;
@@ -46,7 +61,7 @@ final class RecordedSettings {
             }
             if (value instanceof Record nested) {
                 put(recorded, nested);
-            } else {
+            } else if (value != null) {
                 recorded.put(settingName(c.getName()), value);
             }
         }

@@ -146,7 +146,7 @@ class SqlFunctionsTest {
         assertNull(rows.get(0).<Row>getAs("s").getAs("token_logprobs"));
         assertEquals("prompt is empty", rows.get(1).<Row>getAs("g").getAs("error"));
         assertEquals("setting max_tokens must be an integer, got 'many'", rows.get(2).<Row>getAs("g").getAs("error"));
-        assertTrue(rows.get(3).<Row>getAs("g").<String>getAs("error").startsWith("unknown setting 'colour' (known here: max_tokens, seed,"),
+        assertTrue(rows.get(3).<Row>getAs("g").<String>getAs("error").startsWith("unknown setting 'colour' (known here: choices, json_schema, max_tokens, seed,"),
                 rows.get(3).<Row>getAs("g").<String>getAs("error"));
         Row ok = rows.get(4).getAs("g");
         assertNull(ok.getAs("error"));

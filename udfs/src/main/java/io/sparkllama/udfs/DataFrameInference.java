@@ -13,6 +13,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
@@ -28,14 +29,19 @@ import org.apache.spark.sql.types.StructType;
  * columns ({@code prompt_col}, {@code text_col}, {@code context_col}, {@code continuation_col}),
  * {@code settings_col} (a {@code map<string,string>} column of per-row settings), numeric per-row
  * override columns for generate ({@code max_tokens_col}, {@code temperature_col}, {@code seed_col}),
- * {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
- * {@code top_k}, {@code top_p}, {@code seed}, {@code stride}, {@code threads}, {@code batch_size},
+ * per-row output columns for generate ({@code top_logprobs_col}, {@code json_schema_col}, {@code choices_col}
+ * an array of strings), {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
+ * {@code top_k}, {@code top_p}, {@code seed}, {@code top_logprobs}, {@code json_schema}, {@code choices} (a JSON
+ * array of strings), {@code output_schema} (adds the {@code parsed} struct column, see docs/structured-output.md),
+ * {@code stride}, {@code threads}, {@code batch_size},
  * {@code step_tokens}, {@code prefix_cache}, {@code context}, {@code activations},
  * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
  */
 public final class DataFrameInference {
     /** Numeric columns that override a generation setting per row, by option. */
     private static final List<String> OVERRIDE_COLUMNS = List.of("max_tokens_col", "temperature_col", "seed_col");
+    /** A row's own output settings for generate, by option: top_logprobs (a number), json_schema (a string), choices (strings). */
+    private static final List<String> OUTPUT_COLUMNS = List.of("top_logprobs_col", "json_schema_col", "choices_col");
 
     private DataFrameInference() {
     }
@@ -90,13 +96,15 @@ public final class DataFrameInference {
             String option = OVERRIDE_COLUMNS.get(i);
             overrides[i] = given.containsKey(option) ? column(name, schema, given.get(option), option, Kind.NUMBER) : -1;
         }
+        int[] outputs = outputColumns(name, schema, given);
         InputColumns columns = new InputColumns(texts, optional(name, schema, given, "settings_col", Kind.SETTINGS),
-                optional(name, schema, given, "id_col", Kind.ANY), overrides[0], overrides[1], overrides[2]);
+                optional(name, schema, given, "id_col", Kind.ANY), overrides[0], overrides[1], overrides[2], outputs[0], outputs[1], outputs[2]);
         String prefix = given.getOrDefault("output_prefix", "");
-        StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + task.schema().fields().length);
+        StructType results = resultSchema(task, settings);
+        StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + results.fields().length);
         int n = schema.fields().length;
         Set<String> taken = new HashSet<>(Arrays.asList(schema.fieldNames()));
-        for (StructField f : task.schema().fields()) {
+        for (StructField f : results.fields()) {
             String out = prefix + f.name();
             if (taken.contains(out)) {
                 throw new IllegalArgumentException(name + ": the input already has a column '" + out + "'; set output_prefix (e.g. 'llama_')"
@@ -108,6 +116,21 @@ public final class DataFrameInference {
         return df.mapPartitions(f, Encoders.row(new StructType(fields)));
     }
 
+    /** The positions of the output columns the options name (-1 for each absent). */
+    private static int[] outputColumns(String name, StructType schema, Map<String, String> given) {
+        return new int[] {optional(name, schema, given, OUTPUT_COLUMNS.get(0), Kind.NUMBER), optional(name, schema, given, OUTPUT_COLUMNS.get(1), Kind.TEXT),
+            optional(name, schema, given, OUTPUT_COLUMNS.get(2), Kind.STRINGS)};
+    }
+
+    /** The result columns, with {@code parsed} where {@code output_schema} is set (a bad one names the option). */
+    private static StructType resultSchema(LlamaTask task, LlamaSettings settings) {
+        try {
+            return task.schema(settings);
+        } catch (InvalidRequestException e) {
+            throw new IllegalArgumentException(name(task) + ": option " + e.getMessage(), e);
+        }
+    }
+
     /** The options as settings, every key known and every value parsed (a bad one names its option). */
     private static LlamaSettings checked(LlamaTask task, Map<String, String> given) {
         String name = name(task);
@@ -117,6 +140,7 @@ public final class DataFrameInference {
         task.textArguments().forEach(a -> known.add(a + "_col"));
         if (task == LlamaTask.GENERATE) {
             known.addAll(OVERRIDE_COLUMNS);
+            known.addAll(OUTPUT_COLUMNS);
         }
         for (String key : given.keySet()) {
             if (!known.contains(key)) {
@@ -136,7 +160,7 @@ public final class DataFrameInference {
         return task.name().toLowerCase(Locale.ROOT);
     }
 
-    private enum Kind { TEXT, NUMBER, SETTINGS, ANY }
+    private enum Kind { TEXT, NUMBER, SETTINGS, STRINGS, ANY }
 
     private static int optional(String function, StructType schema, Map<String, String> given, String option, Kind kind) {
         return given.containsKey(option) ? column(function, schema, given.get(option), option, kind) : -1;
@@ -155,6 +179,7 @@ public final class DataFrameInference {
             case TEXT -> t instanceof StringType;
             case NUMBER -> t instanceof NumericType;
             case SETTINGS -> t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
+            case STRINGS -> t instanceof ArrayType a && a.elementType() instanceof StringType;
             case ANY -> true;
         };
         if (!ok) {
@@ -162,6 +187,7 @@ public final class DataFrameInference {
                     + switch (kind) {
                         case TEXT -> "a string";
                         case NUMBER -> "a number";
+                        case STRINGS -> "an array<string>";
                         default -> "a map<string,string>";
                     });
         }
