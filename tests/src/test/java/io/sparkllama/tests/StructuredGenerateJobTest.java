@@ -63,7 +63,7 @@ class StructuredGenerateJobTest {
                 assertEquals(v.get("pets").get(i).textValue(), pets.get(i));
             }
             assertEquals("stop", r.getAs("finish_reason"), completion);
-            List<Integer> ids = r.getList(r.fieldIndex("completion_token_ids"));
+            List<Integer> ids = r.getList(r.fieldIndex("token_ids"));
             List<Float> lps = r.getList(r.fieldIndex("token_logprobs"));
             List<Object> top = r.getList(r.fieldIndex("top_logprobs"));
             assertEquals(ids.size(), top.size());
@@ -107,7 +107,7 @@ class StructuredGenerateJobTest {
         assertNull(rows.get(3).getAs("top_logprobs"));
         List<Object> top = rows.get(4).getList(rows.get(4).fieldIndex("top_logprobs"));
         assertEquals(16, top.size());
-        List<Integer> ids = rows.get(4).getList(rows.get(4).fieldIndex("completion_token_ids"));
+        List<Integer> ids = rows.get(4).getList(rows.get(4).fieldIndex("token_ids"));
         assertEquals(2, alternatives(top, 0).size());
         assertEquals(ids.get(0), alternatives(top, 0).get(0).getAs("id"), "greedy takes the first alternative");
     }

@@ -104,6 +104,12 @@ public final class DataFrameInference {
         StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + results.fields().length);
         int n = schema.fields().length;
         Set<String> taken = new HashSet<>(Arrays.asList(schema.fieldNames()));
+        // A row's own top_logprobs column (a number) gives way to the result of that name.
+        String replaced = replacedSettingColumn(schema, outputs[0], prefix, results);
+        if (replaced != null) {
+            fields[outputs[0]] = new StructField(REPLACED_PREFIX + replaced, fields[outputs[0]].dataType(), true, fields[outputs[0]].metadata());
+            taken.remove(replaced);
+        }
         for (StructField f : results.fields()) {
             String out = prefix + f.name();
             if (taken.contains(out)) {
@@ -113,7 +119,24 @@ public final class DataFrameInference {
             fields[n++] = new StructField(out, f.dataType(), true, f.metadata());
         }
         AppendResults f = new AppendResults(task.rows(model, settings, columns, progress, tokenCache));
-        return df.mapPartitions(f, Encoders.row(new StructType(fields)));
+        Dataset<Row> out = df.mapPartitions(f, Encoders.row(new StructType(fields)));
+        return replaced == null ? out : out.drop(REPLACED_PREFIX + replaced);
+    }
+
+    /** The name a replaced setting column has until it is dropped. */
+    private static final String REPLACED_PREFIX = "__spark_llama_setting_";
+
+    /**
+     * The name of the row's own setting column at {@code column} when a result column of the same
+     * name replaces it in the output (generate's {@code top_logprobs}), or null.
+     */
+    private static String replacedSettingColumn(StructType schema, int column, String prefix, StructType results) {
+        if (column < 0) {
+            return null;
+        }
+        String name = schema.fields()[column].name();
+        return Arrays.asList(results.fieldNames()).contains(name.substring(Math.min(prefix.length(), name.length())))
+                && name.startsWith(prefix) ? name : null;
     }
 
     /** The positions of the output columns the options name (-1 for each absent). */
