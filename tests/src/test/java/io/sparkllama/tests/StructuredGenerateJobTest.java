@@ -46,6 +46,13 @@ class StructuredGenerateJobTest {
                 "temperature=1.0", "max_tokens=80", "partitions=2");
         assertEquals(12, s.rows());
         assertEquals(0, s.errors());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> recorded = (java.util.Map<String, Object>) io.sparkllama.jobs.RunMetadata.read(out,
+                TestSpark.session().sparkContext().hadoopConfiguration()).get("settings");
+        assertEquals(3, recorded.get("top_logprobs"));
+        assertEquals(SCHEMA, recorded.get("json_schema"));
+        assertEquals("json_schema", recorded.get("output_schema"));
+        assertTrue(!recorded.containsKey("choices"), "an unset choices is not recorded: " + recorded);
         List<Row> rows = TestSpark.session().read().parquet(out).orderBy("id").collectAsList();
         assertEquals(12, rows.size());
         for (Row r : rows) {
@@ -110,6 +117,24 @@ class StructuredGenerateJobTest {
         List<Integer> ids = rows.get(4).getList(rows.get(4).fieldIndex("token_ids"));
         assertEquals(2, alternatives(top, 0).size());
         assertEquals(ids.get(0), alternatives(top, 0).get(0).getAs("id"), "greedy takes the first alternative");
+    }
+
+    @Test
+    void jobWideChoicesReachEveryRowAndTheRunRecord() throws IOException {
+        Path input = tmp.resolve("labels.jsonl");
+        Files.writeString(input, String.join("\n", "{\"id\": 1, \"prompt\": \"The cat was\"}", "{\"id\": 2, \"prompt\": \"Tom\"}",
+                "{\"id\": 3, \"prompt\": \"Once upon a time\"}") + "\n");
+        String out = tmp.resolve("labels-out").toString();
+        JobSummary s = run(input.toString(), out, "choices=[\"yes\",\"no, never\"]", "temperature=1.5", "max_tokens=12");
+        assertEquals(3, s.rows());
+        assertEquals(0, s.errors());
+        for (Row r : TestSpark.session().read().parquet(out).collectAsList()) {
+            assertTrue(List.of("yes", "no, never").contains(r.<String>getAs("completion")), r.<String>getAs("completion"));
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> recorded = (java.util.Map<String, Object>) io.sparkllama.jobs.RunMetadata.read(out,
+                TestSpark.session().sparkContext().hadoopConfiguration()).get("settings");
+        assertEquals(List.of("yes", "no, never"), recorded.get("choices"));
     }
 
     @Test
