@@ -98,7 +98,8 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * The session's packed scorer: steps of {@code stepTokens} tokens from many sequences, sharing
      * computed prefixes through the session's prefix cache when {@code sharePrefixes} (the cache
-     * lives as long as the session, so later calls reuse what earlier ones computed).
+     * lives as long as the session, so later calls reuse what earlier ones computed). It comes
+     * without top-k alternatives ({@link PackedScorer#topLogprobs}) whatever an earlier caller asked.
      */
     public PackedScorer packedScorer(int stepTokens, boolean sharePrefixes) {
         if (packed == null || packed.stepTokens() != stepTokens || packed.sharesPrefixes() != sharePrefixes) {
@@ -107,6 +108,7 @@ public final class InferenceSession implements AutoCloseable {
             }
             packed = new PackedScorer(engine.transformer(), pool, kv, stepTokens, sharePrefixes ? prefixes : null);
         }
+        packed.topLogprobs(0);
         return packed;
     }
 

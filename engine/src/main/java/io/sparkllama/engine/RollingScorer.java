@@ -119,20 +119,26 @@ public final class RollingScorer {
      * stored fp32 ones across windows.
      */
     public ScoreResult combine(int[] tokens, List<SequenceScore> scores, long nanos) {
+        SequenceScore first = scores.get(0).orThrow();
+        int k = first.logprobs().length == 0 ? 0 : first.topIds().length / first.logprobs().length;
         if (scores.size() == 1) {
-            SequenceScore s = scores.get(0).orThrow();
-            return new ScoreResult(tokens, s.logprobs(), s.sumLogprob(), nanos);
+            return new ScoreResult(tokens, first.logprobs(), first.sumLogprob(), nanos, k, first.topIds(), first.topLogprobs());
         }
         float[] logprobs = new float[tokens.length - 1];
+        int[] topIds = new int[logprobs.length * k];
+        float[] topLogprobs = new float[logprobs.length * k];
         double sum = 0;
         int at = 0;
         for (SequenceScore s : scores) {
-            for (float lp : s.orThrow().logprobs()) {
+            s.orThrow();
+            System.arraycopy(s.topIds(), 0, topIds, at * k, s.topIds().length);
+            System.arraycopy(s.topLogprobs(), 0, topLogprobs, at * k, s.topLogprobs().length);
+            for (float lp : s.logprobs()) {
                 logprobs[at++] = lp;
                 sum += lp;
             }
         }
-        return new ScoreResult(tokens, logprobs, sum, nanos);
+        return new ScoreResult(tokens, logprobs, sum, nanos, k, topIds, topLogprobs);
     }
 
     /** Window bounds over a token sequence. */

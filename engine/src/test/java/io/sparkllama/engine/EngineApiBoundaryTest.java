@@ -31,6 +31,7 @@ class EngineApiBoundaryTest {
     private static final List<String> MEASURE_INTERNALS = List.of(
             "bench/src/main/java/io/sparkllama/bench/kernels/",
             "bench/src/main/java/io/sparkllama/bench/KvAttentionBench.java",
+            "bench/src/main/java/io/sparkllama/bench/ConstrainedDecodingBench.java",
             "bench/src/main/java/io/sparkllama/bench/GgufWeightType.java",
             "bench/src/main/java/io/sparkllama/bench/MachineInfo.java",
             "bench/src/main/java/io/sparkllama/bench/ModelCost.java");

@@ -57,6 +57,7 @@ final class RecordedSettings {
         }
     }
 
+    // An unset optional setting (null: no json_schema, no output_schema) is neither recorded nor an option.
     private static void put(Map<String, Object> recorded, Record r) {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Object value;
@@ -69,7 +70,7 @@ final class RecordedSettings {
                 put(recorded, nested);
             } else if (value instanceof Map<?, ?> map) {
                 recorded.put(settingName(c.getName()), new TreeMap<>(map)); // a stable order in the run record
-            } else {
+            } else if (value != null) {
                 recorded.put(settingName(c.getName()), value);
             }
         }

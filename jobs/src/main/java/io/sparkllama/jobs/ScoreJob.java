@@ -1,6 +1,7 @@
 package io.sparkllama.jobs;
 
 import io.sparkllama.datasets.RequiredColumns;
+import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.ScoreSettings;
 import java.io.PrintStream;
@@ -12,7 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** Per-token logprobs and perplexity of a text table (columns {@code id}, {@code text}, any others kept), written as Parquet. */
 public final class ScoreJob {
-    static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache")),
+    static final Set<String> SETTINGS = GenerateJob.union(GenerateJob.union(CommonSettings.KEYS, Set.of("stride", "token_cache", "top_logprobs")),
             PackingKeys.KEYS);
 
     private ScoreJob() {
@@ -30,7 +31,8 @@ public final class ScoreJob {
                 TokenCacheSetup.localDirectory(tokenCache); // a remote URI fails here, before Spark starts
             }
             return new Config(args.require("input"), args.require("output"), args.require("model"), args.option("tokenizer"), common,
-                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), PackingKeys.batchSize(s), PackingKeys.from(s)), tokenCache);
+                    new ScoreSettings(common.threads(), s.integer("stride", 0, 0), PackingKeys.batchSize(s), PackingKeys.from(s),
+                            s.integer("top_logprobs", 0, 0, GenerationRequest.MAX_TOP_LOGPROBS)), tokenCache);
         }
 
         JobSpec spec() {

@@ -204,7 +204,7 @@ class GenerateJobTest {
         org.apache.spark.sql.types.StructType in = spark.read().json(input.toString()).schema();
         org.apache.spark.sql.types.StructType written = spark.read().parquet(out).schema();
         List<String> expected = new java.util.ArrayList<>(List.of(in.fieldNames()));
-        expected.addAll(List.of("completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"));
+        expected.addAll(List.of("completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error", "top_logprobs"));
         assertEquals(expected, List.of(written.fieldNames()));
         for (int i = 0; i < in.fields().length; i++) {
             assertEquals(in.fields()[i].dataType(), written.fields()[i].dataType(), in.fields()[i].name());

@@ -129,6 +129,17 @@ class SqlFunctionsTest {
         spark.conf().set("spark.llama.kv_cache_type", "f8");
         Exception bad = assertThrows(Exception.class, () -> spark.sql("SELECT llama_score(text) FROM texts").collect());
         assertTrue(bad.getMessage().contains("setting kv_cache_type must be f32, f16 or bf16, got 'f8'"), bad.getMessage());
+        spark.conf().set("spark.llama.kv_cache_type", "f32");
+
+        // The functions' struct is fixed: no parsed field, so output_schema is refused before any task runs.
+        spark.conf().set("spark.llama.output_schema", "name STRING");
+        try {
+            Exception parsed = assertThrows(Exception.class, () -> spark.sql("SELECT llama_generate('Once upon a time') AS g").collect());
+            assertTrue(parsed.getMessage().contains("llama_generate: spark.llama.output_schema is for the DataFrame API and the generate job;"
+                    + " unset it and parse the completion with from_json(completion, '<ddl>') in SQL"), parsed.getMessage());
+        } finally {
+            spark.conf().unset("spark.llama.output_schema");
+        }
     }
 
     @Test
@@ -146,7 +157,7 @@ class SqlFunctionsTest {
         assertNull(rows.get(0).<Row>getAs("s").getAs("token_logprobs"));
         assertEquals("prompt is empty", rows.get(1).<Row>getAs("g").getAs("error"));
         assertEquals("setting max_tokens must be an integer, got 'many'", rows.get(2).<Row>getAs("g").getAs("error"));
-        assertTrue(rows.get(3).<Row>getAs("g").<String>getAs("error").startsWith("unknown setting 'colour' (known here: frequency_penalty, logit_bias, max_tokens, min_p,"),
+        assertTrue(rows.get(3).<Row>getAs("g").<String>getAs("error").startsWith("unknown setting 'colour' (known here: choices, frequency_penalty, json_schema, logit_bias, max_tokens, min_p,"),
                 rows.get(3).<Row>getAs("g").<String>getAs("error"));
         Row ok = rows.get(4).getAs("g");
         assertNull(ok.getAs("error"));

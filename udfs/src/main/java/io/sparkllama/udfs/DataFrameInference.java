@@ -16,6 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
@@ -32,10 +33,12 @@ import org.apache.spark.sql.types.StructType;
  * {@link ScoreRows} and {@link LoglikelihoodRows} packed with the prefix cache). Options: the input
  * columns ({@code prompt_col}, {@code text_col}, {@code context_col}, {@code continuation_col}),
  * {@code settings_col} (a {@code map<string,string>} column of per-row settings), per-row setting
- * columns for generate ({@code <setting>_col} for each of {@link #GENERATE_COLUMNS}),
- * {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
+ * columns for generate ({@code <setting>_col} for each of {@link #GENERATE_COLUMNS}; {@code choices_col}
+ * an array of strings), {@code output_prefix}, {@code tokenizer}, and the settings ({@code max_tokens}, {@code temperature},
  * {@code top_k}, {@code top_p}, {@code seed}, {@code min_p}, the penalties, {@code logit_bias} and
- * {@code stop} (JSON text), {@code n} and {@code template} (generate), {@code stride}, {@code threads}, {@code batch_size},
+ * {@code stop} (JSON text), {@code n} and {@code template} (generate), {@code top_logprobs}, {@code json_schema},
+ * {@code choices} (a JSON array of strings), {@code output_schema} (adds the {@code parsed} struct column,
+ * see docs/structured-output.md), {@code stride}, {@code threads}, {@code batch_size},
  * {@code step_tokens}, {@code prefix_cache}, {@code context}, {@code activations},
  * {@code model_transport}, {@code kv_cache_memory}, {@code kv_cache_type}) with the jobs' defaults.
  * With samples (option {@code n} over 1, or an {@code n_col}) each input row comes once per sample,
@@ -107,7 +110,7 @@ public final class DataFrameInference {
             });
         }
         SampleRows.Count samples = null;
-        List<StructField> results = new ArrayList<>(Arrays.asList(task.schema().fields()));
+        List<StructField> results = new ArrayList<>(Arrays.asList(resultSchema(task, settings).fields()));
         if (task == LlamaTask.GENERATE) {
             GenerateOptions generate = LlamaTask.generateSettings(settings).options();
             try {
@@ -122,12 +125,20 @@ public final class DataFrameInference {
                 results.add(0, new StructField(SampleRows.SAMPLE_INDEX, DataTypes.IntegerType, true, Metadata.empty()));
             }
         }
+        int topLogprobsColumn = rowColumns.getOrDefault("top_logprobs", -1);
         InputColumns columns = new InputColumns(texts, optional(name, schema, given, "settings_col", Kind.SETTINGS),
                 optional(name, schema, given, "id_col", Kind.ANY), rowColumns);
         String prefix = given.getOrDefault("output_prefix", "");
         StructField[] fields = Arrays.copyOf(schema.fields(), schema.fields().length + results.size());
         int n = schema.fields().length;
         Set<String> taken = new HashSet<>(Arrays.asList(schema.fieldNames()));
+        // A row's own top_logprobs column (a number) gives way to the result of that name.
+        String replaced = replacedSettingColumn(schema, topLogprobsColumn, prefix, results);
+        if (replaced != null) {
+            fields[topLogprobsColumn] = new StructField(REPLACED_PREFIX + replaced, fields[topLogprobsColumn].dataType(), true,
+                    fields[topLogprobsColumn].metadata());
+            taken.remove(replaced);
+        }
         for (StructField f : results) {
             String out = prefix + f.name();
             if (taken.contains(out)) {
@@ -137,7 +148,37 @@ public final class DataFrameInference {
             fields[n++] = new StructField(out, f.dataType(), true, f.metadata());
         }
         AppendResults f = new AppendResults(task.rows(model, settings, columns, progress, tokenCache), samples);
-        return df.mapPartitions(f, Encoders.row(new StructType(fields)));
+        Dataset<Row> out = df.mapPartitions(f, Encoders.row(new StructType(fields)));
+        return replaced == null ? out : out.drop(REPLACED_PREFIX + replaced);
+    }
+
+    /** The name a replaced setting column has until it is dropped. */
+    private static final String REPLACED_PREFIX = "__spark_llama_setting_";
+
+    /**
+     * The name of the row's own setting column at {@code column} when a result column of the same
+     * name replaces it in the output (generate's {@code top_logprobs}), or null.
+     */
+    private static String replacedSettingColumn(StructType schema, int column, String prefix, List<StructField> results) {
+        if (column < 0) {
+            return null;
+        }
+        String name = schema.fields()[column].name();
+        List<String> resultNames = new ArrayList<>();
+        for (StructField f : results) {
+            resultNames.add(f.name());
+        }
+        return resultNames.contains(name.substring(Math.min(prefix.length(), name.length())))
+                && name.startsWith(prefix) ? name : null;
+    }
+
+    /** The result columns, with {@code parsed} where {@code output_schema} is set (a bad one names the option). */
+    private static StructType resultSchema(LlamaTask task, LlamaSettings settings) {
+        try {
+            return task.schema(settings);
+        } catch (InvalidRequestException e) {
+            throw new IllegalArgumentException(name(task) + ": option " + e.getMessage(), e);
+        }
     }
 
     /** The options as settings, every key known and every value parsed (a bad one names its option). */
@@ -169,7 +210,7 @@ public final class DataFrameInference {
         return task.name().toLowerCase(Locale.ROOT);
     }
 
-    private enum Kind { TEXT, NUMBER, SETTINGS, ANY }
+    private enum Kind { TEXT, NUMBER, SETTINGS, STRINGS, ANY }
 
     private static Map<String, Kind> generateColumns() {
         Map<String, Kind> m = new LinkedHashMap<>();
@@ -179,6 +220,10 @@ public final class DataFrameInference {
         }
         m.put("system", Kind.TEXT);
         m.put("template", Kind.TEXT);
+        // A row's own output settings: top_logprobs a number, json_schema a string, choices an array of strings.
+        m.put("top_logprobs", Kind.NUMBER);
+        m.put("json_schema", Kind.TEXT);
+        m.put("choices", Kind.STRINGS);
         // JSON text or a map / array column; messages an array of role/content structs (RowRequests reads them).
         m.put("logit_bias", Kind.ANY);
         m.put("stop", Kind.ANY);
@@ -203,6 +248,7 @@ public final class DataFrameInference {
             case TEXT -> t instanceof StringType;
             case NUMBER -> t instanceof NumericType;
             case SETTINGS -> t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
+            case STRINGS -> t instanceof ArrayType a && a.elementType() instanceof StringType;
             case ANY -> true;
         };
         if (!ok) {
@@ -210,6 +256,7 @@ public final class DataFrameInference {
                     + switch (kind) {
                         case TEXT -> "a string";
                         case NUMBER -> "a number";
+                        case STRINGS -> "an array<string>";
                         default -> "a map<string,string>";
                     });
         }

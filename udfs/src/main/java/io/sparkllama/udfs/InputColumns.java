@@ -8,13 +8,23 @@ import org.apache.spark.sql.Row;
  * Where a row function finds its inputs in a row, by column position (-1: absent): the text
  * columns (prompt; text; context and continuation), a {@code map<string,string>} column of per-row
  * settings, the id (the token cache's key), and generate's per-row columns by setting name
- * ({@code max_tokens}, {@code temperature}, ..., {@code messages}, {@code n}; {@code sample_index}
- * where {@link SampleRows} appended it).
+ * ({@code max_tokens}, {@code temperature}, ..., {@code messages}, {@code n}, {@code top_logprobs},
+ * {@code json_schema}, {@code choices}; {@code sample_index} where {@link SampleRows} appended it).
  */
 public record InputColumns(int[] texts, int settings, int id, Map<String, Integer> rowColumns) implements Serializable {
     public InputColumns {
         texts = texts.clone();
         rowColumns = Map.copyOf(rowColumns);
+    }
+
+    /** The string in column {@code column} of {@code row}, or null when the column is absent or null. */
+    static String string(Row row, int column) {
+        return column < 0 || row.isNullAt(column) ? null : row.getString(column);
+    }
+
+    /** The strings in array column {@code column} of {@code row}, or null when the column is absent or null. */
+    static java.util.List<String> strings(Row row, int column) {
+        return column < 0 || row.isNullAt(column) ? null : row.getList(column);
     }
 
     /** Only text columns, at these positions. */
@@ -36,6 +46,21 @@ public record InputColumns(int[] texts, int settings, int id, Map<String, Intege
     /** The row's id (null without an id column). */
     public Object id(Row row) {
         return id < 0 ? null : row.get(id);
+    }
+
+    /** The row's own {@code top_logprobs} column (a number), or -1. */
+    public int topLogprobs() {
+        return column("top_logprobs");
+    }
+
+    /** The row's own {@code json_schema} column (a string), or -1. */
+    public int jsonSchema() {
+        return column("json_schema");
+    }
+
+    /** The row's own {@code choices} column (an array of strings), or -1. */
+    public int choices() {
+        return column("choices");
     }
 
     /** The position of the per-row column for setting {@code name}, or -1. */

@@ -2,6 +2,7 @@ package io.sparkllama.udfs;
 
 import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.LogitBias;
+import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.PackedScorer;
 import io.sparkllama.engine.settings.KvCacheMemory;
@@ -25,14 +26,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public enum LlamaTask {
     GENERATE("llama_generate", List.of("prompt"), Set.of("max_tokens", "temperature", "top_k", "top_p", "seed", "min_p",
-            "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop"),
+            "repetition_penalty", "frequency_penalty", "presence_penalty", "logit_bias", "stop", "top_logprobs", "json_schema", "choices"),
             fields(field("completion", DataTypes.StringType), field("prompt_tokens", DataTypes.IntegerType),
                     field("token_ids", ints()), field("token_logprobs", floats()), field("finish_reason", DataTypes.StringType),
-                    field("error", DataTypes.StringType))),
+                    field("error", DataTypes.StringType), field("top_logprobs", alternatives()))),
     SCORE("llama_score", List.of("text"), Set.of("stride"),
             fields(field("token_ids", ints()), field("token_logprobs", floats()), field("sum_logprob", DataTypes.DoubleType),
                     field("n_scored", DataTypes.IntegerType), field("mean_nll", DataTypes.DoubleType),
-                    field("perplexity", DataTypes.DoubleType), field("error", DataTypes.StringType))),
+                    field("perplexity", DataTypes.DoubleType), field("error", DataTypes.StringType), field("top_logprobs", alternatives()))),
     LOGLIKELIHOOD("llama_loglikelihood", List.of("context", "continuation"), Set.of(),
             fields(field("sum_logprob", DataTypes.DoubleType), field("is_greedy", DataTypes.BooleanType),
                     field("n_tokens", DataTypes.IntegerType), field("token_ids", ints()), field("token_logprobs", floats()),
@@ -99,12 +100,36 @@ public enum LlamaTask {
 
     /** The task-wide settings this task takes (the DataFrame API's options, the session's {@code spark.llama.*}). */
     public Set<String> taskSettings() {
-        if (this == GENERATE) {
-            return TASK_SETTINGS;
-        }
         Set<String> s = new java.util.HashSet<>(TASK_SETTINGS);
-        s.addAll(PACKING_SETTINGS);
+        if (this != GENERATE) {
+            s.addAll(PACKING_SETTINGS);
+        }
+        s.addAll(outputTaskSettings());
         return Set.copyOf(s);
+    }
+
+    /** Task-wide output settings: the parsed struct ({@code output_schema}) of generate, {@code top_logprobs} of score. */
+    private Set<String> outputTaskSettings() {
+        return switch (this) {
+            case GENERATE -> Set.of(OUTPUT_SCHEMA);
+            case SCORE -> Set.of("top_logprobs");
+            case LOGLIKELIHOOD -> Set.of();
+        };
+    }
+
+    /** The DataFrame API's and the generate job's setting for the {@code parsed} column; the SQL functions have none. */
+    public static final String OUTPUT_SCHEMA = "output_schema";
+
+    /**
+     * The result with these settings: {@link #schema()}, plus for generate with {@code output_schema}
+     * the {@code parsed} struct column of the constrained JSON.
+     */
+    public StructType schema(LlamaSettings s) {
+        if (this != GENERATE) {
+            return schema;
+        }
+        StructType parsed = generateSettings(s).output().parsedType();
+        return parsed == null ? schema : schema.add(field(ParsedColumn.NAME, parsed));
     }
 
     /**
@@ -120,16 +145,30 @@ public enum LlamaTask {
                 bias == null ? Map.of() : GenerateOptions.parseLogitBias(bias), stop == null ? List.of() : GenerateOptions.parseStop(stop),
                 GenerateOptions.checkN(s.integer("n", 1, 1)), GenerateOptions.checkTemplate(s.string("template", null)));
         GenerateSettings g = new GenerateSettings(s.integer("max_tokens", 128, 0), s.number("temperature", 0f), s.integer("top_k", 0, 0),
-                s.number("top_p", 1f), s.longValue("seed", 42L), threads(s), s.integer("batch_size", 32, 1), options);
+                s.number("top_p", 1f), s.longValue("seed", 42L), threads(s), s.integer("batch_size", 32, 1), options, outputOptions(s));
         // A bad combination fails here, not per row.
         new SamplingParams(g.temperature(), g.topK(), g.topP(), g.seed(), options.minP(), options.repetitionPenalty(),
                 options.frequencyPenalty(), options.presencePenalty(), LogitBias.of(options.logitBias()));
         return g;
     }
 
-    /** Scoring defaults: stride half the context, batch_size {@link PackingSettings#DEFAULT_BATCH_ROWS}, packed. */
+    /** top_logprobs (default 0), json_schema or choices (a JSON array of strings), output_schema: checked, the schema compiled. */
+    static OutputOptions outputOptions(LlamaSettings s) {
+        String choices = s.string("choices", null);
+        OutputOptions o = new OutputOptions(s.integer("top_logprobs", 0, 0), s.string("json_schema", null),
+                choices == null ? null : OutputOptions.parseChoices(choices), s.string(OUTPUT_SCHEMA, null));
+        o.format(); // an invalid schema fails on the driver, naming the setting
+        o.parsedType();
+        return o;
+    }
+
+    /** Scoring defaults: stride half the context, batch_size {@link PackingSettings#DEFAULT_BATCH_ROWS}, packed, no top_logprobs. */
     public static ScoreSettings scoreSettings(LlamaSettings s) {
-        return new ScoreSettings(threads(s), s.integer("stride", 0, 0), packedBatchSize(s), packing(s));
+        int top = s.integer("top_logprobs", 0, 0);
+        if (top > GenerationRequest.MAX_TOP_LOGPROBS) {
+            throw new InvalidRequestException("setting top_logprobs must be 0 to " + GenerationRequest.MAX_TOP_LOGPROBS + ", got " + top);
+        }
+        return new ScoreSettings(threads(s), s.integer("stride", 0, 0), packedBatchSize(s), packing(s), top);
     }
 
     /** Loglikelihood defaults: batch_size {@link PackingSettings#DEFAULT_BATCH_ROWS}, packed. */
@@ -197,6 +236,11 @@ public enum LlamaTask {
 
     private static DataType ints() {
         return DataTypes.createArrayType(DataTypes.IntegerType, false);
+    }
+
+    /** {@code top_logprobs}: per token, its alternatives, most likely first. */
+    private static DataType alternatives() {
+        return DataTypes.createArrayType(DataTypes.createArrayType(SparkValues.ALTERNATIVE, false), false);
     }
 
     private static DataType floats() {

@@ -58,6 +58,7 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         InferenceSession session = TaskScope.closeAtTaskEnd(TaskKvCache.open(engine, TaskThreads.resolve(settings.threads()), model.value()));
         RollingScorer rolling = new RollingScorer(session, settings.stride());
         PackedScorer scorer = session.packedScorer(settings.packing().stepTokens(), settings.packing().prefixCache());
+        scorer.topLogprobs(settings.topLogprobs());
         TaskContext task = TaskContext.get();
         PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),
                 engine.config().vocabSize());
@@ -99,10 +100,10 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
                 ScoreResult r = rollers[i].combine(tokens[i], scores.subList(firstRequest[i], firstRequest[i + 1]), 0);
                 progress.add(1, tokens[i].length, r.scored(), 0);
                 out.add(RowFactory.create(SparkValues.boxed(tokens[i]), SparkValues.boxed(r.logprobs()), r.sumLogprob(), r.scored(),
-                        r.meanNll(), r.perplexity(), null));
+                        r.meanNll(), r.perplexity(), null, SparkValues.alternatives(r.topK(), r.topIds(), r.topLogprobs())));
             } catch (InvalidRequestException e) {
                 progress.add(1, 0, 0, 1);
-                out.add(RowFactory.create(null, null, null, null, null, null, e.getMessage()));
+                out.add(RowFactory.create(null, null, null, null, null, null, e.getMessage(), null));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.sparkllama.engine.batch;
 
+import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.FinishReason;
 import io.sparkllama.engine.generate.GenerationLoop;
 import io.sparkllama.engine.generate.GenerationRequest;
@@ -11,6 +12,10 @@ import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.Sampler;
+import io.sparkllama.engine.sampling.TopLogprobs;
+import io.sparkllama.engine.structured.OutputConstraint;
+import io.sparkllama.engine.structured.TokenMask;
+import io.sparkllama.engine.structured.TokenTrie;
 import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,6 +47,9 @@ public final class BatchGenerator implements GenerationLoop {
     private final KvBlockPool kv;
     /** One per pool thread: sampling scratch is vocabulary-sized. */
     private final Sampler[] samplers;
+    /** Per pool thread: top-k selection scratch and the structured-output mask (vocabulary-sized, made on first use). */
+    private final TopLogprobs[] tops;
+    private final TokenMask[] masks;
     /** Which sequence each logits row of the current step belongs to. */
     private final SequenceState[] logitOwners;
     /** Per logits row of the current step: the sampled token and its log-probability. */
@@ -73,8 +81,11 @@ public final class BatchGenerator implements GenerationLoop {
         this.state = model.newState(maxBatch + prefillChunk, pool);
         this.kv = kv;
         this.samplers = new Sampler[pool.threads()];
+        this.tops = new TopLogprobs[pool.threads()];
+        this.masks = new TokenMask[pool.threads()];
         for (int i = 0; i < samplers.length; i++) {
             samplers[i] = new Sampler(model.config().vocabSize());
+            tops[i] = new TopLogprobs();
         }
         this.logitOwners = new SequenceState[maxBatch + prefillChunk];
         this.chosen = new int[maxBatch + prefillChunk];
@@ -132,7 +143,21 @@ public final class BatchGenerator implements GenerationLoop {
      *         one that cannot fit the KV budget even alone
      */
     public int check(GenerationRequest request) {
-        return RequestLimits.maxNewTokens(request, model, kv);
+        int maxNew = RequestLimits.maxNewTokens(request, model, kv);
+        if (request.topLogprobs() > model.config().vocabSize()) {
+            throw new InvalidRequestException("top_logprobs " + request.topLogprobs() + " is over the vocabulary of " + model.config().vocabSize());
+        }
+        OutputConstraint constraint = SequenceState.constraint(request);
+        if (constraint != null && maxNew > 0) {
+            int[] prompt = request.promptTokens();
+            TokenTrie.of(tokenizer, prompt[prompt.length - 1]).requireSingleByteTokens(constraint);
+            int need = constraint.minBytes();
+            if (need > maxNew) {
+                throw new InvalidRequestException(constraint.setting() + " needs at least " + need + " tokens, but only " + maxNew
+                        + " may be generated (max_tokens or the context); raise max_tokens");
+            }
+        }
+        return maxNew;
     }
 
     /** True while fewer than {@code maxBatch} requests are running or queued: a caller streaming requests may submit one more. */
@@ -308,9 +333,26 @@ public final class BatchGenerator implements GenerationLoop {
             int off = j * vocab;
             int at = s.count == 0 ? s.prompt.length - 1 : s.pos; // the position these logits were computed at (for errors)
             double lse = FiniteLogits.logSumExp(logits, off, vocab, at);
+            if (s.topK > 0) {
+                tops[worker].select(logits, off, vocab, s.topK, lse, s.topIds, s.topLogprobs, s.count * s.topK);
+            }
+            if (s.match != null) {
+                constrain(worker, s, logits, off, vocab); // after the logprobs' log-sum-exp: those stay the model's own
+            }
             int next = sampler.sample(logits, off, vocab, s.request.sampling(), s.rng, s.counts);
             chosen[j] = next;
             chosenLogprobs[j] = (float) FiniteLogits.logprob(logits[off + next], lse, at);
+        }
+    }
+
+    /** Masks the logits of every token the sequence's output grammar does not allow next. */
+    private void constrain(int worker, SequenceState s, float[] logits, int off, int vocab) {
+        if (masks[worker] == null) {
+            masks[worker] = new TokenMask(vocab);
+        }
+        int kept = masks[worker].apply(s.match, s.maxNew - s.count, TokenTrie.of(tokenizer, s.previous), s.request.stopTokens(), logits, off, vocab);
+        if (kept == 0) {
+            throw new IllegalStateException("constrained decoding left no token allowed (a bug: the budget rule keeps one)");
         }
     }
 
@@ -342,8 +384,16 @@ public final class BatchGenerator implements GenerationLoop {
             return true;
         }
         int oldSize = s.text.size();
-        s.text.append(tokenizer.decodeBytes(s.previous, next));
+        byte[] piece = tokenizer.decodeBytes(s.previous, next);
+        s.text.append(piece);
         s.previous = next;
+        if (s.match != null) {
+            s.match = s.match.step(piece);
+            if (s.match.done()) {
+                s.reason = FinishReason.STOP; // the value is complete: nothing more may follow
+                return true;
+            }
+        }
         if (reachedStopString(s, oldSize)) {
             s.reason = FinishReason.STOP;
             return true;

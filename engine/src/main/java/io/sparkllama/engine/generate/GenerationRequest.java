@@ -11,12 +11,17 @@ import java.util.List;
  * @param stopTokens   ids that end generation besides the tokenizer's own (e.g. a chat template's end of turn)
  * @param stopStrings  texts that end generation where they first appear in the completion, across
  *                     token boundaries; the completion's text ends before the match
+ * @param topLogprobs  alternatives to report per generated token (0 for none)
+ * @param output       what the completion must be (JSON conforming to a schema, one of some labels), or null
  */
-public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling, int[] stopTokens, List<String> stopStrings) {
+public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling, int[] stopTokens, List<String> stopStrings,
+                                int topLogprobs, OutputFormat output) {
     /** Most stop strings one request may carry. */
     public static final int MAX_STOP_STRINGS = 16;
     /** Longest stop string, in UTF-8 bytes. */
     public static final int MAX_STOP_BYTES = 256;
+    /** Most alternatives per token that {@code top_logprobs} may ask for (generation and scoring). */
+    public static final int MAX_TOP_LOGPROBS = 20;
 
     public GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling) {
         this(promptTokens, maxTokens, sampling, new int[0], List.of());
@@ -24,6 +29,20 @@ public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParam
 
     public GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling, int[] stopTokens) {
         this(promptTokens, maxTokens, sampling, stopTokens, List.of());
+    }
+
+    public GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling, int[] stopTokens, List<String> stopStrings) {
+        this(promptTokens, maxTokens, sampling, stopTokens, stopStrings, 0, null);
+    }
+
+    public GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams sampling, int[] stopTokens, int topLogprobs,
+                             OutputFormat output) {
+        this(promptTokens, maxTokens, sampling, stopTokens, List.of(), topLogprobs, output);
+    }
+
+    /** This request with {@code topLogprobs} alternatives per token and decoding held to {@code output} (or null). */
+    public GenerationRequest withOutput(int topLogprobs, OutputFormat output) {
+        return new GenerationRequest(promptTokens, maxTokens, sampling, stopTokens, stopStrings, topLogprobs, output);
     }
 
     /** Whether {@code token} is one of this request's own stop tokens. */
@@ -55,5 +74,8 @@ public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParam
             }
         }
         stopStrings = List.copyOf(stopStrings);
+        if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {
+            throw new InvalidRequestException("top_logprobs must be 0 to " + MAX_TOP_LOGPROBS + ", got " + topLogprobs);
+        }
     }
 }

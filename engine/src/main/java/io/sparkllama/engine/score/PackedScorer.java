@@ -12,6 +12,7 @@ import io.sparkllama.engine.model.Transformer;
 import io.sparkllama.engine.parallel.WorkerPool;
 import io.sparkllama.engine.sampling.FiniteLogits;
 import io.sparkllama.engine.sampling.LogSoftmax;
+import io.sparkllama.engine.sampling.TopLogprobs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,9 @@ public final class PackedScorer {
     private final int stepTokens;
     private final int vocab;
     private final Sequence[] logitOwner;
+    /** Alternatives per target (0 for none); while set, no prefix is reused (reused positions have no logits). */
+    private int topLogprobs;
+    private final TopLogprobs top = new TopLogprobs();
     /** The step being filled: tokens and logit rows so far. */
     private int n;
     private int logits;
@@ -65,6 +69,17 @@ public final class PackedScorer {
         this.state = model.newState(stepTokens, LOGIT_ROWS, pool);
         this.vocab = model.config().vocabSize();
         this.logitOwner = new Sequence[stepTokens];
+    }
+
+    /**
+     * Asks for the {@code k} most likely ids and logprobs at every target from now on (0 to stop);
+     * prefix sharing is off meanwhile, since reused positions come without logits.
+     */
+    public void topLogprobs(int k) {
+        if (k < 0 || k > TopLogprobs.MAX_K || k > vocab) {
+            throw new InvalidRequestException("top_logprobs must be 0 to " + Math.min(TopLogprobs.MAX_K, vocab) + ", got " + k);
+        }
+        this.topLogprobs = k;
     }
 
     public int stepTokens() {
@@ -98,7 +113,7 @@ public final class PackedScorer {
             ScoringRequest r = requests.get(i);
             try {
                 check(r);
-                pending.add(new Sequence(i, r));
+                pending.add(new Sequence(i, r, topLogprobs));
             } catch (InvalidRequestException e) {
                 out[i] = SequenceScore.failed(e);
             }
@@ -205,11 +220,15 @@ public final class PackedScorer {
                 int target = s.tokens[p + 1];
                 int off = j * vocab;
                 double lp;
+                double lse = LogSoftmax.logSumExp(state.logits, off, vocab);
                 try {
-                    lp = FiniteLogits.logprob(state.logits[off + target], LogSoftmax.logSumExp(state.logits, off, vocab), p);
+                    lp = FiniteLogits.logprob(state.logits[off + target], lse, p);
                 } catch (NonFiniteLogitsException e) {
                     s.error = e;
                     continue;
+                }
+                if (s.topK > 0) {
+                    top.select(state.logits, off, vocab, s.topK, lse, s.topIds, s.topLogprobs, (p + 1 - s.firstTarget) * s.topK);
                 }
                 boolean greedy = LogSoftmax.argmax(state.logits, off, vocab) == target;
                 s.add(p + 1, lp, greedy);
@@ -228,7 +247,7 @@ public final class PackedScorer {
             s.cache = model.newCache(kv);
         }
         int reused = 0;
-        if (prefixes != null) {
+        if (prefixes != null && s.topK == 0) {
             PrefixPath path = prefixes.acquire(s.tokens, s.fed, s.firstTarget - 1, s.cache);
             if (path == PrefixPath.WAIT) {
                 return Admission.WAIT;
@@ -262,7 +281,7 @@ public final class PackedScorer {
 
     private void finish(Sequence s, SequenceScore[] out) {
         s.free();
-        out[s.index] = s.error != null ? SequenceScore.failed(s.error) : new SequenceScore(s.logprobs, s.sum, s.greedy, null);
+        out[s.index] = s.error != null ? SequenceScore.failed(s.error) : new SequenceScore(s.logprobs, s.sum, s.greedy, null, s.topIds, s.topLogprobs);
     }
 
     /** One request in flight. */
@@ -272,6 +291,9 @@ public final class PackedScorer {
         final int fed;
         final int firstTarget;
         final float[] logprobs;
+        final int topK;
+        final int[] topIds;
+        final float[] topLogprobs;
         double sum;
         boolean greedy = true;
         KvCache cache;
@@ -281,12 +303,15 @@ public final class PackedScorer {
         int stepped;
         InvalidRequestException error;
 
-        Sequence(int index, ScoringRequest r) {
+        Sequence(int index, ScoringRequest r, int topK) {
             this.index = index;
             this.tokens = r.tokens();
             this.fed = r.fed();
             this.firstTarget = r.firstTarget();
             this.logprobs = new float[tokens.length - firstTarget];
+            this.topK = topK;
+            this.topIds = new int[logprobs.length * topK];
+            this.topLogprobs = new float[logprobs.length * topK];
         }
 
         /** The logprob of {@code tokens[target]}; targets come in order, so the fp64 sum is the one-at-a-time sum. */

@@ -39,6 +39,11 @@ public final class LlamaBatchStrategy extends SparkStrategy {
                     + " (SET spark.llama.model=/path/to/model, or --conf spark.llama.model=... with spark-submit), and"
                     + " spark.llama.tokenizer to a tokenizer file where the model has none");
         }
+        if (settings.string(LlamaTask.OUTPUT_SCHEMA, null) != null) {
+            // The SQL functions' struct type is fixed; parse the completion with from_json instead.
+            throw new IllegalArgumentException(task.functionName() + ": spark.llama." + LlamaTask.OUTPUT_SCHEMA + " is for the DataFrame API"
+                    + " and the generate job; unset it and parse the completion with from_json(completion, '<ddl>') in SQL");
+        }
         try {
             task.check(settings);
         } catch (InvalidRequestException e) {
