@@ -116,7 +116,7 @@ class DataFrameInferenceTest {
         assertInputKept(in, generated);
         List<String> names = List.of(generated.schema().fieldNames());
         assertEquals(List.of("id", "k", "prompt", "sys", "sample_index", "completion", "prompt_tokens", "token_ids", "token_logprobs",
-                "finish_reason", "error"), names);
+                "finish_reason", "error", "top_logprobs"), names);
         List<Row> rows = generated.orderBy("id", "sample_index").collectAsList();
         assertEquals(5, rows.size(), "1 + 3 samples + 1 error row");
         assertEquals(job.size(), rows.size());
@@ -133,7 +133,8 @@ class DataFrameInferenceTest {
         assertEquals(3L, rows.stream().filter(r -> (Long) r.getAs("id") == 2L).count());
 
         Dataset<Row> plain = TestSpark.session().read().json(input.toString()).drop("k");
-        assertEquals(List.of("id", "prompt", "sys", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"),
+        assertEquals(List.of("id", "prompt", "sys", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error",
+                "top_logprobs"),
                 List.of(DataFrameInference.generate(plain, model.toString(), Map.of("max_tokens", "2")).schema().fieldNames()),
                 "no sample_index without samples");
         assertEquals("generate: option n must be in [1, 16], got 17", assertThrows(IllegalArgumentException.class,

@@ -62,7 +62,8 @@ class GenerateChatSamplingJobTest {
         assertEquals(11, rows.size());
         List<String> written = List.of(TestSpark.session().read().parquet(out).schema().fieldNames());
         List<String> expectedColumns = new ArrayList<>(List.of(TestSpark.session().read().json(input.toString()).schema().fieldNames()));
-        expectedColumns.addAll(List.of("sample_index", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error"));
+        expectedColumns.addAll(List.of("sample_index", "completion", "prompt_tokens", "token_ids", "token_logprobs", "finish_reason", "error",
+                "top_logprobs"));
         assertEquals(expectedColumns, written, "input columns, then sample_index first among the results");
         assertEquals("logit_bias id 600 is outside the vocabulary [0, 512)", error(rows, 4, 0));
         assertEquals("n must be in [1, 16], got 40", error(rows, 6, 0));
