@@ -79,10 +79,6 @@ class HdfsJobsTest {
         }
     }
 
-    private static List<Row> rows(String output) {
-        return TestSpark.session().read().parquet(output).orderBy("id").collectAsList();
-    }
-
     @Test
     void generateFromHdfsToHdfsEqualsTheLocalRun() {
         String[] settings = {"max_tokens=16", "partitions=2"};
@@ -92,8 +88,8 @@ class HdfsJobsTest {
         assertEquals(5, remote.rows());
         assertEquals(1, remote.errors(), "the null prompt");
         assertEquals(local.outputTokens(), remote.outputTokens());
-        List<Row> expected = rows(tmp.resolve("gen-local").toString());
-        List<Row> actual = rows(out);
+        List<Row> expected = StorageInputs.rows(tmp.resolve("gen-local").toString());
+        List<Row> actual = StorageInputs.rows(out);
         assertEquals(5, actual.size(), "rows in = rows out");
         assertEquals(expected, actual, "every column of every row as from local files");
         assertTrue(((String) actual.get(0).getAs("completion")).length() > 0);
@@ -115,10 +111,10 @@ class HdfsJobsTest {
         assertEquals(local.inputTokens(), first.inputTokens());
         assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 0, 3, 0), first.tokenCache(), "3 texts tokenized (one is empty)");
         assertEquals(new TokenCacheCounts(first.tokenCache().directory(), 3, 0, 0), second.tokenCache(), "every text from the cache");
-        List<Row> expected = rows(tmp.resolve("score-local").toString());
+        List<Row> expected = StorageInputs.rows(tmp.resolve("score-local").toString());
         assertEquals(4, expected.size());
-        assertEquals(expected, rows(hdfs.uri("/out/score1")));
-        assertEquals(expected, rows(hdfs.uri("/out/score2")));
+        assertEquals(expected, StorageInputs.rows(hdfs.uri("/out/score1")));
+        assertEquals(expected, StorageInputs.rows(hdfs.uri("/out/score2")));
         for (Row r : expected.subList(0, 3)) {
             assertNull(r.getAs("error"));
             assertNotNull(r.getAs("token_logprobs"));

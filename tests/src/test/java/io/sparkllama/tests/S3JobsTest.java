@@ -87,10 +87,6 @@ class S3JobsTest {
         }
     }
 
-    private static List<Row> rows(String output) {
-        return TestSpark.session().read().parquet(output).orderBy("id").collectAsList();
-    }
-
     @Test
     void generateAndScoreFromS3ToS3EqualTheLocalRuns() {
         JobRunner.run("generate", prompts.toString(), tmp.resolve("gen-local").toString(), model.toString(), "max_tokens=12", "partitions=2");
@@ -98,15 +94,15 @@ class S3JobsTest {
                 "max_tokens=12", "partitions=2");
         assertEquals(StorageInputs.PROMPT_ROWS, gen.rows());
         assertEquals(1, gen.errors(), "the null prompt");
-        List<Row> expected = rows(tmp.resolve("gen-local").toString());
+        List<Row> expected = StorageInputs.rows(tmp.resolve("gen-local").toString());
         assertEquals(StorageInputs.PROMPT_ROWS, expected.size());
-        assertEquals(expected, rows("s3a://llama/out/gen"), "every column of every row as from local files");
+        assertEquals(expected, StorageInputs.rows("s3a://llama/out/gen"), "every column of every row as from local files");
 
         JobRunner.run("score", texts.toString(), tmp.resolve("score-local").toString(), model.toString(), "partitions=2");
         JobSummary score = JobRunner.run("score", "s3a://llama/data/texts.jsonl", "s3a://llama/out/score", "s3a://llama/models/stories260K",
                 "partitions=2");
         assertEquals(StorageInputs.TEXT_ROWS, score.rows());
-        assertEquals(rows(tmp.resolve("score-local").toString()), rows("s3a://llama/out/score"));
+        assertEquals(StorageInputs.rows(tmp.resolve("score-local").toString()), StorageInputs.rows("s3a://llama/out/score"));
         Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
         Map<String, Object> meta = RunMetadata.read("s3a://llama/out/score", conf);
         assertTrue(meta.toString().contains("s3a://llama/models/stories260K"), meta.toString());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Row;
 
 /**
  * The local files the storage tests put on HDFS or S3 and run the same jobs on locally: a
@@ -32,5 +33,10 @@ record StorageInputs(Path model, Path prompts, Path texts) {
                 "{\"id\": 3, \"text\": \"One day, she saw a big red ball.\"}",
                 "{\"id\": 4, \"text\": \"\"}"));
         return new StorageInputs(model, prompts, texts);
+    }
+
+    /** The Parquet rows a job wrote to {@code output} (any filesystem), by id. */
+    static List<Row> rows(String output) {
+        return TestSpark.session().read().parquet(output).orderBy("id").collectAsList();
     }
 }
