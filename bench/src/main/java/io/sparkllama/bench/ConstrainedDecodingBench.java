@@ -110,7 +110,7 @@ public final class ConstrainedDecodingBench {
      * token; the median over 5 replays of the mean microseconds per token.
      */
     private static double maskMicros(Engine engine, List<GenerationRequest> reqs, List<GenerationResult> results, OutputConstraint c) {
-        int vocab = engine.config().vocabSize();
+        int vocab = engine.vocabSize();
         TokenMask mask = new TokenMask(vocab);
         float[] logits = new float[vocab];
         double[] perReplay = new double[5];

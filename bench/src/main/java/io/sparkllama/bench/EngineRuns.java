@@ -129,7 +129,7 @@ final class EngineRuns {
 
     /** BOS first, then ids drawn from the whole vocabulary but its first three. */
     static int[] randomTokens(Engine engine, int length, long seed) {
-        int vocab = engine.config().vocabSize();
+        int vocab = engine.vocabSize();
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] t = new int[length];
         t[0] = bos(engine);

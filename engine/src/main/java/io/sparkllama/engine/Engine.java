@@ -153,9 +153,24 @@ public final class Engine implements AutoCloseable {
         return (ChatTemplateSource) modelTemplate;
     }
 
-    /** The model's hyperparameters (dimensions, layers, vocabulary size, context). */
+    /** The model's hyperparameters, for the engine's own packages: callers use {@link #vocabSize()}, {@link #dim()}, {@link #layers()}. */
     public ModelConfig config() {
         return model.config();
+    }
+
+    /** Token ids are {@code 0 .. vocabSize() - 1}. */
+    public int vocabSize() {
+        return model.config().vocabSize();
+    }
+
+    /** The model's embedding width. */
+    public int dim() {
+        return model.config().dim();
+    }
+
+    /** Transformer blocks. */
+    public int layers() {
+        return model.config().nLayers();
     }
 
     public Tokenizer tokenizer() {

@@ -109,7 +109,7 @@ public final class InferenceRun {
                 .withKvCacheType(common.kvCacheType());
         Engine engine = ExecutorModels.engine(handle);
         out.printf(Locale.ROOT, "[spark-llama] model %s: %s, dim %d, %d layers, vocab %d, context %d, transport %s%n", handle.model(),
-                engine.description(), engine.config().dim(), engine.config().nLayers(), engine.config().vocabSize(),
+                engine.description(), engine.dim(), engine.layers(), engine.vocabSize(),
                 engine.contextLength(), handle.transport());
         return handle;
     }

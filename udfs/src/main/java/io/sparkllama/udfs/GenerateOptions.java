@@ -68,7 +68,7 @@ public record GenerateOptions(float minP, float repetitionPenalty, float frequen
      * @throws InvalidRequestException naming the setting
      */
     public void checkAgainst(Engine engine) {
-        LogitBias.of(logitBias).requireWithin(engine.config().vocabSize());
+        LogitBias.of(logitBias).requireWithin(engine.vocabSize());
         if (template != null) {
             engine.requireChatTemplate(template);
         }

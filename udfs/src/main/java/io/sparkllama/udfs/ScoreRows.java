@@ -61,7 +61,7 @@ public final class ScoreRows implements MapPartitionsFunction<Row, Row> {
         scorer.topLogprobs(settings.topLogprobs());
         TaskContext task = TaskContext.get();
         PartitionTokens cached = tokenCache == null || task == null ? null : PartitionTokens.open(tokenCache, task.partitionId(),
-                engine.config().vocabSize());
+                engine.vocabSize());
         if (cached != null) {
             TaskScope.closeAtTaskEnd(cached); // a failed or abandoned task drops its half-written file and unmaps its hit
         }
