@@ -1,11 +1,15 @@
 package io.sparkllama.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The opening fields of a benchmark's JSON record: what ran, when, on which model and rows, and the machine's width. */
+/** A benchmark's JSON record: its opening fields (what ran, when, on which model and rows, the machine's width) and where it goes. */
 final class BenchRecord {
     private BenchRecord() {
     }
@@ -18,5 +22,15 @@ final class BenchRecord {
         out.put("rows", rows);
         out.put("available_processors", Runtime.getRuntime().availableProcessors());
         return out;
+    }
+
+    /** Prints {@code report} as indented JSON and, when {@code out} is given, writes it there too (parent directories made). */
+    static void emit(Map<String, Object> report, Path out) throws IOException {
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        System.out.println(json);
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, json + "\n");
+        }
     }
 }

@@ -1,9 +1,6 @@
 package io.sparkllama.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,12 +51,7 @@ public final class CompetingLoadBench {
                 competitor.destroyForcibly().waitFor();
             }
         }
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
-        System.out.println(json);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, json + "\n");
-        }
+        BenchRecord.emit(report, out);
     }
 
     private static Map<String, Object> pairs(DecodePairs p) {

@@ -1,12 +1,9 @@
 package io.sparkllama.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.tensor.kernel.HalfKvKernels;
 import io.sparkllama.engine.tensor.kernel.VectorMath;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,11 +51,7 @@ public final class KvAttentionBench {
         }
         report.put("cells", cells);
         report.put("load_average_at_end", MachineInfo.loadAverage());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
-        System.out.println(json);
-        if (out != null) {
-            Files.writeString(out, json + "\n");
-        }
+        BenchRecord.emit(report, out);
     }
 
     private static Map<String, Object> cell(int count, int rounds) throws java.io.IOException {

@@ -1,7 +1,5 @@
 package io.sparkllama.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.engine.MemoryUsage;
 import io.sparkllama.engine.settings.KvCacheType;
@@ -64,12 +62,7 @@ public final class RealShapeBench {
         }
         report.put("files", files);
         report.put("uptime_at_end", MachineInfo.loadAverage());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
-        System.out.println(json);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, json + "\n");
-        }
+        BenchRecord.emit(report, out);
     }
 
     private static Map<String, Object> run(Path file, GgufWeightType type, int threads, int prompt, int gen, KvCacheType kvType,

@@ -2,7 +2,6 @@ package io.sparkllama.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,12 +87,7 @@ public final class RealShapeJobBench {
             report.put("llama_bench_tg_tok_per_s", Rounded.of(s.tgTokPerSec()));
         }
         report.put("uptime_at_end", MachineInfo.loadAverage());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
-        System.out.println(json);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, json + "\n");
-        }
+        BenchRecord.emit(report, out);
     }
 
     /** A JSONL table of {@code rows} rows whose {@code column} holds about {@code tokens} tokens of prose, each from its own offset. */
