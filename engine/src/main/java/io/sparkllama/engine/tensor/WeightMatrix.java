@@ -105,11 +105,18 @@ public abstract class WeightMatrix {
 
     /** As {@link #forForwardPass(ActivationPrecision)}, any repacked copy allocated in {@code arena} (freed when it closes). */
     public final WeightMatrix forForwardPass(ActivationPrecision precision, Arena arena) {
-        return switch (repacking()) {
+        WeightMatrix copy = switch (repacking()) {
             case F32_PANELS -> PackedF32Matrix.of(this, arena);
             case INT8_PANELS -> precision == ActivationPrecision.INT8 ? Int8PanelMatrix.of(this, arena) : this;
             case NONE -> this;
         };
+        if (copy != this && data.isMapped()) {
+            // The forward pass reads only the copy now: drop the file pages the repack touched from
+            // this process's resident set (madvise DONTNEED), or the weights would count twice. A
+            // later read of the view (an embedding row of a tied table) faults its page back in.
+            data.unload();
+        }
+        return copy;
     }
 
     /** Bytes of weights read by one full pass over the matrix. */
