@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * tok/s of the generate and score work through the job, the DataFrame API and SQL on the same rows
  * (each writes Parquet; rounds interleaved, the best of each kept). A measurement, not a check:
- * runs only with {@code -Dspark.llama.throughput=true}; prints one JSON line per workload.
+ * runs only with {@code -Dspark.llama.throughput=true}; prints one JSON line per workload. The
+ * workload: {@code -Dspark.llama.throughput.model} (default stories260K), {@code .rows} (64),
+ * {@code .max_tokens} (64), {@code .rounds} (3).
  */
 class SurfaceThroughputTest {
     @TempDir
@@ -33,7 +35,9 @@ class SurfaceThroughputTest {
     @Test
     void tokensPerSecondPerSurface() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("spark.llama.throughput"), "a measurement: run with -Dspark.llama.throughput=true");
-        String model = TestSpark.requireShared("models/stories260K").toString();
+        String model = TestSpark.requireShared(System.getProperty("spark.llama.throughput.model", "models/stories260K")).toString();
+        int rows = Integer.getInteger("spark.llama.throughput.rows", 64);
+        String maxTokens = Integer.toString(Integer.getInteger("spark.llama.throughput.max_tokens", 64));
         SparkSession spark = TestSpark.session();
         spark.conf().set("spark.llama.model", model);
         int rounds = Integer.getInteger("spark.llama.throughput.rounds", 3);
@@ -45,7 +49,7 @@ class SurfaceThroughputTest {
         List<String> openings = Files.readAllLines(TestSpark.repo().resolve("datasets/samples/story-openings.jsonl"));
         List<String> stories = Files.readAllLines(TestSpark.repo().resolve("datasets/samples/story-texts.jsonl"));
         ObjectMapper json = new ObjectMapper();
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < rows; i++) {
             String opening = json.readTree(openings.get(i % openings.size())).get("prompt").asText();
             p.add(json.writeValueAsString(Map.of("id", i, "prompt", opening)));
             String story = json.readTree(stories.get(i % stories.size())).get("text").asText();
@@ -57,14 +61,14 @@ class SurfaceThroughputTest {
         Map<String, Double> gen = new LinkedHashMap<>();
         Map<String, Double> score = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
-            JobSummary js = JobRunner.run("generate", prompts.toString(), tmp.resolve("gj" + r).toString(), model, "max_tokens=64", "partitions=2");
+            JobSummary js = JobRunner.run("generate", prompts.toString(), tmp.resolve("gj" + r).toString(), model, "max_tokens=" + maxTokens, "partitions=2");
             best(gen, "job", (js.inputTokens() + js.outputTokens()) / js.seconds());
             // Read in the timed write, as the job reads its input in its own.
             Dataset<Row> in = spark.read().json(prompts.toString()).repartition(2);
-            best(gen, "dataframe", timed(DataFrameInference.generate(in, model, Map.of("max_tokens", "64")), tmp.resolve("gd" + r),
+            best(gen, "dataframe", timed(DataFrameInference.generate(in, model, Map.of("max_tokens", maxTokens)), tmp.resolve("gd" + r),
                     "prompt_tokens + size(token_ids)"));
             in.createOrReplaceTempView("prompts");
-            best(gen, "sql", timed(spark.sql("SELECT *, llama_generate(prompt, map('max_tokens', '64')) AS g FROM prompts"),
+            best(gen, "sql", timed(spark.sql("SELECT *, llama_generate(prompt, map('max_tokens', '" + maxTokens + "')) AS g FROM prompts"),
                     tmp.resolve("gs" + r), "g.prompt_tokens + size(g.token_ids)"));
 
             JobSummary ss = JobRunner.run("score", texts.toString(), tmp.resolve("sj" + r).toString(), model, "partitions=2");
@@ -76,8 +80,9 @@ class SurfaceThroughputTest {
             best(score, "sql", timed(spark.sql("SELECT *, llama_score(text) AS s FROM texts"), tmp.resolve("ss" + r),
                     "size(s.token_ids) + s.n_scored"));
         }
-        String line = String.format(Locale.ROOT, "{\"generate_tok_per_s\": %s, \"score_tok_per_s\": %s, \"rounds\": %d, \"cores\": %d}",
-                json(gen), json(score), rounds, Runtime.getRuntime().availableProcessors());
+        String line = String.format(Locale.ROOT,
+                "{\"model\": \"%s\", \"rows\": %d, \"max_tokens\": %s, \"generate_tok_per_s\": %s, \"score_tok_per_s\": %s, \"rounds\": %d, \"cores\": %d}",
+                Path.of(model).getFileName(), rows, maxTokens, json(gen), json(score), rounds, Runtime.getRuntime().availableProcessors());
         System.out.println("[surface-throughput] " + line);
         Files.writeString(TestSpark.repo().resolve("tests/target/surface-throughput.json"), line + "\n");
         assertEquals(3, gen.size());
