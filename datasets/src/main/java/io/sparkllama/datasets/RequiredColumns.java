@@ -1,8 +1,16 @@
 package io.sparkllama.datasets;
 
 import java.util.Arrays;
+import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
 /** Checks an input table's schema before any task runs, naming the missing or mistyped column. */
@@ -26,6 +34,28 @@ public final class RequiredColumns {
             return false;
         }
         check(table, field, allowed);
+        return true;
+    }
+
+    /**
+     * An optional per-row number: fine when absent; if present, any integer type (tinyint to
+     * bigint, a decimal of scale 0 such as pyarrow's uint64), for {@code fractional} also float,
+     * double and any decimal, or a string (a CSV's columns; each value is parsed with its row).
+     */
+    public static boolean optionalNumber(String table, StructType schema, String column, boolean fractional) {
+        StructField field = find(schema, column);
+        if (field == null) {
+            return false;
+        }
+        DataType t = field.dataType();
+        boolean integral = t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType
+                || t instanceof DecimalType d && d.scale() == 0;
+        boolean ok = t instanceof StringType || integral || fractional && (t instanceof FloatType || t instanceof DoubleType || t instanceof DecimalType);
+        if (!ok) {
+            throw new ColumnTypeException("input " + table + ": column '" + column + "' has type " + t.simpleString() + " where "
+                    + (fractional ? "a number" : "an integer") + " (or a string holding one) is needed: cast it when writing the table"
+                    + " (Spark: col(\"" + column + "\").cast(\"" + (fractional ? "double" : "bigint") + "\"))");
+        }
         return true;
     }
 

@@ -113,10 +113,10 @@ public final class GenerateJob {
         RequiredColumns.optional(input, schema, "system", DataTypes.StringType);
         RequiredColumns.optional(input, schema, "template", DataTypes.StringType);
         for (String integer : List.of("max_tokens", "seed", "top_k", "n")) {
-            RequiredColumns.optional(input, schema, integer, DataTypes.LongType, DataTypes.IntegerType);
+            RequiredColumns.optionalNumber(input, schema, integer, false);
         }
         for (String number : List.of("temperature", "top_p", "min_p", "repetition_penalty", "frequency_penalty", "presence_penalty")) {
-            RequiredColumns.optional(input, schema, number, DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType);
+            RequiredColumns.optionalNumber(input, schema, number, true);
         }
         RequiredColumns.optional(input, schema, "stop", DataTypes.StringType, DataTypes.createArrayType(DataTypes.StringType, true),
                 DataTypes.createArrayType(DataTypes.StringType, false));
@@ -150,7 +150,7 @@ public final class GenerateJob {
 
     /** A row's own top_logprobs, json_schema and choices columns, where the input has them. */
     private static void checkOutputColumns(String input, StructType schema) {
-        RequiredColumns.optional(input, schema, "top_logprobs", DataTypes.LongType, DataTypes.IntegerType);
+        RequiredColumns.optionalNumber(input, schema, "top_logprobs", false);
         RequiredColumns.optional(input, schema, "json_schema", DataTypes.StringType);
         RequiredColumns.optional(input, schema, "choices", DataTypes.createArrayType(DataTypes.StringType, true),
                 DataTypes.createArrayType(DataTypes.StringType, false));

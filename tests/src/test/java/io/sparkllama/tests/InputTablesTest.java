@@ -212,6 +212,46 @@ class InputTablesTest {
         }
     }
 
+    /** Issue 19.5: a CSV's per-row numbers are strings; a non-number is that row's error, naming the column. */
+    @Test
+    void perRowNumbersAreReadFromCsvStrings() throws IOException {
+        Path csv = tmp.resolve("budgets.csv");
+        Files.writeString(csv, "id,prompt,max_tokens,temperature\n1,Once upon a time,3,0\n2,Once upon a time,1,\n3,Once upon a time,two,0\n");
+        Path out = tmp.resolve("out-csv-numbers");
+        JobRunner.run("generate", csv.toString(), out.toString(), model(), "max_tokens=6");
+        Map<String, Row> rows = byId(out);
+        assertBudget(rows.get("1"), 3);
+        assertBudget(rows.get("2"), 1); // an empty cell is no value: the job's temperature (0)
+        assertEquals("column 'max_tokens' holds 'two', not a number", rows.get("3").getAs("error"));
+    }
+
+    /** Issue 19.5: per-row settings of every integral type (tinyint, smallint, pyarrow's uint64 as decimal(20,0)) are taken. */
+    @Test
+    void perRowNumbersOfEveryIntegralTypeAreTaken() {
+        Path table = tmp.resolve("integral.parquet");
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("prompt", DataTypes.StringType)
+                .add("max_tokens", DataTypes.ByteType).add("top_k", DataTypes.ShortType).add("seed", DataTypes.createDecimalType(20, 0))
+                .add("temperature", DataTypes.FloatType);
+        java.math.BigDecimal seed = new java.math.BigDecimal("18446744073709551615"); // uint64's largest, as pyarrow writes it
+        TestSpark.session().createDataFrame(List.of(
+                RowFactory.create("greedy", "Once upon a time", (byte) 4, (short) 0, seed, 0f),
+                RowFactory.create("top1", "Once upon a time", (byte) 4, (short) 1, seed, 1.5f)), schema).write().parquet(table.toString());
+        Path out = tmp.resolve("out-integral");
+        JobRunner.run("generate", table.toString(), out.toString(), model(), "max_tokens=9");
+        Map<String, Row> rows = byId(out);
+        assertBudget(rows.get("greedy"), 4);
+        assertBudget(rows.get("top1"), 4);
+        // top_k 1 (a smallint) samples the argmax whatever the temperature: the greedy tokens.
+        assertEquals(rows.get("greedy").getList(rows.get("greedy").fieldIndex("token_ids")),
+                rows.get("top1").getList(rows.get("top1").fieldIndex("token_ids")));
+    }
+
+    private static void assertBudget(Row r, int maxTokens) {
+        assertNull(r.getAs("error"), () -> "row " + r.getAs("id") + ": " + r.getAs("error"));
+        assertEquals(maxTokens, r.getList(r.fieldIndex("token_ids")).size(), () -> "row " + r.getAs("id"));
+        assertEquals("length", r.getAs("finish_reason"), () -> "row " + r.getAs("id"));
+    }
+
     private static Map<String, Row> byId(Path out) {
         Map<String, Row> m = new HashMap<>();
         for (Row r : TestSpark.session().read().parquet(out.toString()).collectAsList()) {

@@ -246,7 +246,7 @@ public final class DataFrameInference {
         DataType t = schema.fields()[i].dataType();
         boolean ok = switch (kind) {
             case TEXT -> t instanceof StringType;
-            case NUMBER -> t instanceof NumericType;
+            case NUMBER -> t instanceof NumericType || t instanceof StringType; // a CSV's numbers are strings
             case SETTINGS -> t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
             case STRINGS -> t instanceof ArrayType a && a.elementType() instanceof StringType;
             case ANY -> true;
@@ -255,7 +255,7 @@ public final class DataFrameInference {
             throw new IllegalArgumentException(function + ": column '" + column + "' (" + option + ") is " + t.sql() + "; it must be "
                     + switch (kind) {
                         case TEXT -> "a string";
-                        case NUMBER -> "a number";
+                        case NUMBER -> "a number (or a string holding one)";
                         case STRINGS -> "an array<string>";
                         default -> "a map<string,string>";
                     });

@@ -1,6 +1,8 @@
 package io.sparkllama.udfs;
 
+import io.sparkllama.engine.error.InvalidRequestException;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 
@@ -68,8 +70,30 @@ public record InputColumns(int[] texts, int settings, int id, Map<String, Intege
         return rowColumns.getOrDefault(name, -1);
     }
 
-    /** The number in column {@code column} of {@code row}, or {@code fallback} when the column is absent or null. */
+    /**
+     * The number in column {@code column} of {@code row}, or {@code fallback} when the column is
+     * absent, null or (a CSV's empty cell) blank. Any numeric type is taken (tinyint to decimal,
+     * pyarrow's unsigned types as Spark reads them), and so is a string holding a number, as a CSV
+     * column is read; a string that is not one is the row's error, naming the column.
+     */
     static Number number(Row row, int column, Number fallback) {
-        return column < 0 || row.isNullAt(column) ? fallback : (Number) row.get(column);
+        if (column < 0 || row.isNullAt(column)) {
+            return fallback;
+        }
+        Object value = row.get(column);
+        if (value instanceof Number n) {
+            return n;
+        }
+        String text = value.toString().strip();
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            String name = row.schema() == null ? "#" + column : row.schema().fields()[column].name();
+            throw new InvalidRequestException("column '" + name + "' holds '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                    + "', not a number");
+        }
     }
 }

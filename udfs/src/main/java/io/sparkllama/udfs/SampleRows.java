@@ -1,5 +1,6 @@
 package io.sparkllama.udfs;
 
+import io.sparkllama.engine.error.InvalidRequestException;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -47,7 +48,12 @@ final class SampleRows implements Iterator<Row> {
                 throw new NoSuchElementException();
             }
             current = input.next();
-            long n = InputColumns.number(current, count.nColumn(), count.defaultN()).longValue();
+            long n;
+            try {
+                n = InputColumns.number(current, count.nColumn(), count.defaultN()).longValue();
+            } catch (InvalidRequestException e) {
+                n = 1; // the row's one output row carries the error (RowRequests reads n again)
+            }
             samples = n >= 1 && n <= GenerateOptions.MAX_N ? (int) n : 1;
             next = 0;
         }
