@@ -44,8 +44,20 @@ class SparkDistributionTest {
                 "Spark's launcher scripts, read from apache/spark: see docs/distribution.md");
         Path connectJars = repo.resolve("tests/target/connect-jars");
         TestSpark.requireBuilt(connectJars.resolve("spark-connect-client-jvm_2.13-4.2.0.jar"));
+        // The README's cluster commands, which this test runs (ports and paths aside).
+        String readme = Files.readString(repo.resolve("README.md"));
+        for (String part : List.of("bin/assemble-spark-dist ", "/sbin/start-master.sh", "/sbin/start-worker.sh spark://127.0.0.1:7077 --cores 1 --memory 1g",
+                "/bin/spark-submit --master spark://127.0.0.1:7077 --class io.sparkllama.jobs.SparkLlama \\\n  --driver-java-options \"$FLAGS\" --conf spark.executor.extraJavaOptions=\"$FLAGS\" jobs/target/spark-llama-jobs.jar",
+                "generate --input datasets/samples/story-openings.jsonl --output out/cluster --model ../shared/models/stories260K --set max_tokens=12",
+                "/sbin/start-connect-server.sh --master spark://127.0.0.1:7077 --jars jobs/target/spark-llama-jobs.jar \\\n"
+                        + "  --conf spark.sql.extensions=io.sparkllama.udfs.SparkLlamaExtensions --conf spark.llama.model=../shared/models/stories260K \\\n"
+                        + "  --driver-java-options \"$FLAGS\" --conf spark.executor.extraJavaOptions=\"$FLAGS\"",
+                "/sbin/stop-connect-server.sh; $S/sbin/stop-worker.sh; $S/sbin/stop-master.sh")) {
+            assertTrue(readme.contains(part), "README.md's cluster section gives: " + part);
+        }
         Path dist = repo.resolve("tests/target/spark-dist");
         run(List.of(repo.resolve("bin/assemble-spark-dist").toString(), dist.toString()), tmp.resolve("assemble.log"), 10);
+        lap("assembled " + dist);
 
         int masterPort = SparkConnectTest.freePort();
         String master = "spark://127.0.0.1:" + masterPort;
@@ -61,6 +73,7 @@ class SparkDistributionTest {
             sbin(dist, env, "start-master.sh");
             sbin(dist, env, "start-worker.sh", master, "--cores", "1", "--memory", "1g");
             awaitLog(tmp.resolve("logs"), "Master", "Registering worker", 120);
+            lap("Master and Worker up (sbin/start-master.sh, start-worker.sh)");
 
             // The README's spark-submit line, word for word but for the paths.
             Path out = tmp.resolve("story-completions");
@@ -70,6 +83,7 @@ class SparkDistributionTest {
                     jar.toString(), "generate", "--input", input.toString(), "--output", out.toString(),
                     "--model", model.toString(), "--set", "max_tokens=12"), env, tmp.resolve("submit.log"), 6);
             assertTrue(log.contains("wrote 36 rows (0 with errors)"), log);
+            lap("bin/spark-submit generate on the cluster");
 
             SparkSession spark = TestSpark.session();
             Path local = tmp.resolve("local");
@@ -94,6 +108,7 @@ class SparkDistributionTest {
                     "--driver-java-options", FLAGS, "--conf", "spark.executor.extraJavaOptions=" + FLAGS,
                     "--conf", "spark.connect.grpc.binding.address=127.0.0.1", "--conf", "spark.connect.grpc.binding.port=" + connectPort);
             awaitPort(connectPort, tmp.resolve("logs"), 180);
+            lap("Connect server listening (sbin/start-connect-server.sh)");
             List<String> clientCp = new ArrayList<>(List.of(connectJars.resolve("spark-connect-client-jvm_2.13-4.2.0.jar").toString(),
                     connectJars.resolve("spark-connect-shims_2.13-4.2.0.jar").toString()));
             List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
@@ -102,6 +117,7 @@ class SparkDistributionTest {
             client.addAll(List.of("-cp", String.join(File.pathSeparator, clientCp), ConnectClientMain.class.getName(),
                     "sc://127.0.0.1:" + connectPort, model.toString()));
             String clientOut = run(client, env, tmp.resolve("client.log"), 5);
+            lap("Connect client ran the SQL functions");
             List<String> lines = clientOut.lines().filter(l -> l.startsWith("generate\t") || l.startsWith("score\t")).toList();
 
             spark.conf().set("spark.llama.model", model.toString());
@@ -118,6 +134,15 @@ class SparkDistributionTest {
             sbin(dist, env, "stop-worker.sh");
             sbin(dist, env, "stop-master.sh");
         }
+    }
+
+    private long last = System.nanoTime();
+
+    /** Prints how long the step took (the test's figures in the build log). */
+    private void lap(String step) {
+        long now = System.nanoTime();
+        System.out.printf("[SparkDistributionTest] %s: %.1f s%n", step, (now - last) / 1e9);
+        last = now;
     }
 
     /** The launcher cache bin/assemble-spark-dist copies from. */
