@@ -136,6 +136,21 @@ class SparkDistributionTest {
         }
     }
 
+    @Test
+    void assemblyWithoutTheLauncherScriptsNamesTheDirectoryAndFails() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("no-launchers"));
+        ProcessBuilder pb = new ProcessBuilder(TestSpark.repo().resolve("bin/assemble-spark-dist").toString(), tmp.resolve("dist").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("SPARK_LLAMA_SPARK_LAUNCHERS", empty.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.startsWith("assemble-spark-dist: Spark's launcher scripts are missing from " + empty + ": bin/spark-class bin/spark-submit "), out);
+        assertTrue(out.contains("See docs/distribution.md."), out);
+        assertTrue(!Files.exists(tmp.resolve("dist")), "nothing assembled");
+    }
+
     private long last = System.nanoTime();
 
     /** Prints how long the step took (the test's figures in the build log). */
