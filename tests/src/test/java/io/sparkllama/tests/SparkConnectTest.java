@@ -82,7 +82,7 @@ class SparkConnectTest {
     }
 
     /** This JDK with this test JVM's flags (module flags, heap, log configuration). */
-    private static List<String> javaCommand() {
+    static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).forEach(cmd::add);
@@ -110,7 +110,7 @@ class SparkConnectTest {
         throw new IOException("the Connect server did not listen on " + port + " within " + seconds + " s:\n" + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

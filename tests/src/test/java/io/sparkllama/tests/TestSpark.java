@@ -44,7 +44,8 @@ public final class TestSpark {
         return require(file, "built by `mvn package`");
     }
 
-    private static Path require(Path p, String where) {
+    /** {@code p}, or a skip saying it is missing and where it comes from ({@code where}); a failure in CI. */
+    static Path require(Path p, String where) {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("spark.llama.ci");
         org.junit.jupiter.api.Assertions.assertTrue(!ci || Files.exists(p), p + " is not there (" + where + "), and CI=true: CI must run this test");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p), "skipped: " + p + " is not there (" + where + ")");
