@@ -135,7 +135,17 @@ public final class PackedF32Matrix extends WeightMatrix {
                     panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
                 }
             }
-            for (; t < nTokens; t++) {
+            // The rest in smaller blocks, not one token at a time: a batch of 26 would otherwise run
+            // two single-token passes (two latency-bound chains each) costing nearly a third block.
+            if (TOKENS == 8 && t + 4 <= nTokens) {
+                panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
+                t += 4;
+            }
+            if (t + 2 <= nTokens) {
+                panelx2(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
+                t += 2;
+            }
+            if (t < nTokens) {
                 panelx1(p, x, t * cols, out, t * outStride + p * PANEL);
             }
         }
@@ -157,6 +167,28 @@ public final class PackedF32Matrix extends WeightMatrix {
         }
         a.intoArray(out, outOff);
         b.intoArray(out, outOff + L);
+    }
+
+    /** Panel p against two tokens: four chains. */
+    private void panelx2(int p, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        long base = p * panelBytes;
+        int x1 = xOff + cols;
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0;
+        for (int k = 0; k < cols; k++) {
+            long o = base + (long) k * PANEL * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(S, data, o, NATIVE);
+            FloatVector v = FloatVector.fromMemorySegment(S, data, o + L * Float.BYTES, NATIVE);
+            FloatVector x0v = FloatVector.broadcast(S, x[xOff + k]);
+            a0 = x0v.fma(w, a0);
+            b0 = x0v.fma(v, b0);
+            FloatVector x1v = FloatVector.broadcast(S, x[x1 + k]);
+            a1 = x1v.fma(w, a1);
+            b1 = x1v.fma(v, b1);
+        }
+        a0.intoArray(out, outOff);
+        b0.intoArray(out, outOff + L);
+        a1.intoArray(out, outOff + outStride);
+        b1.intoArray(out, outOff + outStride + L);
     }
 
     /** Panels p .. p + 3 against one token (decode): eight chains, four sequential streams. */
