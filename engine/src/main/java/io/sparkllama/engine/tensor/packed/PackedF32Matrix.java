@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -116,6 +117,17 @@ public final class PackedF32Matrix extends WeightMatrix {
                 panels4x1(p, x, out, p * PANEL);
             }
         }
+        // 5 to 7 tokens past the last whole 8-token block run as one block padded with zero tokens
+        // (each token has its own chains, so the real ones get the same bits): x4 + x2 + x1 passes,
+        // each latency-bound, cost more than one full block.
+        int whole = nTokens - nTokens % TOKENS;
+        int left = nTokens - whole;
+        float[] padded = null;
+        if (TOKENS == 8 && left > 4) {
+            padded = KernelScratch.ofThread().tokenBlock(cols);
+            System.arraycopy(x, whole * cols, padded, 0, left * cols);
+            Arrays.fill(padded, left * cols, TOKENS * cols, 0f);
+        }
         for (; p < pEnd; p++) {
             if (!isWhole(p, rowStart, rowEnd)) {
                 float[] edge = KernelScratch.ofThread().sums;
@@ -135,8 +147,16 @@ public final class PackedF32Matrix extends WeightMatrix {
                     panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
                 }
             }
-            // The rest in smaller blocks, not one token at a time: a batch of 26 would otherwise run
-            // two single-token passes (two latency-bound chains each) costing nearly a third block.
+            if (padded != null) {
+                float[] block = KernelScratch.ofThread().sums;
+                panelx8(p, padded, 0, block, 0, PANEL);
+                for (int j = 0; j < left; j++) {
+                    System.arraycopy(block, j * PANEL, out, (whole + j) * outStride + p * PANEL, PANEL);
+                }
+                continue;
+            }
+            // The rest in smaller blocks, not one token at a time: a single-token pass (two
+            // latency-bound chains) costs about what a 4-token block does.
             if (TOKENS == 8 && t + 4 <= nTokens) {
                 panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
                 t += 4;
