@@ -3,6 +3,7 @@ package io.sparkllama.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,6 +22,11 @@ final class BenchRecord {
         out.put("model", model.toString());
         out.put("rows", rows);
         out.put("available_processors", Runtime.getRuntime().availableProcessors());
+        try {
+            out.put("machine", MachineInfo.describe()); // CPU, SIMD flags, vector width, load
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out;
     }
 

@@ -16,6 +16,7 @@ public final class KernelScratch {
     /** One block of a 2L-row panel unpacked to floats, k by k. */
     public final float[] panelBlock = new float[Q8Activations.QK * 2 * KernelSpecies.LANES];
     private float[] accumulators = new float[0];
+    private float[] tokenBlock = new float[0];
 
     private KernelScratch() {
     }
@@ -30,6 +31,14 @@ public final class KernelScratch {
             rows = new float[4 * cols];
         }
         return rows;
+    }
+
+    /** Room for eight tokens of {@code cols} activations: a matmul's leftover tokens padded to a whole register block. */
+    public float[] tokenBlock(int cols) {
+        if (tokenBlock.length < 8 * cols) {
+            tokenBlock = new float[8 * cols];
+        }
+        return tokenBlock;
     }
 
     /** Room for {@code size} accumulators (a panel's results for every token of a matmul). */

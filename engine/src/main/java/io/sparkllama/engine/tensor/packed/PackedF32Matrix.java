@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -116,6 +117,17 @@ public final class PackedF32Matrix extends WeightMatrix {
                 panels4x1(p, x, out, p * PANEL);
             }
         }
+        // 5 to 7 tokens past the last whole 8-token block run as one block padded with zero tokens
+        // (each token has its own chains, so the real ones get the same bits): x4 + x2 + x1 passes,
+        // each latency-bound, cost more than one full block.
+        int whole = nTokens - nTokens % TOKENS;
+        int left = nTokens - whole;
+        float[] padded = null;
+        if (TOKENS == 8 && left > 4) {
+            padded = KernelScratch.ofThread().tokenBlock(cols);
+            System.arraycopy(x, whole * cols, padded, 0, left * cols);
+            Arrays.fill(padded, left * cols, TOKENS * cols, 0f);
+        }
         for (; p < pEnd; p++) {
             if (!isWhole(p, rowStart, rowEnd)) {
                 float[] edge = KernelScratch.ofThread().sums;
@@ -135,7 +147,25 @@ public final class PackedF32Matrix extends WeightMatrix {
                     panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
                 }
             }
-            for (; t < nTokens; t++) {
+            if (padded != null) {
+                float[] block = KernelScratch.ofThread().sums;
+                panelx8(p, padded, 0, block, 0, PANEL);
+                for (int j = 0; j < left; j++) {
+                    System.arraycopy(block, j * PANEL, out, (whole + j) * outStride + p * PANEL, PANEL);
+                }
+                continue;
+            }
+            // The rest in smaller blocks, not one token at a time: a single-token pass (two
+            // latency-bound chains) costs about what a 4-token block does.
+            if (TOKENS == 8 && t + 4 <= nTokens) {
+                panelx4(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
+                t += 4;
+            }
+            if (t + 2 <= nTokens) {
+                panelx2(p, x, t * cols, out, t * outStride + p * PANEL, outStride);
+                t += 2;
+            }
+            if (t < nTokens) {
                 panelx1(p, x, t * cols, out, t * outStride + p * PANEL);
             }
         }
@@ -157,6 +187,28 @@ public final class PackedF32Matrix extends WeightMatrix {
         }
         a.intoArray(out, outOff);
         b.intoArray(out, outOff + L);
+    }
+
+    /** Panel p against two tokens: four chains. */
+    private void panelx2(int p, float[] x, int xOff, float[] out, int outOff, int outStride) {
+        long base = p * panelBytes;
+        int x1 = xOff + cols;
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0;
+        for (int k = 0; k < cols; k++) {
+            long o = base + (long) k * PANEL * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(S, data, o, NATIVE);
+            FloatVector v = FloatVector.fromMemorySegment(S, data, o + L * Float.BYTES, NATIVE);
+            FloatVector x0v = FloatVector.broadcast(S, x[xOff + k]);
+            a0 = x0v.fma(w, a0);
+            b0 = x0v.fma(v, b0);
+            FloatVector x1v = FloatVector.broadcast(S, x[x1 + k]);
+            a1 = x1v.fma(w, a1);
+            b1 = x1v.fma(v, b1);
+        }
+        a0.intoArray(out, outOff);
+        b0.intoArray(out, outOff + L);
+        a1.intoArray(out, outOff + outStride);
+        b1.intoArray(out, outOff + outStride + L);
     }
 
     /** Panels p .. p + 3 against one token (decode): eight chains, four sequential streams. */
