@@ -5,7 +5,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
-/** {@code llama_generate(prompt [, settings])}: see {@link LlamaTask#GENERATE} for the result struct. */
+/** {@code llama_generate(prompt [, settings])}: the result struct is {@link GenerateCallResult}'s (the job's fields, then {@code completions}). */
 public final class LlamaGenerateCall extends LlamaCall {
     public LlamaGenerateCall(Seq<Expression> arguments) {
         super(checkedCount(LlamaTask.GENERATE, arguments));
@@ -14,6 +14,11 @@ public final class LlamaGenerateCall extends LlamaCall {
     @Override
     public LlamaTask task() {
         return LlamaTask.GENERATE;
+    }
+
+    @Override
+    public org.apache.spark.sql.types.DataType dataType() {
+        return GenerateCallResult.TYPE;
     }
 
     @Override
