@@ -169,6 +169,29 @@ class SqlGenerationFeaturesTest {
             assertEquals(v.get("happy").asBoolean(), (boolean) parsed.getAs("happy"));
             assertTrue(v.get("name").asText().length() <= 10);
         }
+        // A literal map may name output_schema: the struct then carries parsed, typed, as the job's column.
+        String out2 = tmp.resolve("job-parsed").toString();
+        JobRunner.run("generate", input.toString(), out2, model.toString(), "max_tokens=80", "temperature=1", "json_schema=" + schema,
+                "output_schema=json_schema");
+        Map<Object, Row> jobParsed = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out2).collectAsList(), "id");
+        // output_schema is read when the query is planned, so the whole map is a literal: the row with seed 10 gets seed 10 here.
+        List<Row> typed = spark.sql("SELECT id, llama_generate(prompt, map('json_schema', '" + schema + "', 'output_schema', 'json_schema',"
+                + " 'temperature', '1', 'seed', '10')) AS g FROM people WHERE seed = 10").collectAsList();
+        assertEquals(1, typed.size());
+        assertEquals("struct<name:string,age:bigint,happy:boolean>", typed.get(0).<Row>getAs("g").schema().apply("parsed").dataType().simpleString());
+        for (Row r : typed) {
+            Row g = r.getAs("g");
+            Row j = jobParsed.get(r.getAs("id"));
+            assertEquals((String) j.getAs("completion"), g.getAs("completion"));
+            assertEquals((Row) j.getAs("parsed"), g.getAs("parsed"), "id " + r.getAs("id"));
+            assertNotNull(g.getAs("parsed"));
+        }
+        Exception badOutput = assertThrows(Exception.class, () -> spark.sql("SELECT llama_generate('x', map('output_schema', 'json_schema'))").collect());
+        assertTrue(badOutput.getMessage().contains("llama_generate: output_schema=json_schema needs the job's json_schema setting"), badOutput.getMessage());
+        Row notLiteral = spark.sql("SELECT llama_generate(prompt, map('output_schema', CAST(id AS STRING))) AS g FROM people LIMIT 1")
+                .collectAsList().get(0).getAs("g");
+        assertTrue(notLiteral.<String>getAs("error").startsWith("output_schema is read when the query is planned"), notLiteral.toString());
+
         List<Row> labels = spark.sql("SELECT explode(llama_generate(prompt, map('choices', '[\"yes\",\"no\",\"maybe\"]', 'n', '4',"
                 + " 'temperature', '2')).completions) AS s FROM people").collectAsList();
         assertEquals(24, labels.size());

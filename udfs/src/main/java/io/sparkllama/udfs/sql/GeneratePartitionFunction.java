@@ -46,7 +46,7 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class GeneratePartitionFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     /** Settings-map keys read here rather than by the row function. */
-    static final List<String> CALL_KEYS = List.of("n", "system", "template");
+    static final List<String> CALL_KEYS = List.of("n", "system", "template", LlamaTask.OUTPUT_SCHEMA);
     private static final StructType MESSAGE = new StructType().add("role", DataTypes.StringType).add("content", DataTypes.StringType);
     // The request row the row function reads: prompt, settings map, messages, system, template, sample_index.
     private static final InputColumns COLUMNS = new InputColumns(new int[] {0}, 1, -1,
@@ -60,6 +60,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
     private final Broadcast<ModelHandle> model;
     private final LlamaSettings settings;
     private final int defaultN;
+    private final GenerateCallResult result;
 
     GeneratePartitionFunction(LlamaCall call, Seq<Attribute> input, DataType[] outputTypes, Broadcast<ModelHandle> model,
                               LlamaSettings settings) {
@@ -71,6 +72,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
         this.model = model;
         this.settings = settings;
         this.defaultN = LlamaTask.generateSettings(settings).options().n();
+        this.result = ((GenerateCall) call).result();
     }
 
     /** One request: the input row it comes from, the sample it is, how many the row has, and the row's error if its settings are bad. */
@@ -81,7 +83,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws Exception {
         UnsafeProjection args = UnsafeProjection$.MODULE$.create(arguments, input);
         UnsafeProjection out = UnsafeProjection$.MODULE$.create(outputTypes);
-        Function1<Object, Object> toCatalyst = CatalystTypeConverters.createToCatalystConverter(GenerateCallResult.TYPE);
+        Function1<Object, Object> toCatalyst = CatalystTypeConverters.createToCatalystConverter(result.type());
         Function1<Object, Object> messages = CatalystTypeConverters.createToScalaConverter(firstType);
         boolean hasSettings = arguments.size() > 1;
         MapPartitionsFunction<Row, Row> function = LlamaTask.GENERATE.rows(model, settings, COLUMNS, JobProgress.none(), null);
@@ -125,7 +127,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
                     s = (Sample) pair[0];
                     results.add((Row) pair[1]);
                 } while (s.index() < s.count() - 1);
-                Row struct = s.error() != null ? GenerateCallResult.error(s.error()) : GenerateCallResult.of(results);
+                Row struct = s.error() != null ? result.error(s.error()) : result.of(results);
                 InternalRow value = (InternalRow) toCatalyst.apply(struct);
                 return out.apply(new JoinedRow(s.row(), new GenericInternalRow(new Object[] {value}))).copy();
             }
@@ -138,8 +140,14 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
         String nText = own.remove("n");
         String system = own.remove("system");
         String template = own.remove("template");
+        String outputSchema = own.remove(LlamaTask.OUTPUT_SCHEMA);
         int n = defaultN;
         String error = null;
+        if (outputSchema != null && !result.hasParsed()) {
+            error = "output_schema is read when the query is planned, so it must be in a literal settings map, e.g."
+                    + " map('json_schema', '{...}', 'output_schema', 'json_schema'); or parse the completion with from_json";
+            own.put("max_tokens", "0");
+        }
         if (nText != null) {
             try {
                 n = Integer.parseInt(nText.trim());
@@ -147,7 +155,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
                 n = -1;
             }
             if (n < 1 || n > SampleSeeds.MAX_SAMPLES) {
-                error = "n must be an integer in [1, " + SampleSeeds.MAX_SAMPLES + "], got '" + nText + "'";
+                error = error != null ? error : "n must be an integer in [1, " + SampleSeeds.MAX_SAMPLES + "], got '" + nText + "'";
                 n = 1;
                 own.put("max_tokens", "0"); // nothing to generate for it: its result is the error
             }

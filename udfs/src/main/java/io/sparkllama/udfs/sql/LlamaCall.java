@@ -66,6 +66,12 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
 
     @Override
     public TypeCheckResult checkInputDataTypes() {
+        TypeCheckResult texts = checkTextArguments();
+        return texts.isFailure() ? texts : checkSettings();
+    }
+
+    /** Checks that the text arguments are strings. */
+    protected TypeCheckResult checkTextArguments() {
         LlamaTask task = task();
         List<Expression> args = arguments();
         for (int i = 0; i < task.textArguments().size(); i++) {
@@ -75,7 +81,7 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
                         + describe(args.get(i)) + ", is " + t.sql() + "; it must be a string (use CAST(" + args.get(i).sql() + " AS STRING))");
             }
         }
-        return checkSettings();
+        return TypeCheckResult.TypeCheckSuccess$.MODULE$;
     }
 
     /** Checks that the settings argument, if any, is a {@code map<string,string>}. */

@@ -17,16 +17,11 @@ import scala.collection.immutable.Seq;
  * rendered by the chat template ({@code template} in the settings or the session, default the
  * model's own); the result is {@code llama_generate}'s ({@link GenerateCallResult}).
  */
-public final class LlamaChatCall extends LlamaCall {
+public final class LlamaChatCall extends GenerateCall {
     public static final String NAME = "llama_chat";
 
     public LlamaChatCall(Seq<Expression> arguments) {
         super(checkedCount(LlamaTask.GENERATE, arguments, NAME, "messages"));
-    }
-
-    @Override
-    public LlamaTask task() {
-        return LlamaTask.GENERATE;
     }
 
     @Override
@@ -35,14 +30,14 @@ public final class LlamaChatCall extends LlamaCall {
     }
 
     @Override
-    public TypeCheckResult checkInputDataTypes() {
+    protected TypeCheckResult checkFirstArgument() {
         List<Expression> args = arguments();
         DataType t = args.get(0).dataType();
         if (!(t instanceof NullType) && !isMessages(t)) {
             return new TypeCheckResult.TypeCheckFailure(NAME + ": the messages argument, " + args.get(0).sql() + ", is " + t.sql()
                     + "; it must be an array<struct<role: string, content: string>>, e.g. array(named_struct('role', 'user', 'content', prompt))");
         }
-        return checkSettings();
+        return TypeCheckResult.TypeCheckSuccess$.MODULE$;
     }
 
     private static boolean isMessages(DataType t) {
@@ -55,11 +50,6 @@ public final class LlamaChatCall extends LlamaCall {
             }
         }
         return true;
-    }
-
-    @Override
-    public DataType dataType() {
-        return GenerateCallResult.TYPE;
     }
 
     @Override

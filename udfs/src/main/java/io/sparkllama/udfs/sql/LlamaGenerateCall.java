@@ -6,19 +6,14 @@ import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
 /** {@code llama_generate(prompt [, settings])}: the result struct is {@link GenerateCallResult}'s (the job's fields, then {@code completions}). */
-public final class LlamaGenerateCall extends LlamaCall {
+public final class LlamaGenerateCall extends GenerateCall {
     public LlamaGenerateCall(Seq<Expression> arguments) {
         super(checkedCount(LlamaTask.GENERATE, arguments));
     }
 
     @Override
-    public LlamaTask task() {
-        return LlamaTask.GENERATE;
-    }
-
-    @Override
-    public org.apache.spark.sql.types.DataType dataType() {
-        return GenerateCallResult.TYPE;
+    protected org.apache.spark.sql.catalyst.analysis.TypeCheckResult checkFirstArgument() {
+        return checkTextArguments();
     }
 
     @Override
