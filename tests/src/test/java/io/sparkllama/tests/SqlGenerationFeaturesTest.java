@@ -147,7 +147,8 @@ class SqlGenerationFeaturesTest {
         }
         Files.writeString(input, String.join("\n", lines) + "\n");
         String out = tmp.resolve("job").toString();
-        JobRunner.run("generate", input.toString(), out, model.toString(), "max_tokens=80", "temperature=1", "json_schema=" + schema);
+        JobRunner.run("generate", input.toString(), out, model.toString(), "max_tokens=80", "temperature=1", "json_schema=" + schema,
+                "output_schema=json_schema");
         Map<Object, Row> job = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out).collectAsList(), "id");
 
         SparkSession spark = session(model, 80);
@@ -170,10 +171,6 @@ class SqlGenerationFeaturesTest {
             assertTrue(v.get("name").asText().length() <= 10);
         }
         // A literal map may name output_schema: the struct then carries parsed, typed, as the job's column.
-        String out2 = tmp.resolve("job-parsed").toString();
-        JobRunner.run("generate", input.toString(), out2, model.toString(), "max_tokens=80", "temperature=1", "json_schema=" + schema,
-                "output_schema=json_schema");
-        Map<Object, Row> jobParsed = SqlFunctionsTest.byId(TestSpark.session().read().parquet(out2).collectAsList(), "id");
         // output_schema is read when the query is planned, so the whole map is a literal: the row with seed 10 gets seed 10 here.
         List<Row> typed = spark.sql("SELECT id, llama_generate(prompt, map('json_schema', '" + schema + "', 'output_schema', 'json_schema',"
                 + " 'temperature', '1', 'seed', '10')) AS g FROM people WHERE seed = 10").collectAsList();
@@ -181,7 +178,7 @@ class SqlGenerationFeaturesTest {
         assertEquals("struct<name:string,age:bigint,happy:boolean>", typed.get(0).<Row>getAs("g").schema().apply("parsed").dataType().simpleString());
         for (Row r : typed) {
             Row g = r.getAs("g");
-            Row j = jobParsed.get(r.getAs("id"));
+            Row j = job.get(r.getAs("id"));
             assertEquals((String) j.getAs("completion"), g.getAs("completion"));
             assertEquals((Row) j.getAs("parsed"), g.getAs("parsed"), "id " + r.getAs("id"));
             assertNotNull(g.getAs("parsed"));
