@@ -88,6 +88,10 @@ class SqlGenerationFeaturesTest {
                 .collectAsList().get(0).getAs("g");
         assertEquals("llama2 chat: message 0 has role 'assistant'; roles must be an optional system, then user and assistant alternating,"
                 + " ending with user", bad.getAs("error"));
+        Row none = spark.sql("SELECT llama_chat(CAST(NULL AS array<struct<role: string, content: string>>), map('template', 'llama2')) AS g")
+                .collectAsList().get(0).getAs("g");
+        assertEquals("messages is null", none.getAs("error"));
+        assertNull(none.getAs("completion"));
         Exception wrongType = assertThrows(Exception.class, () -> spark.sql("SELECT llama_chat('hi')").collect());
         assertTrue(wrongType.getMessage().contains("llama_chat: the messages argument, 'hi', is STRING; it must be an"
                 + " array<struct<role: string, content: string>>"), wrongType.getMessage());

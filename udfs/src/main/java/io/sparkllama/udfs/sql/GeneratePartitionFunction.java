@@ -165,6 +165,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
         if (chat) {
             if (a.isNullAt(0)) {
                 error = error != null ? error : "messages is null";
+                own.put("max_tokens", "0");
             } else {
                 List<Row> list = new ArrayList<>(CollectionConverters.asJava((scala.collection.Seq<Row>) toMessages.apply(a.getArray(0))));
                 if (system != null) {
