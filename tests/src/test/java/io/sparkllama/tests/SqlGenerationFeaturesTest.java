@@ -137,6 +137,9 @@ class SqlGenerationFeaturesTest {
         Row bad = spark.sql("SELECT llama_generate('x', map('n', '17')) AS g").collectAsList().get(0).getAs("g");
         assertEquals("n must be an integer in [1, 16], got '17'", bad.getAs("error"));
         assertNull(bad.getAs("completion"));
+        Row typo = spark.sql("SELECT llama_generate('x', map('colour', 'red', 'n', '2')) AS g").collectAsList().get(0).getAs("g");
+        assertTrue(typo.<String>getAs("error").startsWith("unknown setting 'colour' (known here: choices, frequency_penalty, json_schema,"
+                + " logit_bias, max_tokens, min_p, n, output_schema, presence_penalty,"), typo.toString());
     }
 
     @Test

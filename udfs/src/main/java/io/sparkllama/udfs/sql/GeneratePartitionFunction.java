@@ -142,7 +142,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
         String template = own.remove("template");
         String outputSchema = own.remove(LlamaTask.OUTPUT_SCHEMA);
         int n = defaultN;
-        String error = null;
+        String error = unknownKey(own);
         if (outputSchema != null && !result.hasParsed()) {
             error = "output_schema is read when the query is planned, so it must be in a literal settings map, e.g."
                     + " map('json_schema', '{...}', 'output_schema', 'json_schema'); or parse the completion with from_json";
@@ -182,6 +182,18 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
             Row request = RowFactory.create(prompt, map, messages, chat ? null : system, template, k);
             into.add(new Sample(row, request, k, n, error));
         }
+    }
+
+    /** The error for a key neither the row function nor this function reads (listing both), or null. */
+    private static String unknownKey(Map<String, String> own) {
+        for (String key : own.keySet()) {
+            if (!LlamaTask.GENERATE.rowSettings().contains(key)) {
+                java.util.Set<String> known = new java.util.TreeSet<>(LlamaTask.GENERATE.rowSettings());
+                known.addAll(CALL_KEYS);
+                return "unknown setting '" + key + "' (known here: " + String.join(", ", known) + ")";
+            }
+        }
+        return null;
     }
 
     private static Map<String, String> settingsMap(MapData m) {
