@@ -8,6 +8,7 @@ import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
 import io.sparkllama.engine.generate.OutputFormat;
 import io.sparkllama.engine.generate.SamplingParams;
+import io.sparkllama.engine.structured.MaskCache;
 import io.sparkllama.engine.structured.MatchState;
 import io.sparkllama.engine.structured.OutputConstraint;
 import io.sparkllama.engine.structured.TokenMask;
@@ -49,6 +50,8 @@ public final class ConstrainedDecodingBench {
         Map<String, double[]> msPerToken = new LinkedHashMap<>();
         Map<String, Long> tokens = new LinkedHashMap<>();
         Map<String, Object> maskOnly = new LinkedHashMap<>();
+        Map<String, Object> maskUncached = new LinkedHashMap<>();
+        Map<String, Object> maskCold = new LinkedHashMap<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (Engine engine = Engine.open(model, tokenizer, 0); InferenceSession session = engine.newSession(1)) {
             for (int round = 0; round <= rounds; round++) {
@@ -73,7 +76,11 @@ public final class ConstrainedDecodingBench {
                     runs.add(r);
                     System.err.println(r);
                     if (round == rounds && k.getValue() != null) {
-                        maskOnly.put(k.getKey(), maskMicros(engine, reqs, results, OutputConstraint.of(k.getValue().jsonSchema(), k.getValue().choices())));
+                        OutputConstraint c = OutputConstraint.of(k.getValue().jsonSchema(), k.getValue().choices());
+                        maskUncached.put(k.getKey(), maskMicros(engine, reqs, results, c, new MaskCache(0))[0]);
+                        double[] cached = maskMicros(engine, reqs, results, c, new MaskCache(MaskCache.DEFAULT_BYTES));
+                        maskOnly.put(k.getKey(), cached[0]);
+                        maskCold.put(k.getKey(), cached[1]);
                     }
                     if (round > 0) {
                         msPerToken.computeIfAbsent(k.getKey(), x -> new double[rounds])[round - 1] = ms / n;
@@ -98,20 +105,29 @@ public final class ConstrainedDecodingBench {
         }
         result.put("medians", medians);
         result.put("mask_only_us_per_token", maskOnly);
+        result.put("mask_only_uncached_us_per_token", maskUncached);
+        result.put("mask_only_cold_cache_us_per_token", maskCold);
+        result.put("shared_mask_cache_hits", MaskCache.shared().hits());
+        result.put("shared_mask_cache_misses", MaskCache.shared().misses());
+        result.put("mask_cache", MaskCache.DEFAULT_BYTES + " bytes, a fresh cache per replay series (its first replay fills it)");
+        result.put("shared_mask_cache_bytes_used", MaskCache.shared().usedBytes());
         result.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(medians));
-        System.out.println("mask only, us per token (median of 5 replays): " + maskOnly);
+        System.out.println("mask only, us per token (median of 5 replays): cached " + maskOnly + ", uncached " + maskUncached
+                + "; first replay into an empty cache " + maskCold + "; shared cache hits " + MaskCache.shared().hits()
+                + ", misses " + MaskCache.shared().misses());
     }
 
     /**
      * The mask step alone, without the forward pass (so far less exposed to a shared machine's
      * noise): replays each completion's grammar states and times {@link TokenMask#apply} at each
-     * token; the median over 5 replays of the mean microseconds per token.
+     * token with {@code cache} (a fresh one, or one of budget 0: the walk every step); the median
+     * over 5 replays of the mean microseconds per token, and the first replay's (into the empty cache).
      */
-    private static double maskMicros(Engine engine, List<GenerationRequest> reqs, List<GenerationResult> results, OutputConstraint c) {
+    private static double[] maskMicros(Engine engine, List<GenerationRequest> reqs, List<GenerationResult> results, OutputConstraint c, MaskCache cache) {
         int vocab = engine.vocabSize();
-        TokenMask mask = new TokenMask(vocab);
+        TokenMask mask = new TokenMask(vocab, cache);
         float[] logits = new float[vocab];
         double[] perReplay = new double[5];
         for (int replay = 0; replay < perReplay.length; replay++) {
@@ -136,6 +152,6 @@ public final class ConstrainedDecodingBench {
             }
             perReplay[replay] = nanos / 1e3 / Math.max(1, n);
         }
-        return Rounded.of(Median.of(perReplay));
+        return new double[] {Rounded.of(Median.of(perReplay)), Rounded.of(perReplay[0])};
     }
 }

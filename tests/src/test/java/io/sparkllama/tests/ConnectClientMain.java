@@ -14,6 +14,9 @@ import org.apache.spark.sql.SparkSession;
 public final class ConnectClientMain {
     static final String GENERATE_SQL = "SELECT id, llama_generate(p, map('max_tokens', '12')) AS r FROM VALUES (1, 'Once upon a time'),"
             + " (2, 'Tom had a dog'), (3, CAST(NULL AS STRING)) AS t(id, p) ORDER BY id";
+    /** llama_chat with n samples: the chat function and the completions array over the connection. */
+    static final String CHAT_SQL = "SELECT id, llama_chat(array(named_struct('role', 'user', 'content', p)), map('template', 'llama2',"
+            + " 'max_tokens', '8', 'n', '2', 'temperature', '0.9')) AS r FROM VALUES (1, 'Once upon a time') AS t(id, p)";
     static final String SCORE_EXPR = "llama_score(concat('Once upon a time ', CAST(id AS STRING))) AS r";
 
     private ConnectClientMain() {
@@ -24,6 +27,9 @@ public final class ConnectClientMain {
         spark.conf().set("spark.llama.model", args[1]);
         for (String line : lines(spark.sql(GENERATE_SQL).collectAsList())) {
             System.out.println("generate\t" + line);
+        }
+        for (String line : lines(spark.sql(CHAT_SQL).collectAsList())) {
+            System.out.println("chat\t" + line);
         }
         for (String line : lines(spark.range(3).selectExpr("id", SCORE_EXPR).orderBy("id").collectAsList())) {
             System.out.println("score\t" + line);

@@ -66,12 +66,14 @@ class SparkConnectTest {
             spark.conf().set("spark.llama.model", model);
             List<String> expected = new ArrayList<>();
             ConnectClientMain.lines(spark.sql(ConnectClientMain.GENERATE_SQL).collectAsList()).forEach(l -> expected.add("generate\t" + l));
+            ConnectClientMain.lines(spark.sql(ConnectClientMain.CHAT_SQL).collectAsList()).forEach(l -> expected.add("chat\t" + l));
             ConnectClientMain.lines(spark.range(3).selectExpr("id", ConnectClientMain.SCORE_EXPR).orderBy("id").collectAsList())
                     .forEach(l -> expected.add("score\t" + l));
             spark.conf().unset("spark.llama.model");
-            List<String> got = out.lines().filter(l -> l.startsWith("generate\t") || l.startsWith("score\t")).toList();
+            List<String> got = out.lines().filter(l -> l.startsWith("generate\t") || l.startsWith("chat\t") || l.startsWith("score\t")).toList();
             assertEquals(expected, got, out);
             assertTrue(got.get(2).contains("\terror=prompt is null\t"), got.get(2)); // then top_logprobs=null
+            assertTrue(got.get(3).startsWith("chat\t1\tcompletion=") && got.get(3).contains("\tcompletions=[[0,"), got.get(3));
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroy();

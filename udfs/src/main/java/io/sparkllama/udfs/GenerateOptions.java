@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param logitBias token id to a value added to its logit (OpenAI's {@code logit_bias})
  * @param stop      stop strings (OpenAI's {@code stop})
- * @param n         completions per input row, each with its own seed ({@link SampleSeeds})
+ * @param n         completions per input row, each with its own seed ({@link io.sparkllama.engine.generate.SampleSeeds})
  * @param template  the chat template ({@code llama2}, {@code llama3} or {@code model}); null when not set: then
  *                  chat rows use {@code model} and a row with a bare prompt is a plain completion, while a set
  *                  template makes every row a chat
@@ -25,7 +25,7 @@ public record GenerateOptions(float minP, float repetitionPenalty, float frequen
     /** The chat templates by name. */
     public static final List<String> TEMPLATES = List.of("llama2", "llama3", "model");
     /** Most completions per row. */
-    public static final int MAX_N = 16;
+    public static final int MAX_N = io.sparkllama.engine.generate.SampleSeeds.MAX_SAMPLES;
     public static final GenerateOptions DEFAULTS = new GenerateOptions(0f, 1f, 0f, 0f, Map.of(), List.of(), 1, null);
 
     public GenerateOptions {

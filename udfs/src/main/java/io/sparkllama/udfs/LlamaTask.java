@@ -44,8 +44,9 @@ public enum LlamaTask {
     public static final Set<String> TASK_SETTINGS = Set.of("threads", "batch_size", "context", "activations", "model_transport",
             "kv_cache_memory", "kv_cache_type");
     /**
-     * Generate's options for the DataFrame API only (a SQL call gives one value per row): {@code n}
-     * samples per row, each a row of its own ({@link SampleRows}), and the chat {@code template}.
+     * Generate's options beyond the row settings: {@code n} samples per row (in the DataFrame API
+     * each a row of its own, {@link SampleRows}; in SQL gathered in one struct,
+     * {@code sql.GeneratePartitionFunction}) and the chat {@code template}.
      */
     public static final Set<String> GENERATE_FRAME_OPTIONS = Set.of("n", "template");
     /** Task-wide settings of the scoring tasks: tokens per packed step, prefix sharing. */

@@ -5,6 +5,7 @@ import io.sparkllama.engine.error.InvalidRequestException;
 import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.LogitBias;
+import io.sparkllama.engine.generate.SampleSeeds;
 import io.sparkllama.engine.generate.SamplingParams;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -12,9 +12,6 @@ import io.sparkllama.engine.format.TokenizerLoader;
 import io.sparkllama.engine.generate.ChatMessage;
 import io.sparkllama.engine.generate.GenerationRequest;
 import io.sparkllama.engine.generate.GenerationResult;
-import io.sparkllama.engine.generate.GenerationSettingsJson;
-import io.sparkllama.engine.generate.LogitBias;
-import io.sparkllama.engine.generate.SamplingParams;
 import io.sparkllama.engine.score.ScoreResult;
 import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.settings.KvCacheMemory;
@@ -23,6 +20,7 @@ import io.sparkllama.engine.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,9 +32,11 @@ public final class LlamaCli {
               tokenize --tokenizer T --text S [--no-bos] [--json]
               generate --model M [--tokenizer T] --prompt S [--max-tokens N] [--temperature X]
                        [--top-k K] [--top-p P] [--min-p P] [--repetition-penalty R] [--frequency-penalty F]
-                       [--presence-penalty F] [--logit-bias JSON] [--stop JSON] [--seed K] [--threads N]
-                       [--context N] [--activations A] [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
-              chat     --model M [--tokenizer T] --messages JSON [--template llama2|llama3|model] [generate options]
+                       [--presence-penalty F] [--logit-bias JSON] [--stop JSON] [--seed K] [--n N]
+                       [--top-logprobs K] [--json-schema FILE|JSON | --choices a,b,c] [--system S]
+                       [--template llama2|llama3|model] [--threads N] [--context N] [--activations A]
+                       [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
+              chat     --model M [--tokenizer T] --messages JSON [--system S] [--template llama2|llama3|model] [generate options]
               score    --model M [--tokenizer T] --text S [--threads N] [--context N] [--activations A]
                        [--kv-cache-memory B] [--kv-cache-type f32|f16|bf16] [--json]
             M is a model file or directory; T a tokenizer file (default: the model's own).
@@ -44,6 +44,10 @@ public final class LlamaCli {
             (default, faster); fp32 multiplies the dequantized weights in fp32.
             B: bytes of off-heap KV cache, e.g. 512m or 4g (default half the max heap, at least 256m).
             --logit-bias is a JSON object from token id to bias ({"13": -100}), --stop a JSON array of strings.
+            --n N (1-16) samples, sample k > 0 seeded as the jobs seed it; with --json one line per sample.
+            --top-logprobs K (1-20): the K most likely ids per generated token. --json-schema (a file, or the
+            schema itself when it starts with '{') or --choices (comma-separated labels): constrained output.
+            generate with --system or --template is a chat: the prompt is the user message.
             With --json each command prints one JSON object. chat's JSON is an array of {"role", "content"}
             (roles system, user, assistant; the last from the user); it prints what generate prints.
             chat's --template defaults to model: the model file's own chat template (GGUF or tokenizer_config.json).""";
@@ -52,7 +56,7 @@ public final class LlamaCli {
     /** The options generate and chat share. */
     private static final Set<String> SAMPLING = Set.of("model", "tokenizer", "max-tokens", "temperature", "top-k", "top-p", "min-p",
             "repetition-penalty", "frequency-penalty", "presence-penalty", "logit-bias", "stop", "seed", "threads", "context",
-            "activations", "kv-cache-memory", "kv-cache-type");
+            "activations", "kv-cache-memory", "kv-cache-type", "n", "top-logprobs", "json-schema", "choices", "system", "template");
 
     private static Set<String> union(Set<String> a, String... more) {
         Set<String> s = new java.util.HashSet<>(a);
@@ -91,7 +95,7 @@ public final class LlamaCli {
                     union(SAMPLING, "prompt"),
                     Set.of("json")), out);
             case "chat" -> chat(CliArguments.parse("chat", args, 1,
-                    union(SAMPLING, "messages", "template"),
+                    union(SAMPLING, "messages"),
                     Set.of("json")), out);
             case "score" -> score(CliArguments.parse("score", args, 1, Set.of("model", "tokenizer", "text", "threads", "context", "activations", "kv-cache-memory", "kv-cache-type"), Set.of("json")), out);
             default -> throw new UsageException("unknown command '" + args[0] + "'");
@@ -123,43 +127,62 @@ public final class LlamaCli {
     }
 
     private static void generate(CliArguments a, PrintStream out) {
+        GenerationOptions g = GenerationOptions.of(a);
+        String text = a.require("prompt");
         try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
-            int[] prompt = engine.tokenizer().encode(a.require("prompt"), true);
-            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a), new int[0], stop(a)));
-            printGeneration(a, out, a.require("prompt"), r, MemoryUsage.of(session));
+            if (a.get("system", null) == null && a.get("template", null) == null) {
+                generateAll(a, g, out, text, session, engine.tokenizer().encode(text, true), new int[0]);
+            } else {
+                List<ChatMessage> messages = new ArrayList<>(2);
+                if (a.get("system", null) != null) {
+                    messages.add(new ChatMessage("system", a.get("system", null)));
+                }
+                messages.add(new ChatMessage("user", text));
+                ChatTemplate template = engine.chatTemplate(a.get("template", "model"));
+                generateAll(a, g, out, "", session, template.encode(messages), template.stopTokens());
+            }
         }
     }
 
     private static void chat(CliArguments a, PrintStream out) {
-        List<ChatMessage> messages = ChatMessagesJson.parse(a.require("messages"));
+        GenerationOptions g = GenerationOptions.of(a);
+        List<ChatMessage> messages = new ArrayList<>(ChatMessagesJson.parse(a.require("messages")));
+        if (a.get("system", null) != null) {
+            messages.add(0, new ChatMessage("system", a.get("system", null)));
+        }
         try (Engine engine = open(a); InferenceSession session = engine.newSession(threads(a))) {
             ChatTemplate template = engine.chatTemplate(a.get("template", "model"));
-            int[] prompt = template.encode(messages);
-            GenerationResult r = session.generate(new GenerationRequest(prompt, a.intValue("max-tokens", 256), sampling(a),
-                    template.stopTokens(), stop(a)));
-            printGeneration(a, out, "", r, MemoryUsage.of(session));
+            generateAll(a, g, out, "", session, template.encode(messages), template.stopTokens());
         }
     }
 
-    private static SamplingParams sampling(CliArguments a) {
-        String bias = a.get("logit-bias", null);
-        return new SamplingParams(a.floatValue("temperature", 0f), a.intValue("top-k", 0), a.floatValue("top-p", 1f), a.longValue("seed", 42),
-                a.floatValue("min-p", 0f), a.floatValue("repetition-penalty", 1f), a.floatValue("frequency-penalty", 0f),
-                a.floatValue("presence-penalty", 0f), bias == null ? LogitBias.NONE : LogitBias.of(GenerationSettingsJson.logitBias(bias)));
-    }
-
-    private static List<String> stop(CliArguments a) {
-        String stop = a.get("stop", null);
-        return stop == null ? List.of() : GenerationSettingsJson.stop(stop);
+    /** Generates the {@code --n} samples of one prompt in one batch and prints each. */
+    private static void generateAll(CliArguments a, GenerationOptions g, PrintStream out, String prefix, InferenceSession session,
+                                    int[] prompt, int[] stopTokens) {
+        List<GenerationRequest> requests = new ArrayList<>(g.n());
+        for (int k = 0; k < g.n(); k++) {
+            requests.add(new GenerationRequest(prompt, a.intValue("max-tokens", 256), g.sampling(k), stopTokens, g.stop(), g.topLogprobs(), g.output()));
+        }
+        List<GenerationResult> results = g.n() == 1 ? List.of(session.generate(requests.get(0))) : session.generateAll(requests, g.n());
+        MemoryUsage memory = MemoryUsage.of(session);
+        for (int k = 0; k < results.size(); k++) {
+            printGeneration(a, out, prefix, results.get(k), memory, g.n() > 1 ? k : -1);
+        }
     }
 
     /** Prints a completion: the JSON fields of generate, or the text after {@code prefix} and a summary line. */
-    private static void printGeneration(CliArguments a, PrintStream out, String prefix, GenerationResult r, MemoryUsage memory) {
+    private static void printGeneration(CliArguments a, PrintStream out, String prefix, GenerationResult r, MemoryUsage memory, int sample) {
         if (a.flag("json")) {
             ObjectNode o = JSON.createObjectNode();
+            if (sample >= 0) {
+                o.put("sample_index", sample);
+            }
             o.set("prompt_token_ids", ints(r.promptTokens()));
             o.set("token_ids", ints(r.tokens()));
             o.set("token_logprobs", floats(r.logprobs()));
+            if (r.topK() > 0) {
+                o.set("top_logprobs", topLogprobs(r));
+            }
             o.put("text", r.text());
             o.put("finish_reason", r.finishReason().label());
             o.put("prompt_tok_per_s", r.promptTokensPerSecond());
@@ -167,6 +190,9 @@ public final class LlamaCli {
             o.set("memory", memory(memory));
             out.println(o);
         } else {
+            if (sample >= 0) {
+                out.printf(Locale.ROOT, "[sample %d]%n", sample);
+            }
             out.println(prefix + r.text());
             out.printf(Locale.ROOT, "%n[%d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s, finish: %s]%n",
                     r.promptTokens().length, r.promptTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond(),
@@ -243,6 +269,21 @@ public final class LlamaCli {
             throw new UsageException("--threads must be >= 1, got " + t);
         }
         return t;
+    }
+
+    /** Per generated token, its {@code topK} alternatives as {@code {"id", "logprob"}} objects, most likely first. */
+    private static ArrayNode topLogprobs(GenerationResult r) {
+        ArrayNode all = JSON.createArrayNode();
+        int k = r.topK();
+        for (int t = 0; t < r.tokens().length; t++) {
+            ArrayNode at = all.addArray();
+            for (int j = 0; j < k; j++) {
+                ObjectNode e = at.addObject();
+                e.put("id", r.topIds()[t * k + j]);
+                e.put("logprob", r.topLogprobs()[t * k + j]);
+            }
+        }
+        return all;
     }
 
     private static ArrayNode ints(int[] values) {

@@ -51,4 +51,15 @@ record ArrayFrame(GrammarNode.ArrayNode node, int phase, int count) implements F
         }
         return (int) Math.min(Integer.MAX_VALUE, rest);
     }
+
+    /** Same node (by identity: compiled grammars are shared) and same position; what the mask cache keys on. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ArrayFrame f && f.node == node && f.phase == phase && f.count == count;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((System.identityHashCode(node)) * 31 + phase) * 31 + count;
+    }
 }

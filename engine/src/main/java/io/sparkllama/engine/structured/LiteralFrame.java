@@ -36,4 +36,15 @@ record LiteralFrame(GrammarNode.LiteralNode node, int lo, int hi, int matched) i
         }
         return min;
     }
+
+    /** Same node (by identity: compiled grammars are shared) and same position; what the mask cache keys on. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LiteralFrame f && f.node == node && f.lo == lo && f.hi == hi && f.matched == matched;
+    }
+
+    @Override
+    public int hashCode() {
+        return (((System.identityHashCode(node)) * 31 + lo) * 31 + hi) * 31 + matched;
+    }
 }

@@ -12,6 +12,7 @@ public final class MatchState {
     private final Frame top;
     private final MatchState below;
     private final int minBytes;
+    private int hash; // computed on first use (0: not yet), as String does
 
     MatchState(Frame top, MatchState below) {
         this.top = top;
@@ -77,6 +78,43 @@ public final class MatchState {
     /** Starts a value of {@code child} with byte {@code c}, over {@code parentAfter} (the parent already past that value). */
     static MatchState push(Frame parentAfter, MatchState below, GrammarNode child, int c) {
         return child.start().feed(c, new MatchState(parentAfter, below));
+    }
+
+    /** Equal frames all the way down: two sequences at equal states allow the same next tokens. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof MatchState other) || other.hashCode() != hashCode()) {
+            return false;
+        }
+        MatchState a = this;
+        MatchState b = other;
+        while (a != null && b != null) {
+            if (a == b) {
+                return true;
+            }
+            if (a.top == null ? b.top != null : !a.top.equals(b.top)) {
+                return false;
+            }
+            a = a.below;
+            b = b.below;
+        }
+        return a == b;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            for (MatchState s = this; s != null; s = s.below) {
+                h = h * 31 + (s.top == null ? 0 : s.top.hashCode());
+            }
+            h = h == 0 ? 1 : h;
+            hash = h;
+        }
+        return h;
     }
 
     static int saturatedAdd(int a, int b) {

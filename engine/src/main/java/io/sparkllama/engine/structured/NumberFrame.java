@@ -67,4 +67,15 @@ record NumberFrame(GrammarNode.NumberNode node, int phase, int digits) implement
     public int minRest() {
         return canEnd() ? 0 : 1;
     }
+
+    /** Same node (by identity: compiled grammars are shared) and same position; what the mask cache keys on. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NumberFrame f && f.node == node && f.phase == phase && f.digits == digits;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((System.identityHashCode(node)) * 31 + phase) * 31 + digits;
+    }
 }

@@ -27,4 +27,15 @@ record ObjectFrame(GrammarNode.ObjectNode node, int property, int offset) implem
     public int minRest() {
         return property < 0 ? node.minLength() : node.suffixMin()[property] - offset;
     }
+
+    /** Same node (by identity: compiled grammars are shared) and same position; what the mask cache keys on. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ObjectFrame f && f.node == node && f.property == property && f.offset == offset;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((System.identityHashCode(node)) * 31 + property) * 31 + offset;
+    }
 }

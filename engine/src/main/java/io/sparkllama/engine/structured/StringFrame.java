@@ -27,4 +27,15 @@ record StringFrame(GrammarNode.StringNode node, int chars) implements Frame {
     public int minRest() {
         return chars < 0 ? node.minLength() : Math.max(0, node.minChars() - chars) + 1;
     }
+
+    /** Same node (by identity: compiled grammars are shared) and same position; what the mask cache keys on. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StringFrame f && f.node == node && f.chars == chars;
+    }
+
+    @Override
+    public int hashCode() {
+        return (System.identityHashCode(node)) * 31 + chars;
+    }
 }

@@ -6,6 +6,7 @@
  * comes from walking that state over a trie of the vocabulary's decoded bytes
  * ({@link io.sparkllama.engine.structured.TokenTrie}, {@link io.sparkllama.engine.structured.TokenMask}),
  * and tokens that would leave too few tokens to close the value are masked too, so a completion
- * always ends complete within {@code max_tokens}.
+ * always ends complete within {@code max_tokens}. Masks of states seen before come from a
+ * bytes-bounded cache ({@link io.sparkllama.engine.structured.MaskCache}).
  */
 package io.sparkllama.engine.structured;

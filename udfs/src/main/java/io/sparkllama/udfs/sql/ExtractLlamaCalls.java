@@ -59,7 +59,7 @@ public final class ExtractLlamaCalls extends Rule<LogicalPlan> {
                 break;
             }
             if (p.children().size() != 1) {
-                throw new IllegalArgumentException(calls.get(0).task().functionName() + " cannot be used in " + p.nodeName()
+                throw new IllegalArgumentException(calls.get(0).functionName() + " cannot be used in " + p.nodeName()
                         + " (an operator with " + p.children().size() + " inputs, e.g. a join condition); compute it in a SELECT list"
                         + " first, e.g. in a subquery");
             }
@@ -83,7 +83,7 @@ public final class ExtractLlamaCalls extends Rule<LogicalPlan> {
                     results.put(key, reused.result());
                     child = reused.plan();
                 } else if (!results.containsKey(key)) {
-                    Attribute result = new AttributeReference(call.task().functionName(), call.dataType(), false, Metadata.empty(),
+                    Attribute result = new AttributeReference(call.functionName(), call.dataType(), false, Metadata.empty(),
                             NamedExpression$.MODULE$.newExprId(), CollectionConverters.asScala(List.<String>of()).toList());
                     results.put(key, result);
                     child = new LlamaBatchEval(call, result, child);

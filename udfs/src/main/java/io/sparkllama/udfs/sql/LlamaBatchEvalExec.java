@@ -34,8 +34,11 @@ public final class LlamaBatchEvalExec extends SparkPlan {
     @Override
     public RDD<InternalRow> doExecute() {
         Seq<Attribute> output = output();
-        LlamaPartitionFunction f = new LlamaPartitionFunction((LlamaCall) call, child.output(), LlamaPartitionFunction.outputTypes(output),
-                model, settings);
+        LlamaCall c = (LlamaCall) call;
+        org.apache.spark.sql.types.DataType[] types = LlamaPartitionFunction.outputTypes(output);
+        org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<InternalRow>, InternalRow> f = c.task() == io.sparkllama.udfs.LlamaTask.GENERATE
+                ? new GeneratePartitionFunction(c, child.output(), types, model, settings)
+                : new LlamaPartitionFunction(c, child.output(), types, model, settings);
         return child.execute().toJavaRDD().mapPartitions(f).rdd();
     }
 

@@ -35,19 +35,19 @@ public final class LlamaBatchStrategy extends SparkStrategy {
         LlamaSettings settings = LlamaSettings.fromSession(CollectionConverters.asJava(session.conf().getAll()));
         String model = settings.string("model", "").trim();
         if (model.isEmpty()) {
-            throw new IllegalArgumentException(task.functionName() + ": no model: set spark.llama.model to a model file or directory"
+            throw new IllegalArgumentException(eval.call().functionName() + ": no model: set spark.llama.model to a model file or directory"
                     + " (SET spark.llama.model=/path/to/model, or --conf spark.llama.model=... with spark-submit), and"
                     + " spark.llama.tokenizer to a tokenizer file where the model has none");
         }
         if (settings.string(LlamaTask.OUTPUT_SCHEMA, null) != null) {
             // The SQL functions' struct type is fixed; parse the completion with from_json instead.
-            throw new IllegalArgumentException(task.functionName() + ": spark.llama." + LlamaTask.OUTPUT_SCHEMA + " is for the DataFrame API"
+            throw new IllegalArgumentException(eval.call().functionName() + ": spark.llama." + LlamaTask.OUTPUT_SCHEMA + " is for the DataFrame API"
                     + " and the generate job; unset it and parse the completion with from_json(completion, '<ddl>') in SQL");
         }
         try {
             task.check(settings);
         } catch (InvalidRequestException e) {
-            throw new IllegalArgumentException(task.functionName() + ": session " + e.getMessage() + " (spark.llama.* settings)", e);
+            throw new IllegalArgumentException(eval.call().functionName() + ": session " + e.getMessage() + " (spark.llama.* settings)", e);
         }
         Broadcast<ModelHandle> handle = ModelBroadcasts.get(session.sparkContext(), model, settings.string("tokenizer", null), settings);
         SparkPlan exec = new LlamaBatchEvalExec(eval.call(), eval.result(), planLater(eval.child()), handle, settings);

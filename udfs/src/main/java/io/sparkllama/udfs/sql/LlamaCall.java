@@ -34,6 +34,11 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
     /** What this call computes. */
     public abstract LlamaTask task();
 
+    /** The SQL function's name (the task's, but for {@code llama_chat}), also the prefix of its messages. */
+    public String functionName() {
+        return task().functionName();
+    }
+
     /** The text arguments, then the settings map if given. */
     public List<Expression> arguments() {
         return CollectionConverters.asJava(arguments);
@@ -46,16 +51,27 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
 
     /** Checks the argument count when the function is looked up (types are checked in {@link #checkInputDataTypes()}). */
     static Seq<Expression> checkedCount(LlamaTask task, Seq<Expression> arguments) {
+        return checkedCount(task, arguments, task.functionName(), String.join(", ", task.textArguments()));
+    }
+
+    /** The same for a function named {@code name} whose leading arguments are {@code argumentNames}. */
+    static Seq<Expression> checkedCount(LlamaTask task, Seq<Expression> arguments, String name, String argumentNames) {
         int n = task.textArguments().size();
         if (arguments.size() != n && arguments.size() != n + 1) {
-            throw new IllegalArgumentException(task.functionName() + " takes (" + String.join(", ", task.textArguments())
-                    + " [, settings map<string,string>]), got " + arguments.size() + " argument(s)");
+            throw new IllegalArgumentException(name + " takes (" + argumentNames + " [, settings map<string,string>]), got "
+                    + arguments.size() + " argument(s)");
         }
         return arguments;
     }
 
     @Override
     public TypeCheckResult checkInputDataTypes() {
+        TypeCheckResult texts = checkTextArguments();
+        return texts.isFailure() ? texts : checkSettings();
+    }
+
+    /** Checks that the text arguments are strings. */
+    protected TypeCheckResult checkTextArguments() {
         LlamaTask task = task();
         List<Expression> args = arguments();
         for (int i = 0; i < task.textArguments().size(); i++) {
@@ -65,12 +81,18 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
                         + describe(args.get(i)) + ", is " + t.sql() + "; it must be a string (use CAST(" + args.get(i).sql() + " AS STRING))");
             }
         }
+        return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+    }
+
+    /** Checks that the settings argument, if any, is a {@code map<string,string>}. */
+    protected TypeCheckResult checkSettings() {
+        List<Expression> args = arguments();
         if (hasSettings()) {
             Expression settings = args.get(args.size() - 1);
             DataType t = settings.dataType();
             boolean stringMap = t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof StringType;
             if (!stringMap && !(t instanceof NullType)) {
-                return new TypeCheckResult.TypeCheckFailure(task.functionName() + ": the settings argument, " + describe(settings) + ", is "
+                return new TypeCheckResult.TypeCheckFailure(functionName() + ": the settings argument, " + describe(settings) + ", is "
                         + t.sql() + "; it must be a map<string,string>, e.g. map('max_tokens', '32')");
             }
         }
@@ -98,7 +120,7 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
 
     @Override
     public String prettyName() {
-        return task().functionName();
+        return functionName();
     }
 
     @Override
@@ -112,7 +134,7 @@ public abstract class LlamaCall extends Expression implements Unevaluable, Seria
     }
 
     private UnsupportedOperationException notBatched() {
-        return new UnsupportedOperationException(task().functionName() + " runs on batches of rows and cannot be evaluated here"
+        return new UnsupportedOperationException(functionName() + " runs on batches of rows and cannot be evaluated here"
                 + " (a join condition or another operator with several inputs); compute it in a SELECT list first, e.g. in a subquery");
     }
 

@@ -5,15 +5,15 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
-/** {@code llama_generate(prompt [, settings])}: see {@link LlamaTask#GENERATE} for the result struct. */
-public final class LlamaGenerateCall extends LlamaCall {
+/** {@code llama_generate(prompt [, settings])}: the result struct is {@link GenerateCallResult}'s (the job's fields, then {@code completions}). */
+public final class LlamaGenerateCall extends GenerateCall {
     public LlamaGenerateCall(Seq<Expression> arguments) {
         super(checkedCount(LlamaTask.GENERATE, arguments));
     }
 
     @Override
-    public LlamaTask task() {
-        return LlamaTask.GENERATE;
+    protected org.apache.spark.sql.catalyst.analysis.TypeCheckResult checkFirstArgument() {
+        return checkTextArguments();
     }
 
     @Override

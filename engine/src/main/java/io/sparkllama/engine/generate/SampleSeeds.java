@@ -1,4 +1,4 @@
-package io.sparkllama.udfs;
+package io.sparkllama.engine.generate;
 
 /**
  * The seed of each of a row's {@code n} samples: sample 0 keeps the row's seed (so {@code n = 1}
@@ -6,6 +6,9 @@ package io.sparkllama.udfs;
  * which differs per k and per seed.
  */
 public final class SampleSeeds {
+    /** Most samples per row or prompt ({@code n}). */
+    public static final int MAX_SAMPLES = 16;
+
     private SampleSeeds() {
     }
 
