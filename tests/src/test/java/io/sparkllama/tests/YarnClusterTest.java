@@ -65,6 +65,12 @@ class YarnClusterTest {
 
     /** {@code SparkSubmit --master yarn --deploy-mode MODE} of the generate job, its output in {@code tmp/<log>.log}. */
     private static Process submit(String mode, String input, String out, String model, String log, String... settings) throws IOException {
+        return submit(mode, log, List.of(), List.of("--input", input, "--output", out, "--model", model), settings);
+    }
+
+    /** As above with more spark-submit options ({@code --files ...}) and the job's own arguments. */
+    private static Process submit(String mode, String log, List<String> submitOptions, List<String> jobArgs, String... settings)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -83,7 +89,10 @@ class YarnClusterTest {
             cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
         }
         yarn.sparkConf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        cmd.addAll(List.of(jar.toString(), "generate", "--input", input, "--output", out, "--model", model));
+        cmd.addAll(submitOptions);
+        cmd.add(jar.toString());
+        cmd.add("generate");
+        cmd.addAll(jobArgs);
         for (String s : settings) {
             cmd.add("--set");
             cmd.add(s);
@@ -136,12 +145,17 @@ class YarnClusterTest {
         assertEquals(expected, StorageInputs.rows(out), "every column of every row as on local[2]");
     }
 
-    /** Cluster mode (the driver in the application master's container) with the model shipped by --files. */
+    /**
+     * Cluster mode (the driver in the application master's container): the model files shipped from
+     * here with --files, named relative to the driver's container directory, handed on by spark-files.
+     */
     @Test
     @Order(2)
-    void clusterModeWithTheModelBySparkFilesEqualsLocal() throws Exception {
+    void clusterModeWithTheModelByFilesAndSparkFilesEqualsLocal() throws Exception {
         String out = hdfs.uri("/out/cluster-files");
-        Process p = submit("cluster", hdfs.uri("/data/prompts.jsonl"), out, in.model().toString(), "cluster-files",
+        Process p = submit("cluster", "cluster-files",
+                List.of("--files", in.model().resolve("stories260K.bin") + "," + in.model().resolve("tok512.bin")),
+                List.of("--input", hdfs.uri("/data/prompts.jsonl"), "--output", out, "--model", "stories260K.bin", "--tokenizer", "tok512.bin"),
                 "max_tokens=16", "partitions=2", "model_transport=spark-files");
         List<Row> expected = local("local-prompts-2", in.prompts(), "max_tokens=16", "partitions=2");
         finish(p, "cluster-files");
