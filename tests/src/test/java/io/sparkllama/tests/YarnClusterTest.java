@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The generate job from the shaded jar through {@code SparkSubmit --master yarn} on a MiniYARNCluster
- * over a MiniDFSCluster (both in this JVM; profile {@code -Pcluster-yarn}): client and cluster deploy
- * modes, the model by {@code path} from HDFS and by {@code spark-files}, rows equal to local[2]'s; an
+ * over a MiniDFSCluster (both in this JVM; profile {@code -Pcluster-yarn}): client mode with the model
+ * by {@code spark-files}, cluster mode with the model by {@code path} from HDFS, rows equal to local[2]'s; an
  * executor container killed mid-job loses and duplicates no row.
  */
 @Tag("yarn")
@@ -65,12 +65,6 @@ class YarnClusterTest {
 
     /** {@code SparkSubmit --master yarn --deploy-mode MODE} of the generate job, its output in {@code tmp/<log>.log}. */
     private static Process submit(String mode, String input, String out, String model, String log, String... settings) throws IOException {
-        return submit(mode, log, List.of(), List.of("--input", input, "--output", out, "--model", model), settings);
-    }
-
-    /** As above with more spark-submit options ({@code --files ...}) and the job's own arguments. */
-    private static Process submit(String mode, String log, List<String> submitOptions, List<String> jobArgs, String... settings)
-            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -89,10 +83,7 @@ class YarnClusterTest {
             cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
         }
         yarn.sparkConf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        cmd.addAll(submitOptions);
-        cmd.add(jar.toString());
-        cmd.add("generate");
-        cmd.addAll(jobArgs);
+        cmd.addAll(List.of(jar.toString(), "generate", "--input", input, "--output", out, "--model", model));
         for (String s : settings) {
             cmd.add("--set");
             cmd.add(s);
@@ -131,34 +122,32 @@ class YarnClusterTest {
         return StorageInputs.rows(out);
     }
 
-    /** Model by path from HDFS (each executor copies it once): client mode, input and output on HDFS. */
+    /** Client mode, the model on the submitting machine handed to the executors by spark-files (SparkContext.addFile). */
     @Test
     @Order(1)
-    void clientModeWithTheModelByPathFromHdfsEqualsLocal() throws Exception {
-        String out = hdfs.uri("/out/client-path");
-        Process p = submit("client", hdfs.uri("/data/prompts.jsonl"), out, hdfs.uri("/models/stories260K"), "client-path",
-                "max_tokens=16", "partitions=2");
+    void clientModeWithTheModelBySparkFilesEqualsLocal() throws Exception {
+        String out = hdfs.uri("/out/client-files");
+        Process p = submit("client", hdfs.uri("/data/prompts.jsonl"), out, in.model().toString(), "client-files",
+                "max_tokens=16", "partitions=2", "model_transport=spark-files");
         List<Row> expected = local("local-prompts", in.prompts(), "max_tokens=16", "partitions=2");
-        String log = finish(p, "client-path");
+        String log = finish(p, "client-files");
         assertTrue(log.contains("wrote 5 rows (1 with errors)"), log);
         assertEquals(StorageInputs.PROMPT_ROWS, expected.size());
         assertEquals(expected, StorageInputs.rows(out), "every column of every row as on local[2]");
     }
 
     /**
-     * Cluster mode (the driver in the application master's container): the model files shipped from
-     * here with --files, named relative to the driver's container directory, handed on by spark-files.
+     * Cluster mode (the driver in the application master's container, so every path a URI on shared
+     * storage): the model by path from HDFS, each executor copying it once.
      */
     @Test
     @Order(2)
-    void clusterModeWithTheModelByFilesAndSparkFilesEqualsLocal() throws Exception {
-        String out = hdfs.uri("/out/cluster-files");
-        Process p = submit("cluster", "cluster-files",
-                List.of("--files", in.model().resolve("stories260K.bin") + "," + in.model().resolve("tok512.bin")),
-                List.of("--input", hdfs.uri("/data/prompts.jsonl"), "--output", out, "--model", "stories260K.bin", "--tokenizer", "tok512.bin"),
-                "max_tokens=16", "partitions=2", "model_transport=spark-files");
+    void clusterModeWithTheModelByPathFromHdfsEqualsLocal() throws Exception {
+        String out = hdfs.uri("/out/cluster-path");
+        Process p = submit("cluster", hdfs.uri("/data/prompts.jsonl"), out, hdfs.uri("/models/stories260K"), "cluster-path",
+                "max_tokens=16", "partitions=2");
         List<Row> expected = local("local-prompts-2", in.prompts(), "max_tokens=16", "partitions=2");
-        finish(p, "cluster-files");
+        finish(p, "cluster-path");
         assertEquals(expected, StorageInputs.rows(out), "every column of every row as on local[2]");
     }
 
