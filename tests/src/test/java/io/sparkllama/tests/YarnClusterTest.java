@@ -65,6 +65,12 @@ class YarnClusterTest {
 
     /** {@code SparkSubmit --master yarn --deploy-mode MODE} of the generate job, its output in {@code tmp/<log>.log}. */
     private static Process submit(String mode, String input, String out, String model, String log, String... settings) throws IOException {
+        return submit(mode, input, out, model, log, List.of(), settings);
+    }
+
+    /** As above with more spark-submit options ({@code --files ...}). */
+    private static Process submit(String mode, String input, String out, String model, String log, List<String> submitOptions,
+                                  String... settings) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -83,6 +89,7 @@ class YarnClusterTest {
             cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
         }
         yarn.sparkConf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+        cmd.addAll(submitOptions);
         cmd.addAll(List.of(jar.toString(), "generate", "--input", input, "--output", out, "--model", model));
         for (String s : settings) {
             cmd.add("--set");
@@ -122,12 +129,16 @@ class YarnClusterTest {
         return StorageInputs.rows(out);
     }
 
-    /** Client mode, the model on the submitting machine handed to the executors by spark-files (SparkContext.addFile). */
+    /**
+     * Client mode, the model on the submitting machine: its files shipped with --files (YARN puts them
+     * in each container's directory, where SparkFiles.get looks) and verified by the spark-files transport.
+     */
     @Test
     @Order(1)
-    void clientModeWithTheModelBySparkFilesEqualsLocal() throws Exception {
+    void clientModeWithTheModelByFilesAndSparkFilesEqualsLocal() throws Exception {
         String out = hdfs.uri("/out/client-files");
         Process p = submit("client", hdfs.uri("/data/prompts.jsonl"), out, in.model().toString(), "client-files",
+                List.of("--files", in.model().resolve("stories260K.bin") + "," + in.model().resolve("tok512.bin")),
                 "max_tokens=16", "partitions=2", "model_transport=spark-files");
         List<Row> expected = local("local-prompts", in.prompts(), "max_tokens=16", "partitions=2");
         String log = finish(p, "client-files");

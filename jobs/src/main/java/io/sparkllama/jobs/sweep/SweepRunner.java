@@ -87,7 +87,8 @@ public final class SweepRunner {
                 continue;
             }
             ModelHandle h = handle(config, cell);
-            CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, k -> jsc.broadcast(deliverable(k, jsc))), store, config.threads(), config.partitions());
+            Broadcast<ModelHandle> model = handles.computeIfAbsent(h, k -> jsc.broadcast(deliverable(k, jsc)));
+            CellContext cx = new CellContext(spark, model, store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
                     : TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)
