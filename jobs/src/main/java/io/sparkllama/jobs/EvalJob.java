@@ -7,7 +7,6 @@ import io.sparkllama.jobs.sweep.SweepConfig;
 import io.sparkllama.jobs.sweep.SweepRunner;
 import io.sparkllama.jobs.sweep.SweepSummary;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code eval --sweep FILE}: runs a sweep, prints a JSON summary last, and says whether it passed the regression check. */
@@ -33,8 +32,8 @@ public final class EvalJob {
     public static SweepConfig config(JobArguments a) {
         SweepConfig c = SweepConfig.read(SweepConfig.checkExists(a.require("sweep")));
         if (a.option("output") != null) {
-            c = new SweepConfig(c.file(), c.name(), Path.of(a.option("output")), c.datasets(), c.threads(), c.partitions(), c.models(), c.tasks(),
-                    c.grid(), c.tolerances(), c.kvCacheMemory(), c.modelCacheMemory());
+            c = new SweepConfig(c.file(), c.name(), SweepConfig.localDirectory("eval", "--output", a.option("output")), c.datasets(),
+                    c.threads(), c.partitions(), c.models(), c.tasks(), c.grid(), c.tolerances(), c.kvCacheMemory(), c.modelCacheMemory());
         }
         return c;
     }

@@ -53,7 +53,11 @@ public final class SparkLlama {
             System.err.println("spark-llama: " + e.getMessage());
             status = exitStatus(e);
         }
-        System.exit(status);
+        // Success returns (run stopped the session): under YARN's cluster deploy mode the application
+        // master reports SUCCEEDED only when main returns; System.exit(0) there ends the app FAILED.
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 
     /** 2: a wrong command, setting, output path or sweep file (nothing ran); 1: a failure while running. */

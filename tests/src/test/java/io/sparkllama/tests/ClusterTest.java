@@ -125,18 +125,6 @@ class ClusterTest {
         return TestSpark.session().read().parquet(path).orderBy("id").collectAsList();
     }
 
-    private static Path storyInput(int n) throws IOException {
-        List<String> openings = Files.readAllLines(TestSpark.repo().resolve("datasets/samples/story-openings.jsonl"));
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String prompt = openings.get(i % openings.size()).replaceAll("^\\{\"id\": \"[^\"]*\", ", "");
-            lines.add(String.format("{\"id\": \"r%03d\", %s", i, prompt));
-        }
-        Path input = tmp.resolve("stories-" + n + ".jsonl");
-        Files.write(input, lines);
-        return input;
-    }
-
     @Test
     @Order(1)
     void scoreOnTheClusterEqualsLocalAndLoadsOncePerExecutor() throws Exception {
@@ -168,7 +156,7 @@ class ClusterTest {
     @Test
     @Order(2)
     void generateSurvivesAKilledExecutor() throws Exception {
-        Path input = storyInput(64);
+        Path input = StorageInputs.stories(tmp, 64);
         String local = tmp.resolve("generate-local").toString();
         Path out = tmp.resolve("generate-cluster");
         Process p = submit("generate", input, out, "partitions=8", "max_tokens=128", "temperature=0.8", "batch_size=4");

@@ -19,7 +19,15 @@ import io.sparkllama.udfs.ModelResolver;
 import io.sparkllama.udfs.ModelTransport;
 import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.LlamaTask;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkllama.jobs.sweep.Cell;
+import io.sparkllama.jobs.sweep.CellStore;
+import io.sparkllama.jobs.sweep.SweepConfig;
+import io.sparkllama.jobs.sweep.SweepRunner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -168,6 +176,51 @@ class HdfsJobsTest {
                 + sha256(changed) + " but the driver computed " + sha256(model.resolve("stories260K.bin")) + " for "
                 + hdfs.uri("/models/changing/stories260K.bin");
         assertTrue(cause.getMessage().startsWith(expected), cause.getMessage());
+    }
+
+    /** A perplexity cell and an ARC cell with model, text and task file on HDFS: the cells (content-keyed) and metrics of the local sweep. */
+    @Test
+    void aSweepWithModelAndTaskFilesOnHdfsGivesTheLocalCellsAndMetrics() throws IOException {
+        Path text = TestSpark.requireShared("golden/ppl_text.txt");
+        Path arc = TestSpark.requireShared("datasets/arc/ARC-Easy-test.jsonl");
+        SweepConfig local = SweepConfig.read(sweepFile("local", model.toString(), text.toString(), arc.toString()));
+        SweepConfig remote = SweepConfig.read(sweepFile("hdfs", hdfs.uri("/models/stories260K"), hdfs.put(text, "/data/ppl_text.txt"),
+                hdfs.put(arc, "/data/ARC-Easy-test.jsonl")));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(2, SweepRunner.run(TestSpark.session(), local, quiet).computed());
+        assertEquals(2, SweepRunner.run(TestSpark.session(), remote, quiet).computed());
+        List<Cell> localCells = SweepRunner.cells(local);
+        List<Cell> remoteCells = SweepRunner.cells(remote);
+        assertEquals(localCells.stream().map(Cell::key).toList(), remoteCells.stream().map(Cell::key).toList(),
+                "the same content hashes for the HDFS model and files as for the local ones");
+        for (int i = 0; i < 2; i++) {
+            JsonNode expected = new CellStore(local.output()).readMetrics(localCells.get(i)).get("metrics");
+            JsonNode actual = new CellStore(remote.output()).readMetrics(remoteCells.get(i)).get("metrics");
+            assertEquals(expected, actual, remoteCells.get(i).task().label());
+        }
+        assertEquals(10.7682, new CellStore(remote.output()).readMetrics(remoteCells.get(0)).get("metrics").get("perplexity").asDouble(),
+                10.7682 * 0.005, "stories260K on golden/ppl_text.txt at ctx 128");
+    }
+
+    private Path sweepFile(String name, String modelPath, String textPath, String arcPath) throws IOException {
+        Path f = tmp.resolve("sweep-" + name + ".yaml");
+        Files.writeString(f, """
+                name: sweep-%s
+                output: %s
+                partitions: 2
+                models:
+                  - name: stories260K
+                    path: %s
+                tasks:
+                  - name: perplexity
+                    path: %s
+                  - name: arc_easy
+                    path: %s
+                settings:
+                  ctx: [128]
+                  limit: [3]
+                """.formatted(name, tmp.resolve("sweep-out-" + name), modelPath, textPath, arcPath));
+        return f;
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sparkllama.tests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
@@ -33,6 +34,19 @@ record StorageInputs(Path model, Path prompts, Path texts) {
                 "{\"id\": 3, \"text\": \"One day, she saw a big red ball.\"}",
                 "{\"id\": 4, \"text\": \"\"}"));
         return new StorageInputs(model, prompts, texts);
+    }
+
+    /** {@code n} rows {@code r000, r001, ...} whose prompts cycle through the story openings sample, in {@code dir}. */
+    static Path stories(Path dir, int n) throws IOException {
+        List<String> openings = Files.readAllLines(TestSpark.repo().resolve("datasets/samples/story-openings.jsonl"));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String prompt = openings.get(i % openings.size()).replaceAll("^\\{\"id\": \"[^\"]*\", ", "");
+            lines.add(String.format("{\"id\": \"r%03d\", %s", i, prompt));
+        }
+        Path input = dir.resolve("stories-" + n + ".jsonl");
+        Files.write(input, lines);
+        return input;
     }
 
     /** The Parquet rows a job wrote to {@code output} (any filesystem), by id. */

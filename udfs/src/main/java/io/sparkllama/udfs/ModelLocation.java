@@ -46,6 +46,15 @@ public final class ModelLocation {
         return local != null ? local.toString() : given;
     }
 
+    /** Whether anything is at this path or URI (a failure to ask, such as a refused connection, is an error, not false). */
+    public boolean exists() {
+        try {
+            return local != null ? Files.exists(local) : fs().exists(hadoopPath());
+        } catch (IOException e) {
+            throw new ModelTransferException(given + ": cannot stat (" + e.getMessage() + ")", e);
+        }
+    }
+
     public boolean isDirectory() {
         try {
             return local != null ? Files.isDirectory(local) : fs().getFileStatus(hadoopPath()).isDirectory();

@@ -8,7 +8,6 @@ import io.sparkllama.datasets.tasks.TaskOptions;
 import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.LlamaTask;
 import io.sparkllama.udfs.JobProgress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class GenerationCell {
 
     static CellResult run(CellContext cx, Cell cell) {
         long t0 = System.nanoTime();
-        List<GenerationDoc> docs = new GenerationTask(cell.task().name(), Path.of(cell.task().path())).read();
+        List<GenerationDoc> docs = new GenerationTask(cell.task().name(), TaskFileCopy.local(cell.task().path())).read();
         CellSettings s = cell.settings();
         TaskOptions options = new TaskOptions(s.nShot(), s.limit(), s.seed(), s.shuffle());
         int[] selected = SampleOrder.select(docs.size(), options);

@@ -13,7 +13,6 @@ import io.sparkllama.datasets.tasks.TaskOptions;
 import io.sparkllama.udfs.JobProgress;
 import io.sparkllama.udfs.DataFrameInference;
 import io.sparkllama.udfs.LlamaTask;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class LoglikelihoodCell {
 
     static CellResult run(CellContext cx, Cell cell) {
         long t0 = System.nanoTime();
-        LoglikelihoodTask task = TaskCatalog.loglikelihood(cell.task().name(), Path.of(cell.task().path()));
+        LoglikelihoodTask task = TaskCatalog.loglikelihood(cell.task().name(), TaskFileCopy.local(cell.task().path()));
         List<TaskDoc> docs = task.read();
         CellSettings s = cell.settings();
         TaskOptions options = new TaskOptions(s.nShot(), s.limit(), s.seed(), s.shuffle());

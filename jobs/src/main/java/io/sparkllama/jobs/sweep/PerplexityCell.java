@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ public final class PerplexityCell {
         long t0 = System.nanoTime();
         String text;
         try {
-            text = Files.readString(Path.of(cell.task().path()), StandardCharsets.UTF_8);
+            text = Files.readString(TaskFileCopy.local(cell.task().path()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("perplexity cell: cannot read " + cell.task().path(), e);
         }

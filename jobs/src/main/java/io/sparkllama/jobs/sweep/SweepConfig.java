@@ -7,6 +7,7 @@ import io.sparkllama.engine.settings.ActivationPrecision;
 import io.sparkllama.engine.settings.KvCacheMemory;
 import io.sparkllama.engine.settings.KvCacheType;
 import io.sparkllama.jobs.ConfigTooLargeException;
+import io.sparkllama.udfs.ModelLocation;
 import io.sparkllama.udfs.TaskThreads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,8 +40,8 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             throw new SweepException(file + ": expected a YAML mapping with models, tasks, settings");
         }
         String name = text(file, root, "name", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-        Path output = Path.of(text(file, root, "output", "out/sweeps/" + name));
-        Path datasets = Path.of(text(file, root, "datasets", "../shared/datasets"));
+        Path output = localDirectory(file, "output", text(file, root, "output", "out/sweeps/" + name));
+        Path datasets = localDirectory(file, "datasets", text(file, root, "datasets", "../shared/datasets"));
         int threads = integer(file, root, "threads", TaskThreads.TASK_CPUS); // absent: the task's cores
         int partitions = integer(file, root, "partitions", 2);
         long kvCacheMemory = size(file, root, "kv_cache_memory");
@@ -103,6 +104,20 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             });
         }
         return new SweepConfig(file, name, output, datasets, threads, partitions, models, tasks, grid, tol, kvCacheMemory, modelCacheMemory);
+    }
+
+    /**
+     * {@code output} and {@code datasets} are local directories (the cell store and run history rely
+     * on atomic local renames); a Hadoop URI there is refused rather than read as a relative path.
+     */
+    public static Path localDirectory(Object where, String key, String value) {
+        ModelLocation at = ModelLocation.of(value);
+        if (!at.isLocal()) {
+            throw new SweepException(where + ": " + key + " must be a local directory, got '" + value + "': a sweep's cells, run history"
+                    + " and report are written on the driver's disk (models[].path, models[].tokenizer and tasks[].path may be"
+                    + " hdfs:// or s3a:// URIs)");
+        }
+        return value.startsWith("file:") ? at.localPath() : Path.of(value);
     }
 
     private static ActivationPrecision activations(Path file, String value) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkllama.datasets.tasks.TaskCatalog;
 import io.sparkllama.udfs.ModelHandle;
+import io.sparkllama.udfs.ModelLocation;
+import io.sparkllama.udfs.ModelResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,12 +30,12 @@ public final class SweepRunner {
     public static List<Cell> cells(SweepConfig config) {
         List<Cell> cells = new ArrayList<>();
         for (SweepModel m : config.models()) {
-            String sha = FileDigest.sha256(Path.of(m.path()));
+            String sha = FileDigest.fileSha256(m.path());
             if (m.tokenizer() != null) {
-                sha = sha + "+" + FileDigest.sha256(Path.of(m.tokenizer()));
+                sha = sha + "+" + FileDigest.fileSha256(m.tokenizer());
             }
             for (SweepTask t : config.tasks()) {
-                String data = FileDigest.sha256(Path.of(t.path()));
+                String data = FileDigest.fileSha256(t.path());
                 for (CellSettings s : config.grid()) {
                     // A text's perplexity depends on ctx alone: one cell per ctx, whatever the other axes.
                     CellSettings eff = t.isPerplexity() ? new CellSettings(s.ctx(), 0, 0, 0, false, s.activations(), s.kvCacheType()) : s;
@@ -54,6 +56,19 @@ public final class SweepRunner {
                 .withMemoryBudgets(kv, config.modelCacheMemory()).withKvCacheType(cell.settings().kvCacheType());
     }
 
+    /**
+     * The handle executors receive: a local model as it is (every node reads the same path); a model
+     * at a Hadoop URI resolved like a job's (listed and hashed on the driver, copied once per executor
+     * JVM by the {@code path} transport).
+     */
+    static ModelHandle deliverable(ModelHandle h, JavaSparkContext jsc) {
+        if (ModelLocation.of(h.model()).isLocal() && (h.tokenizer() == null || ModelLocation.of(h.tokenizer()).isLocal())) {
+            return h;
+        }
+        return ModelResolver.resolve(h.model(), h.tokenizer(), h.maxContext(), h.activations(), "path", jsc)
+                .withMemoryBudgets(h.kvCacheMemory(), h.modelCacheMemory()).withKvCacheType(h.kvCacheType());
+    }
+
     public static SweepSummary run(SparkSession spark, SweepConfig config, PrintStream out) {
         long t0 = System.nanoTime();
         List<Cell> cells = cells(config);
@@ -72,7 +87,8 @@ public final class SweepRunner {
                 continue;
             }
             ModelHandle h = handle(config, cell);
-            CellContext cx = new CellContext(spark, handles.computeIfAbsent(h, jsc::broadcast), store, config.threads(), config.partitions());
+            Broadcast<ModelHandle> model = handles.computeIfAbsent(h, k -> jsc.broadcast(deliverable(k, jsc)));
+            CellContext cx = new CellContext(spark, model, store, config.threads(), config.partitions());
             jsc.setJobDescription("spark-llama eval " + what);
             CellResult r = cell.task().isPerplexity() ? PerplexityCell.run(cx, cell)
                     : TaskCatalog.isGeneration(cell.task().name()) ? GenerationCell.run(cx, cell)

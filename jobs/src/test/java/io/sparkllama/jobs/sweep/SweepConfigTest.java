@@ -113,6 +113,9 @@ class SweepConfigTest {
         Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {activations: int4}\n");
         e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
         assertEquals(f + ": settings.activations must be int8 or fp32, got 'int4'", e.getMessage());
+        Files.writeString(f, "output: hdfs://nn:8020/sweeps/x\nmodels: [{path: hdfs://nn:8020/m.bin}]\ntasks: [arc_easy]\n");
+        e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": output must be a local directory, got 'hdfs://nn:8020/sweeps/x': "), e.getMessage());
     }
 
     @Test
