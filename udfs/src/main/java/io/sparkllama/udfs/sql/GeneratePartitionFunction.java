@@ -28,8 +28,6 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -136,7 +134,7 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
 
     /** The row's requests, one per sample; a row with a bad {@code n} gets one request (its result is replaced by the error). */
     private void expand(InternalRow row, UnsafeRow a, boolean hasSettings, Function1<Object, Object> toMessages, List<Sample> into) {
-        Map<String, String> own = hasSettings && !a.isNullAt(1) ? settingsMap(a.getMap(1)) : new HashMap<>();
+        Map<String, String> own = hasSettings && !a.isNullAt(1) ? LlamaPartitionFunction.settingsMap(a.getMap(1)) : new HashMap<>();
         String nText = own.remove("n");
         String system = own.remove("system");
         String template = own.remove("template");
@@ -196,13 +194,4 @@ final class GeneratePartitionFunction implements FlatMapFunction<Iterator<Intern
         return null;
     }
 
-    private static Map<String, String> settingsMap(MapData m) {
-        ArrayData keys = m.keyArray();
-        ArrayData values = m.valueArray();
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < m.numElements(); i++) {
-            out.put(keys.getUTF8String(i).toString(), values.isNullAt(i) ? null : values.getUTF8String(i).toString());
-        }
-        return out;
-    }
 }

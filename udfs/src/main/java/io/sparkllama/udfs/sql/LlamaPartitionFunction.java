@@ -84,7 +84,8 @@ final class LlamaPartitionFunction implements FlatMapFunction<Iterator<InternalR
         });
     }
 
-    private static Map<String, String> settingsMap(MapData m) {
+    /** A settings map argument as Java strings (a null value stays null). */
+    static Map<String, String> settingsMap(MapData m) {
         ArrayData keys = m.keyArray();
         ArrayData values = m.valueArray();
         Map<String, String> out = new HashMap<>();
