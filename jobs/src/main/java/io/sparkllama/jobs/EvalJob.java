@@ -32,7 +32,7 @@ public final class EvalJob {
     public static SweepConfig config(JobArguments a) {
         SweepConfig c = SweepConfig.read(SweepConfig.checkExists(a.require("sweep")));
         if (a.option("output") != null) {
-            c = new SweepConfig(c.file(), c.name(), SweepConfig.localDirectory("eval", "--output", a.option("output")), c.datasets(),
+            c = new SweepConfig(c.file(), c.name(), SweepConfig.output(a.option("output")), c.datasets(),
                     c.threads(), c.partitions(), c.models(), c.tasks(), c.grid(), c.tolerances(), c.kvCacheMemory(), c.modelCacheMemory());
         }
         return c;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkllama.datasets.tasks.TaskFormatException;
 import io.sparkllama.engine.Engine;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
@@ -24,6 +25,8 @@ import io.sparkllama.jobs.sweep.Cell;
 import io.sparkllama.jobs.sweep.CellStore;
 import io.sparkllama.jobs.sweep.SweepConfig;
 import io.sparkllama.jobs.sweep.SweepRunner;
+import io.sparkllama.jobs.sweep.SweepSummary;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -178,31 +181,88 @@ class HdfsJobsTest {
         assertTrue(cause.getMessage().startsWith(expected), cause.getMessage());
     }
 
-    /** A perplexity cell and an ARC cell with model, text and task file on HDFS: the cells (content-keyed) and metrics of the local sweep. */
+    /**
+     * A perplexity cell and an ARC cell with model, text, task file and output on HDFS: the cells
+     * (content-keyed), metrics and samples of the local sweep; cell store, run history and report on
+     * HDFS afterwards; a second run against the same output finds both cells done.
+     */
     @Test
-    void aSweepWithModelAndTaskFilesOnHdfsGivesTheLocalCellsAndMetrics() throws IOException {
+    void aSweepWithModelTaskFilesAndOutputOnHdfsGivesTheLocalCellsAndMetricsAndResumes() throws IOException {
         Path text = TestSpark.requireShared("golden/ppl_text.txt");
         Path arc = TestSpark.requireShared("datasets/arc/ARC-Easy-test.jsonl");
-        SweepConfig local = SweepConfig.read(sweepFile("local", model.toString(), text.toString(), arc.toString()));
-        SweepConfig remote = SweepConfig.read(sweepFile("hdfs", hdfs.uri("/models/stories260K"), hdfs.put(text, "/data/ppl_text.txt"),
+        SweepConfig local = SweepConfig.read(sweepFile("local", tmp.resolve("sweep-out-local").toString(), model.toString(), text.toString(),
+                arc.toString()));
+        String out = hdfs.uri("/out/sweep");
+        SweepConfig remote = SweepConfig.read(sweepFile("hdfs", out, hdfs.uri("/models/stories260K"), hdfs.put(text, "/data/ppl_text.txt"),
                 hdfs.put(arc, "/data/ARC-Easy-test.jsonl")));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals(2, SweepRunner.run(TestSpark.session(), local, quiet).computed());
-        assertEquals(2, SweepRunner.run(TestSpark.session(), remote, quiet).computed());
+        SweepSummary first = SweepRunner.run(TestSpark.session(), remote, quiet);
+        assertEquals(2, first.computed());
+        assertEquals(out + "/report.html", first.report());
         List<Cell> localCells = SweepRunner.cells(local);
         List<Cell> remoteCells = SweepRunner.cells(remote);
         assertEquals(localCells.stream().map(Cell::key).toList(), remoteCells.stream().map(Cell::key).toList(),
                 "the same content hashes for the HDFS model and files as for the local ones");
+        FileSystem fs = hdfs.fs();
+        ObjectMapper json = new ObjectMapper();
+        CellStore localStore = new CellStore(Path.of(local.output()));
         for (int i = 0; i < 2; i++) {
-            JsonNode expected = new CellStore(local.output()).readMetrics(localCells.get(i)).get("metrics");
-            JsonNode actual = new CellStore(remote.output()).readMetrics(remoteCells.get(i)).get("metrics");
-            assertEquals(expected, actual, remoteCells.get(i).task().label());
+            String cell = "/out/sweep/" + remoteCells.get(i).key();
+            JsonNode actual;
+            try (var in = fs.open(new org.apache.hadoop.fs.Path(cell + "/" + CellStore.METRICS))) {
+                actual = json.readTree(in).get("metrics");
+            }
+            assertEquals(localStore.readMetrics(localCells.get(i)).get("metrics"), actual, remoteCells.get(i).task().label());
+            assertEquals(TestSpark.session().read().parquet(localStore.samples(localCells.get(i)).toString()).collectAsList(),
+                    TestSpark.session().read().parquet(hdfs.uri(cell + "/" + CellStore.SAMPLES)).collectAsList(), "the samples on HDFS");
+            if (i == 0) {
+                assertEquals(10.7682, actual.get("perplexity").asDouble(), 10.7682 * 0.005, "stories260K on golden/ppl_text.txt at ctx 128");
+            }
         }
-        assertEquals(10.7682, new CellStore(remote.output()).readMetrics(remoteCells.get(0)).get("metrics").get("perplexity").asDouble(),
-                10.7682 * 0.005, "stories260K on golden/ppl_text.txt at ctx 128");
+        assertEquals(first.run(), text(fs, "/out/sweep/runs/latest"), "the run history on HDFS");
+        assertEquals(first.run(), text(fs, "/out/sweep/runs/last-passed"));
+        assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path("/out/sweep/runs/" + first.run() + "/metrics.json")).isFile());
+        assertTrue(text(fs, "/out/sweep/report.html").contains(remoteCells.get(1).key() + "/samples.parquet"), "the report on HDFS");
+
+        SweepSummary second = SweepRunner.run(TestSpark.session(), remote, quiet);
+        assertEquals(0, second.computed(), "both cells found done on HDFS");
+        assertEquals(2, second.skipped());
+        assertTrue(second.regressions().isEmpty());
+        assertEquals(second.run(), text(fs, "/out/sweep/runs/latest"));
+        var left = fs.listFiles(new org.apache.hadoop.fs.Path("/out/sweep"), true);
+        while (left.hasNext()) {
+            String name = left.next().getPath().getName();
+            assertTrue(!name.endsWith(".uploading") && !name.endsWith(".crc"), "no temporary or checksum file left: " + name);
+        }
     }
 
-    private Path sweepFile(String name, String modelPath, String textPath, String arcPath) throws IOException {
+    /** A sweep stopped by a failing cell keeps on HDFS the cell finished before it (each cell is pushed when it completes). */
+    @Test
+    void aSweepStoppedByAFailingCellKeepsTheFinishedCellOnHdfs() throws IOException {
+        Path text = TestSpark.requireShared("golden/ppl_text.txt");
+        String bad = hdfs.write("/data/bad-arc.jsonl", "{\"id\": \"x\", \"question\": \"q\", \"answerKey\": \"A\"}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        SweepConfig broken = SweepConfig.read(sweepFile("broken", hdfs.uri("/out/sweep-broken"), model.toString(), text.toString(), bad));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        TaskFormatException e = assertThrows(TaskFormatException.class, () -> SweepRunner.run(TestSpark.session(), broken, quiet));
+        assertTrue(e.getMessage().contains("field 'choices' missing"), e.getMessage());
+        List<Cell> cells = SweepRunner.cells(broken);
+        FileSystem fs = hdfs.fs();
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/sweep-broken/" + cells.get(0).key() + "/" + CellStore.METRICS)),
+                "the perplexity cell, finished before the failing one, is complete on HDFS");
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/sweep-broken/" + cells.get(0).key() + "/" + CellStore.SAMPLES + "/_SUCCESS")));
+        assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/out/sweep-broken/" + cells.get(1).key() + "/" + CellStore.METRICS)));
+        assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/out/sweep-broken/runs")), "no run recorded");
+    }
+
+    private static String text(FileSystem fs, String path) throws IOException {
+        try (var in = fs.open(new org.apache.hadoop.fs.Path(path))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    private Path sweepFile(String name, String output, String modelPath, String textPath, String arcPath) throws IOException {
         Path f = tmp.resolve("sweep-" + name + ".yaml");
         Files.writeString(f, """
                 name: sweep-%s
@@ -219,7 +279,7 @@ class HdfsJobsTest {
                 settings:
                   ctx: [128]
                   limit: [3]
-                """.formatted(name, tmp.resolve("sweep-out-" + name), modelPath, textPath, arcPath));
+                """.formatted(name, output, modelPath, textPath, arcPath));
         return f;
     }
 
@@ -269,6 +329,13 @@ class HdfsJobsTest {
         assertTrue(output.getMessage().startsWith("cannot write output " + hdfs.uri("/readonly/out") + ": permission denied to user alice ("
                 + "Permission denied: user=alice, access=WRITE, inode=\"/readonly"), output.getMessage());
         assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/readonly/.out.spark-llama-lock")), "no lock taken");
+
+        Path sweep = sweepFile("denied", hdfs.uri("/readonly/sweep"), model.toString(), texts.toString(), texts.toString());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        StorageAccessException sweepOutput = refusedBeforeAnyTask(() -> alice.doAs((PrivilegedExceptionAction<SweepSummary>) () ->
+                SweepRunner.run(TestSpark.session(), SweepConfig.read(sweep), quiet)));
+        assertTrue(sweepOutput.getMessage().startsWith("cannot write output " + hdfs.uri("/readonly/sweep") + ": permission denied to user"
+                + " alice (Permission denied: user=alice, access=WRITE, inode=\"/readonly"), sweepOutput.getMessage());
     }
 
     /** Runs a job that must fail on the driver with a StorageAccessException, and checks no Spark job started. */

@@ -20,9 +20,16 @@ public final class CellStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
+    private final String samplesRoot;
 
     public CellStore(Path root) {
+        this(root, null);
+    }
+
+    /** A store under {@code root} whose samples Spark writes under {@code samplesRoot} (a Hadoop URI; null: under root). */
+    public CellStore(Path root, String samplesRoot) {
         this.root = root;
+        this.samplesRoot = samplesRoot;
     }
 
     public Path dir(Cell cell) {
@@ -31,6 +38,11 @@ public final class CellStore {
 
     public Path samples(Cell cell) {
         return dir(cell).resolve(SAMPLES);
+    }
+
+    /** Where Spark writes the cell's samples: {@link #samples} or the same place under the samples root. */
+    public String samplesTarget(Cell cell) {
+        return samplesRoot == null ? samples(cell).toString() : samplesRoot + "/" + cell.key() + "/" + SAMPLES;
     }
 
     public boolean isComplete(Cell cell) {

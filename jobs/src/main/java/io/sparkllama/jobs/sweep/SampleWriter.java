@@ -10,6 +10,6 @@ final class SampleWriter {
     }
 
     static void write(CellContext cx, Cell cell, List<Row> rows, StructType schema) {
-        cx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(cx.store().samples(cell).toString());
+        cx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(cx.store().samplesTarget(cell));
     }
 }

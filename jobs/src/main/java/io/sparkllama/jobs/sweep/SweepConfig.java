@@ -23,8 +23,9 @@ import java.util.Map;
  * directory the command runs in. See {@code conf/sweeps/nightly.yaml}. Memory: {@code kv_cache_memory}
  * and {@code model_cache_memory} for the whole sweep (0: the defaults), {@code models[].kv_cache_memory}
  * for one model, {@code settings.kv_cache_type} as a grid axis (it changes the numbers).
+ * {@code output} is a local directory or a Hadoop URI (see {@link RemoteOutputMirror}).
  */
-public record SweepConfig(Path file, String name, Path output, Path datasets, int threads, int partitions,
+public record SweepConfig(Path file, String name, String output, Path datasets, int threads, int partitions,
                           List<SweepModel> models, List<SweepTask> tasks, List<CellSettings> grid,
                           Map<String, Double> tolerances, long kvCacheMemory, long modelCacheMemory) {
 
@@ -40,7 +41,7 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
             throw new SweepException(file + ": expected a YAML mapping with models, tasks, settings");
         }
         String name = text(file, root, "name", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-        Path output = localDirectory(file, "output", text(file, root, "output", "out/sweeps/" + name));
+        String output = output(text(file, root, "output", "out/sweeps/" + name));
         Path datasets = localDirectory(file, "datasets", text(file, root, "datasets", "../shared/datasets"));
         int threads = integer(file, root, "threads", TaskThreads.TASK_CPUS); // absent: the task's cores
         int partitions = integer(file, root, "partitions", 2);
@@ -106,15 +107,21 @@ public record SweepConfig(Path file, String name, Path output, Path datasets, in
         return new SweepConfig(file, name, output, datasets, threads, partitions, models, tasks, grid, tol, kvCacheMemory, modelCacheMemory);
     }
 
+    /** The output as given: a Hadoop URI as it is, a local path or {@code file:} URI as a local path. */
+    public static String output(String value) {
+        ModelLocation at = ModelLocation.of(value);
+        return !at.isLocal() ? value : value.startsWith("file:") ? at.localPath().toString() : value;
+    }
+
     /**
-     * {@code output} and {@code datasets} are local directories (the cell store and run history rely
-     * on atomic local renames); a Hadoop URI there is refused rather than read as a relative path.
+     * {@code datasets} is a local directory (a cache of downloaded task files); a Hadoop URI there
+     * is refused rather than read as a relative path.
      */
-    public static Path localDirectory(Object where, String key, String value) {
+    private static Path localDirectory(Object where, String key, String value) {
         ModelLocation at = ModelLocation.of(value);
         if (!at.isLocal()) {
-            throw new SweepException(where + ": " + key + " must be a local directory, got '" + value + "': a sweep's cells, run history"
-                    + " and report are written on the driver's disk (models[].path, models[].tokenizer and tasks[].path may be"
+            throw new SweepException(where + ": " + key + " must be a local directory, got '" + value + "': it caches the"
+                    + " catalog's task files on the driver's disk (output, models[].path, models[].tokenizer and tasks[].path may be"
                     + " hdfs:// or s3a:// URIs)");
         }
         return value.startsWith("file:") ? at.localPath() : Path.of(value);

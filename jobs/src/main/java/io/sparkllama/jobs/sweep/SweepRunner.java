@@ -70,9 +70,15 @@ public final class SweepRunner {
     }
 
     public static SweepSummary run(SparkSession spark, SweepConfig config, PrintStream out) {
+        try (RemoteOutputMirror mirror = RemoteOutputMirror.open(config.output(), spark.sparkContext().hadoopConfiguration())) {
+            return run(spark, config, mirror, out);
+        }
+    }
+
+    private static SweepSummary run(SparkSession spark, SweepConfig config, RemoteOutputMirror mirror, PrintStream out) {
         long t0 = System.nanoTime();
         List<Cell> cells = cells(config);
-        CellStore store = new CellStore(config.output());
+        CellStore store = new CellStore(mirror.local(), mirror.samplesRoot());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Map<ModelHandle, Broadcast<ModelHandle>> handles = new HashMap<>();
         List<ObjectNode> records = new ArrayList<>();
@@ -95,6 +101,7 @@ public final class SweepRunner {
                     : LoglikelihoodCell.run(cx, cell);
             ObjectNode record = store.describe(cell, r);
             store.complete(cell, record);
+            mirror.push(); // a stopped sweep loses at most the running cell, as with a local output
             records.add(record);
             computed++;
             tokens += r.tokens();
@@ -103,12 +110,13 @@ public final class SweepRunner {
                             100 * r.prefixHitRate(), r.positionsComputed(), r.positionsRequested()), cell.key());
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        RunHistory history = new RunHistory(config.output());
+        RunHistory history = new RunHistory(mirror.local());
         // The baseline is the last run that passed (or a pinned one), so a retry after a regression still fails.
         JsonNode previous = history.baseline().orElse(null);
         List<Regression> regressions = RegressionCheck.compare(records, previous, config.tolerances());
         String run = history.record(config.name(), records, wall, regressions.isEmpty());
-        Path report = ReportWriter.write(config.output(), config.name(), run, records, previous);
-        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, tokens, regressions, report.toString());
+        Path report = ReportWriter.write(mirror.local(), config.name(), run, records, previous);
+        mirror.push();
+        return new SweepSummary(run, cells.size(), computed, cells.size() - computed, wall, tokens, regressions, mirror.published(report));
     }
 }

@@ -113,9 +113,20 @@ class SweepConfigTest {
         Files.writeString(f, "models: [{path: m.bin}]\ntasks: [arc_easy]\nsettings: {activations: int4}\n");
         e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
         assertEquals(f + ": settings.activations must be int8 or fp32, got 'int4'", e.getMessage());
-        Files.writeString(f, "output: hdfs://nn:8020/sweeps/x\nmodels: [{path: hdfs://nn:8020/m.bin}]\ntasks: [arc_easy]\n");
+        Files.writeString(f, "datasets: hdfs://nn:8020/datasets\nmodels: [{path: hdfs://nn:8020/m.bin}]\ntasks: [arc_easy]\n");
         e = assertThrows(SweepException.class, () -> SweepConfig.read(f));
-        assertTrue(e.getMessage().startsWith(f + ": output must be a local directory, got 'hdfs://nn:8020/sweeps/x': "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": datasets must be a local directory, got 'hdfs://nn:8020/datasets': "), e.getMessage());
+    }
+
+    @Test
+    void outputIsAHadoopUriAsGivenOrALocalPath() throws IOException {
+        Path f = tmp.resolve("out.yaml");
+        Files.writeString(f, "output: hdfs://nn:8020/sweeps/x\nmodels: [{path: hdfs://nn:8020/m.bin}]\ntasks: [arc_easy]\n");
+        assertEquals("hdfs://nn:8020/sweeps/x", SweepConfig.read(f).output());
+        Files.writeString(f, "output: file:///tmp/sweeps/x\nmodels: [{path: m.bin}]\ntasks: [arc_easy]\n");
+        assertEquals("/tmp/sweeps/x", SweepConfig.read(f).output());
+        Files.writeString(f, "output: out/x\nmodels: [{path: m.bin}]\ntasks: [arc_easy]\n");
+        assertEquals("out/x", SweepConfig.read(f).output());
     }
 
     @Test
