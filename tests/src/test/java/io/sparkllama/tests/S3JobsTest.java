@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkllama.jobs.JobSummary;
 import io.sparkllama.jobs.RunMetadata;
 import io.sparkllama.jobs.storage.StorageAccessException;
+import io.sparkllama.jobs.sweep.SweepConfig;
+import io.sparkllama.jobs.sweep.SweepRunner;
+import io.sparkllama.jobs.sweep.SweepSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -131,5 +138,40 @@ class S3JobsTest {
                 badKeys.getMessage());
         assertTrue(badKeys.getMessage().endsWith("); check spark.hadoop.fs.s3a.access.key and spark.hadoop.fs.s3a.secret.key and the"
                 + " bucket's policy"), badKeys.getMessage());
+    }
+
+    /** An ARC cell (limit 3) with its output on S3: the store, run pointer and report land there, and a rerun finds the cell done. */
+    @Test
+    void aSweepWithItsOutputOnS3Resumes() throws IOException {
+        Path sweep = tmp.resolve("sweep-s3.yaml");
+        Files.writeString(sweep, """
+                name: sweep-s3
+                output: s3a://llama/sweeps/arc
+                partitions: 2
+                models:
+                  - name: stories260K
+                    path: %s
+                tasks:
+                  - name: arc_easy
+                    path: %s
+                settings:
+                  ctx: [128]
+                  limit: [3]
+                """.formatted(model, TestSpark.requireShared("datasets/arc/ARC-Easy-test.jsonl")));
+        SweepConfig config = SweepConfig.read(sweep);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        SweepSummary first = SweepRunner.run(TestSpark.session(), config, quiet);
+        assertEquals(1, first.computed());
+        assertEquals("s3a://llama/sweeps/arc/report.html", first.report());
+        FileSystem fs = FileSystem.get(URI.create("s3a://llama/"), TestSpark.session().sparkContext().hadoopConfiguration());
+        String key = SweepRunner.cells(config).get(0).key();
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("s3a://llama/sweeps/arc/" + key + "/metrics.json")));
+        assertEquals(3, TestSpark.session().read().parquet("s3a://llama/sweeps/arc/" + key + "/samples.parquet").count());
+        try (var in = fs.open(new org.apache.hadoop.fs.Path("s3a://llama/sweeps/arc/runs/latest"))) {
+            assertEquals(first.run(), new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+        SweepSummary second = SweepRunner.run(TestSpark.session(), config, quiet);
+        assertEquals(0, second.computed(), "the cell found done on S3");
+        assertEquals(1, second.skipped());
     }
 }
