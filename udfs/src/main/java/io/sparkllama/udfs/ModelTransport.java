@@ -71,6 +71,12 @@ public final class ModelTransport {
             }
             case "spark-files" -> {
                 ModelLocation fetched = ModelLocation.of(SparkFiles.get(f.name()));
+                if (!fetched.exists()) {
+                    // Seen on YARN: files the driver added with addFile did not reach the executors' files directory.
+                    throw new ModelTransferException("model file " + f.name() + " (model_transport=spark-files) is not among the files Spark"
+                            + " fetched to this executor (" + SparkFiles.getRootDirectory() + "); on YARN also pass the model's files with"
+                            + " --files, or use model_transport=path with a URI every node can read (docs/model-delivery.md)", null);
+                }
                 Sha256.verify(fetched, f, "spark-files transport");
                 return fetched.localPath();
             }
