@@ -4,7 +4,6 @@ import io.sparkllama.udfs.ModelLocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * SHA-256 of a file, or of a directory's regular files in name order, local or at a Hadoop URI
@@ -31,42 +29,15 @@ public final class FileDigest {
     /** The file or directory at a local path or a Hadoop URI, as a sweep file names it. */
     public static String fileSha256(String pathOrUri) {
         ModelLocation where = ModelLocation.of(pathOrUri);
-        return CACHE.computeIfAbsent(where.source(), k -> where.isLocal() ? compute(where.localPath()) : computeRemote(where));
+        return CACHE.computeIfAbsent(where.source(), k -> compute(where));
     }
 
     public static String sha256(String text) {
         return HexFormat.of().formatHex(digest().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    private static String compute(Path path) {
-        if (!Files.exists(path)) {
-            throw new SweepException(path + ": file not found (a sweep's model or task file)");
-        }
-        MessageDigest md = digest();
-        try {
-            List<Path> files;
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> s = Files.list(path)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
-            } else {
-                files = List.of(path);
-            }
-            byte[] buf = new byte[1 << 16];
-            for (Path f : files) {
-                try (InputStream in = Files.newInputStream(f)) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + " to hash it", e);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static String computeRemote(ModelLocation where) {
+    // A local path and a Hadoop URI are read alike (ModelLocation lists a directory's files in name order).
+    private static String compute(ModelLocation where) {
         MessageDigest md = digest();
         try {
             if (!where.exists()) {
